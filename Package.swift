@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+let package = Package(
+    name: "shikong",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shikong", targets: ["shikong"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, found with pkg-config.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka"),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+
+        // Shared modules.
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, lifecycle], swiftSettings: settings),
+        .target(name: "MQTT", dependencies: ["CMosquitto", logging], swiftSettings: settings),
+        .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
+        .target(name: "Events", dependencies: ["Kafka"], swiftSettings: settings),
+
+        // Stages.
+        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Projections", dependencies: ["Events", "Kafka", postgres, logging, lifecycle], swiftSettings: settings),
+        .target(name: "API", dependencies: ["Events", "Projections", hummingbird, postgres, logging], swiftSettings: settings),
+
+        // Running the platform: the local stack, the demo feed and the benchmark.
+        .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
+        .target(
+            name: "Platform",
+            dependencies: ["Events", "Kafka", "MQTT", "Geodesy", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "shikong",
+            dependencies: ["Platform", "LocalStack", "Events", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: settings),
+
+        // Tests.
+        .target(name: "ShikongTesting", dependencies: ["Platform", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting", swiftSettings: settings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
+        .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
+        .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ShikongTesting", "Platform", "MQTT", "Kafka", "Events", "Geodesy", postgres],
+            swiftSettings: settings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef SHIKONG_CPROJ_SHIM_H
+#define SHIKONG_CPROJ_SHIM_H
+#include <proj.h>
+#endif

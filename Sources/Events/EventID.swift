@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// Time-ordered event ids: UUIDv7 (RFC 9562). The 48-bit millisecond timestamp leads, and within one
+/// millisecond a 12-bit counter keeps ids from one generator strictly increasing.
+public final class EventIDGenerator: Sendable {
+    public static let shared = EventIDGenerator()
+
+    private let last = Mutex<(milliseconds: UInt64, counter: UInt16)>((0, 0))
+
+    public init() {}
+
+    public func next(at date: Date = Date()) -> UUID {
+        var milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000))
+        let counter: UInt16 = last.withLock { last in
+            if milliseconds <= last.milliseconds {
+                milliseconds = last.milliseconds
+                if last.counter >= 0x0FFF {
+                    milliseconds += 1
+                    last = (milliseconds, UInt16.random(in: 0...0x01FF))
+                } else {
+                    last.counter += 1
+                }
+            } else {
+                last = (milliseconds, UInt16.random(in: 0...0x01FF))
+            }
+            return last.counter
+        }
+        var random = SystemRandomNumberGenerator()
+        let tail = random.next() as UInt64
+        let bytes: [UInt8] = [
+            UInt8(truncatingIfNeeded: milliseconds >> 40), UInt8(truncatingIfNeeded: milliseconds >> 32),
+            UInt8(truncatingIfNeeded: milliseconds >> 24), UInt8(truncatingIfNeeded: milliseconds >> 16),
+            UInt8(truncatingIfNeeded: milliseconds >> 8), UInt8(truncatingIfNeeded: milliseconds),
+            0x70 | UInt8(counter >> 8), UInt8(truncatingIfNeeded: counter),
+            0x80 | UInt8(truncatingIfNeeded: tail >> 56 & 0x3F), UInt8(truncatingIfNeeded: tail >> 48),
+            UInt8(truncatingIfNeeded: tail >> 40), UInt8(truncatingIfNeeded: tail >> 32),
+            UInt8(truncatingIfNeeded: tail >> 24), UInt8(truncatingIfNeeded: tail >> 16),
+            UInt8(truncatingIfNeeded: tail >> 8), UInt8(truncatingIfNeeded: tail),
+        ]
+        return UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        ))
+    }
+}
+
+extension UUID {
+    /// The millisecond timestamp of a UUIDv7, or `nil` for other versions.
+    public var version7Date: Date? {
+        let bytes = uuid
+        guard bytes.6 >> 4 == 7 else { return nil }
+        let milliseconds = [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    }
+}

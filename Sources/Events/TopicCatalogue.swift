@@ -1,0 +1,72 @@
+import Foundation
+import Kafka
+
+/// Names of the topics the code produces to and consumes from. Their definitions live in `topics/`.
+public enum Topics {
+    public static let rawSensorReadings = "raw.sensor.readings"
+    public static let spatialEvents = "spatial.events"
+    public static let deadLetters = "dlq"
+}
+
+/// One file of `topics/`: a topic's name, layout, owners and value schema.
+public struct TopicDefinition: Decodable, Sendable {
+    public var name: String
+    public var description: String
+    public var partitions: Int
+    public var key: String
+    public var configs: [String: String]
+    public var producer: String
+    public var consumers: [String]
+
+    public var specification: TopicSpecification {
+        TopicSpecification(name: name, partitions: partitions, configs: configs)
+    }
+}
+
+/// The topic catalogue: every file in `topics/`.
+public struct TopicCatalogue: Sendable {
+    public var topics: [TopicDefinition]
+
+    public init(topics: [TopicDefinition]) {
+        self.topics = topics
+    }
+
+    /// Loads every `*.json` file of a directory.
+    public static func load(from directory: URL) throws -> TopicCatalogue {
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let decoder = JSONDecoder()
+        return TopicCatalogue(
+            topics: try files.map { file in
+                do {
+                    return try decoder.decode(TopicDefinition.self, from: Data(contentsOf: file))
+                } catch {
+                    throw EventDecodingError("topic file \(file.lastPathComponent): \(error)")
+                }
+            })
+    }
+
+    /// Finds `topics/`: an explicit path, else `SHIKONG_TOPICS_DIR`, else the nearest `topics/` above the
+    /// working directory or the executable.
+    public static func locate(explicit: String? = nil) throws -> URL {
+        if let path = explicit ?? ProcessInfo.processInfo.environment["SHIKONG_TOPICS_DIR"] {
+            return URL(fileURLWithPath: path)
+        }
+        let starts = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),
+        ]
+        for start in starts {
+            var directory = start.standardizedFileURL
+            while directory.path != "/" {
+                let candidate = directory.appendingPathComponent("topics")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("\(Topics.deadLetters).json").path) {
+                    return candidate
+                }
+                directory.deleteLastPathComponent()
+            }
+        }
+        throw EventDecodingError("no topics/ directory found; pass --topics-dir or set SHIKONG_TOPICS_DIR")
+    }
+}

@@ -1,0 +1,90 @@
+/// Settings shared by producers, consumers and admin clients.
+public struct KafkaClientConfiguration: Sendable {
+    /// `bootstrap.servers`: comma-separated `host:port` list.
+    public var bootstrapServers: String
+    /// `client.id`: shows in broker logs and metrics. Default `shikong`.
+    public var clientID: String
+    /// Any further librdkafka property, passed through unchanged (e.g. `security.protocol`).
+    public var properties: [String: String]
+
+    public init(bootstrapServers: String, clientID: String = "shikong", properties: [String: String] = [:]) {
+        self.bootstrapServers = bootstrapServers
+        self.clientID = clientID
+        self.properties = properties
+    }
+
+    var rdKafkaProperties: [String: String] {
+        var all = ["bootstrap.servers": bootstrapServers, "client.id": clientID]
+        all.merge(properties) { _, explicit in explicit }
+        return all
+    }
+}
+
+/// Producer settings. Defaults give an idempotent producer that waits for all in-sync replicas.
+public struct KafkaProducerConfiguration: Sendable {
+    public var client: KafkaClientConfiguration
+    /// `enable.idempotence`: no duplicates or reordering from producer retries. Default `true`.
+    public var idempotence: Bool = true
+    /// `acks`: `all` waits for every in-sync replica. Default `all`.
+    public var acks: String = "all"
+    /// `linger.ms`: how long to wait to fill a batch. Default 5 (good for the local broker).
+    public var lingerMilliseconds: Int = 5
+    /// `message.timeout.ms`: a record not delivered by then fails its delivery report. Default 30000.
+    public var messageTimeoutMilliseconds: Int = 30_000
+    /// `compression.type`. Default `lz4`.
+    public var compression: String = "lz4"
+    /// `queue.buffering.max.messages`: records buffered before `send` waits. Default 100000.
+    public var maxBufferedMessages: Int = 100_000
+
+    public init(client: KafkaClientConfiguration) {
+        self.client = client
+    }
+
+    var rdKafkaProperties: [String: String] {
+        var all = [
+            "enable.idempotence": idempotence ? "true" : "false",
+            "acks": acks,
+            "linger.ms": String(lingerMilliseconds),
+            "message.timeout.ms": String(messageTimeoutMilliseconds),
+            "compression.type": compression,
+            "queue.buffering.max.messages": String(maxBufferedMessages),
+        ]
+        all.merge(client.rdKafkaProperties) { _, explicit in explicit }
+        return all
+    }
+}
+
+/// Consumer settings. Offsets are never committed automatically: stages commit what they finished.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var client: KafkaClientConfiguration
+    /// `group.id`: consumers sharing it split the partitions between them.
+    public var groupID: String
+    /// `auto.offset.reset` when a partition has no position: `earliest` (default) or `latest`.
+    public var autoOffsetReset: String = "earliest"
+    /// `session.timeout.ms`. Default 6000: a group join on the local broker takes about half of it.
+    public var sessionTimeoutMilliseconds: Int = 6_000
+    /// `fetch.wait.max.ms`: how long the broker may hold a fetch. Default 10 (low latency).
+    public var fetchWaitMaxMilliseconds: Int = 10
+    /// `partition.assignment.strategy`. Default `range`.
+    public var assignmentStrategy: String = "range"
+
+    public init(client: KafkaClientConfiguration, groupID: String) {
+        self.client = client
+        self.groupID = groupID
+    }
+
+    var rdKafkaProperties: [String: String] {
+        var all = [
+            "group.id": groupID,
+            "enable.auto.commit": "false",
+            "enable.auto.offset.store": "false",
+            "auto.offset.reset": autoOffsetReset,
+            "session.timeout.ms": String(sessionTimeoutMilliseconds),
+            "heartbeat.interval.ms": String(max(500, sessionTimeoutMilliseconds / 4)),
+            "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
+            "partition.assignment.strategy": assignmentStrategy,
+        ]
+        all.merge(client.rdKafkaProperties) { _, explicit in explicit }
+        return all
+    }
+}

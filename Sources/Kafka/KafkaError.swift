@@ -1,0 +1,44 @@
+import CRdKafka
+
+/// The one error type of the Kafka module: a librdkafka error code with its text and context.
+public struct KafkaError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Hashable {
+        /// librdkafka rejected a configuration property.
+        case configuration
+        /// A client handle could not be created.
+        case clientCreation
+        /// A librdkafka response error (`rd_kafka_resp_err_t`), by its numeric value.
+        case broker(Int32)
+        /// The operation did not finish within its time limit.
+        case timedOut
+        /// The client was already closed.
+        case closed
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ err: rd_kafka_resp_err_t, context: String) {
+        self.code = .broker(err.rawValue)
+        self.message = "\(context): \(String(cString: rd_kafka_err2str(err)))"
+    }
+
+    /// Whether retrying the same operation later may succeed.
+    public var isRetriable: Bool {
+        switch code {
+        case .timedOut: return true
+        case .broker(let raw):
+            let err = rd_kafka_resp_err_t(rawValue: raw)
+            return err == RD_KAFKA_RESP_ERR__QUEUE_FULL || err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT
+                || err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT
+        default: return false
+        }
+    }
+
+    public var description: String { "KafkaError(\(code)): \(message)" }
+}

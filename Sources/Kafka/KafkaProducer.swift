@@ -1,0 +1,185 @@
+import CRdKafka
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// An idempotent producer over librdkafka. Every send is confirmed by its delivery report:
+/// `send(_:) async` returns only once the broker acknowledged the record (with `acks=all`).
+public final class KafkaProducer: Sendable {
+    private let handle: RdKafkaHandle
+    private let pending: PendingDeliveries
+    private let poller: PollThread
+    private let closed = AtomicFlag(false)
+
+    public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "shikong.kafka.producer")) throws(KafkaError) {
+        let pending = PendingDeliveries()
+        self.pending = pending
+        self.handle = try RdKafkaHandle.make(type: RD_KAFKA_PRODUCER, properties: configuration.rdKafkaProperties) { conf in
+            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(pending).toOpaque())
+            rd_kafka_conf_set_dr_msg_cb(conf, deliveryReportCallback)
+        }
+        let handle = self.handle
+        self.poller = PollThread(name: "kafka-producer-poll") { rd_kafka_poll(handle.pointer, 50) }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Queues a record; `completion` runs on librdkafka's poll thread with the delivery report.
+    /// When the local queue is full this waits (back-pressure) rather than failing.
+    public func send(_ record: OutgoingRecord, completion: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
+        guard !closed.isSet else {
+            completion(.failure(KafkaError(code: .closed, message: "producer is closed")))
+            return
+        }
+        let token = pending.register(completion)
+        while true {
+            let headers = record.headers.makeRdKafkaHeaders()
+            let err = record.topic.withCString { topic in
+                (record.key ?? Data()).withUnsafeBytes { key in
+                    record.value.withUnsafeBytes { value in
+                        shikong_rd_kafka_produce(
+                            handle.pointer, topic, -1,
+                            record.key == nil ? nil : key.baseAddress, record.key == nil ? 0 : key.count,
+                            value.baseAddress, value.count, headers,
+                            record.timestampMilliseconds ?? 0, UnsafeMutableRawPointer(bitPattern: token))
+                    }
+                }
+            }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if let headers { rd_kafka_headers_destroy(headers) }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                usleep(1_000)
+                continue
+            }
+            pending.complete(token, .failure(KafkaError(err, context: "produce to \(record.topic)")))
+            return
+        }
+    }
+
+    /// Sends a record and waits for the broker's acknowledgement.
+    @discardableResult
+    public func send(_ record: OutgoingRecord) async throws(KafkaError) -> KafkaDelivery {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDelivery, KafkaError>, Never>) in
+            send(record) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Sends many records and waits for all of them; the first failure is thrown after all reports arrived.
+    @discardableResult
+    public func sendAll(_ records: [OutgoingRecord]) async throws(KafkaError) -> [KafkaDelivery] {
+        guard !records.isEmpty else { return [] }
+        let results = await withCheckedContinuation { (continuation: CheckedContinuation<[Result<KafkaDelivery, KafkaError>], Never>) in
+            let collector = DeliveryCollector(count: records.count) { continuation.resume(returning: $0) }
+            for (index, record) in records.enumerated() {
+                send(record) { collector.record(index, $0) }
+            }
+        }
+        return try results.map { result throws(KafkaError) in try result.get() }
+    }
+
+    /// Records queued or in flight, not yet acknowledged.
+    public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+
+    /// Waits until every queued record has its delivery report.
+    public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
+        let err = rd_kafka_flush(handle.pointer, Int32(timeout.milliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "flush") }
+    }
+
+    /// The client's admin operations, sharing its connection.
+    public var admin: KafkaAdmin { KafkaAdmin(handle: handle) }
+
+    /// Flushes what it can, then releases the client. Unfinished sends fail with `.closed`.
+    public func close() {
+        guard closed.setOnce() else { return }
+        _ = rd_kafka_flush(handle.pointer, 10_000)
+        poller.stop()
+        rd_kafka_destroy(handle.pointer)
+        pending.failAll(KafkaError(code: .closed, message: "producer closed before delivery"))
+    }
+}
+
+/// Delivery callbacks waiting for their reports, keyed by the token passed as message opaque.
+final class PendingDeliveries: Sendable {
+    typealias Completion = @Sendable (Result<KafkaDelivery, KafkaError>) -> Void
+    private let state = Mutex<(next: UInt, waiting: [UInt: Completion])>((1, [:]))
+
+    func register(_ completion: @escaping Completion) -> UInt {
+        state.withLock { state in
+            let token = state.next
+            state.next &+= 1
+            if state.next == 0 { state.next = 1 }
+            state.waiting[token] = completion
+            return token
+        }
+    }
+
+    func complete(_ token: UInt, _ result: Result<KafkaDelivery, KafkaError>) {
+        let completion = state.withLock { $0.waiting.removeValue(forKey: token) }
+        completion?(result)
+    }
+
+    func failAll(_ error: KafkaError) {
+        let all = state.withLock { state in
+            defer { state.waiting = [:] }
+            return state.waiting
+        }
+        for completion in all.values { completion(.failure(error)) }
+    }
+}
+
+/// Gathers the results of a fixed number of sends, then calls back once.
+private final class DeliveryCollector: Sendable {
+    private let state: Mutex<(remaining: Int, results: [Result<KafkaDelivery, KafkaError>])>
+    private let done: @Sendable ([Result<KafkaDelivery, KafkaError>]) -> Void
+
+    init(count: Int, done: @escaping @Sendable ([Result<KafkaDelivery, KafkaError>]) -> Void) {
+        let placeholder = Result<KafkaDelivery, KafkaError>.failure(KafkaError(code: .timedOut, message: "no report"))
+        self.state = Mutex((count, Array(repeating: placeholder, count: count)))
+        self.done = done
+    }
+
+    func record(_ index: Int, _ result: Result<KafkaDelivery, KafkaError>) {
+        let finished: [Result<KafkaDelivery, KafkaError>]? = state.withLock { state in
+            state.results[index] = result
+            state.remaining -= 1
+            return state.remaining == 0 ? state.results : nil
+        }
+        if let finished { done(finished) }
+    }
+}
+
+private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
+    _, message, opaque in
+    guard let message, let opaque else { return }
+    let pending = Unmanaged<PendingDeliveries>.fromOpaque(opaque).takeUnretainedValue()
+    let token = UInt(bitPattern: message.pointee._private)
+    let result: Result<KafkaDelivery, KafkaError>
+    if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        result = .success(KafkaDelivery(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+    } else {
+        result = .failure(KafkaError(message.pointee.err, context: "delivery"))
+    }
+    pending.complete(token, result)
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension KafkaProducer: Service {
+    /// Keeps the producer open until the service group shuts down, then flushes and closes it.
+    /// List it before the stages that use it, so it is closed after they stopped.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        close()
+    }
+}

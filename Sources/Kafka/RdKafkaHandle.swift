@@ -1,0 +1,91 @@
+import CRdKafka
+
+/// An owned `rd_kafka_t *`. librdkafka handles are thread-safe, so the wrapper is `Sendable`.
+struct RdKafkaHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    /// Builds a `rd_kafka_conf_t` from properties, lets `customise` add callbacks, then creates the client.
+    static func make(
+        type: rd_kafka_type_t, properties: [String: String],
+        customise: (OpaquePointer) -> Void = { _ in }
+    ) throws(KafkaError) -> RdKafkaHandle {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaError(code: .clientCreation, message: "rd_kafka_conf_new failed")
+        }
+        var errorText = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaError(
+                    code: .configuration, message: "\(key)=\(value): \(errorText.nulTerminatedString)")
+            }
+        }
+        customise(conf)
+        // rd_kafka_new takes ownership of conf on success only.
+        guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError(code: .clientCreation, message: errorText.nulTerminatedString)
+        }
+        return RdKafkaHandle(pointer: handle)
+    }
+
+    /// Low and high watermark offsets of a partition, asked of the broker.
+    func watermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(
+            pointer, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "watermarks of \(partition)") }
+        return (low, high)
+    }
+
+    /// Number of partitions of each topic that exists, from cluster metadata.
+    func partitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(pointer, 1, nil, &metadata, timeoutMilliseconds)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        var counts: [String: Int] = [:]
+        for index in 0..<Int(metadata.pointee.topic_cnt) {
+            let topic = metadata.pointee.topics[index]
+            if topic.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                counts[String(cString: topic.topic)] = Int(topic.partition_cnt)
+            }
+        }
+        return counts
+    }
+}
+
+extension Array where Element == KafkaHeader {
+    /// A new `rd_kafka_headers_t`, owned by the caller until handed to a produce call.
+    func makeRdKafkaHeaders() -> OpaquePointer? {
+        guard !isEmpty else { return nil }
+        let headers = rd_kafka_headers_new(count)
+        for header in self {
+            header.value.withUnsafeBytes { bytes in
+                _ = rd_kafka_header_add(headers, header.key, -1, bytes.baseAddress, bytes.count)
+            }
+        }
+        return headers
+    }
+
+    init(rdKafkaMessage message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        self = []
+        var headers: OpaquePointer?
+        guard rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return }
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            if let name {
+                let bytes = value.map { Data(bytes: $0, count: size) } ?? Data()
+                append(KafkaHeader(key: String(cString: name), value: bytes))
+            }
+            index += 1
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local default stack: a PostgreSQL cluster under the data directory, Mosquitto and the Tansu
+/// broker, on loopback ports. Started in that order, stopped in reverse.
+public final class LocalStack: Sendable {
+    public let configuration: StackConfiguration
+    public let children: [ChildProcess]
+    private let logger: Logger
+
+    private init(configuration: StackConfiguration, children: [ChildProcess], logger: Logger) {
+        self.configuration = configuration
+        self.children = children
+        self.logger = logger
+    }
+
+    /// Starts every service and waits until each accepts connections. If one fails, those already
+    /// started are stopped again.
+    public static func start(_ configuration: StackConfiguration, logger: Logger) async throws -> LocalStack {
+        let files = FileManager.default
+        for directory in [configuration.dataDirectory, configuration.runDirectory, configuration.logDirectory, configuration.mosquittoDirectory] {
+            try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        reapLeftovers(configuration, logger: logger)
+        var started: [ChildProcess] = []
+        do {
+            started.append(try await PostgresCluster(configuration: configuration, logger: logger).start())
+            started.append(try await MosquittoBroker(configuration: configuration, logger: logger).start())
+            started.append(try await TansuBroker(configuration: configuration, logger: logger).start())
+        } catch {
+            for child in started.reversed() { child.stop(signal: SIGINT) }
+            throw error
+        }
+        logger.info(
+            "local stack is up",
+            metadata: [
+                "postgres": "\(configuration.host):\(configuration.postgresPort)", "mqtt": "\(configuration.host):\(configuration.mqttPort)",
+                "kafka": "\(configuration.kafkaBootstrap)", "data": "\(configuration.dataDirectory.path)",
+            ])
+        return LocalStack(configuration: configuration, children: started, logger: logger)
+    }
+
+    /// Stops the services in reverse order of starting (PostgreSQL last, with a fast shutdown).
+    public func stop() {
+        for child in children.reversed() where child.isRunning {
+            logger.info("stopping \(child.name)")
+            child.stop(signal: SIGINT, timeout: 30)
+        }
+    }
+
+    /// The first child that has exited, if any.
+    public var exitedChild: ChildProcess? { children.first { !$0.isRunning } }
+
+    private static func reapLeftovers(_ configuration: StackConfiguration, logger: Logger) {
+        let run = configuration.runDirectory
+        ChildProcess.reapLeftover(pidFile: run.appendingPathComponent("tansu.pid"), expectedCommand: "tansu", logger: logger)
+        ChildProcess.reapLeftover(pidFile: run.appendingPathComponent("mosquitto.pid"), expectedCommand: "mosquitto", logger: logger)
+        ChildProcess.reapLeftover(
+            pidFile: configuration.postgresDirectory.appendingPathComponent("postmaster.pid"), expectedCommand: "postgres", logger: logger)
+    }
+}
+
+/// Runs inside the platform's service group: fails the group if a child dies, and stops the stack
+/// when the group shuts down. List it first so it is shut down last.
+public struct LocalStackService: Service {
+    let stack: LocalStack
+
+    public init(stack: LocalStack) {
+        self.stack = stack
+    }
+
+    public func run() async throws {
+        defer { stack.stop() }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let exited = stack.exitedChild {
+                throw LocalStackError("\(exited.name) exited unexpectedly (wait status \(exited.status ?? -1)); see \(stack.configuration.logDirectory.path)/\(exited.name).log")
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}
+
+/// Waits until a TCP port on the host accepts connections, or the child exits, or time runs out.
+func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeInterval, logFile: URL) async throws {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while Date() < deadline {
+        guard child.isRunning else {
+            throw LocalStackError("\(child.name) exited while starting (wait status \(child.status ?? -1)); see \(logFile.path)")
+        }
+        if canConnect(host: host, port: port) { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw LocalStackError("\(child.name) did not accept connections on \(host):\(port) within \(Int(timeout)) s; see \(logFile.path)")
+}
+
+func canConnect(host: String, port: Int) -> Bool {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    inet_pton(AF_INET, host, &address.sin_addr)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+/// Runs a short command to completion and returns its exit code (output to `log`).
+func runToCompletion(_ executable: String, _ arguments: [String], name: String, log: URL, pidFile: URL) throws -> Int32 {
+    let child = try ChildProcess(name: name, executable: executable, arguments: arguments, log: log, pidFile: pidFile)
+    child.waitForExit(timeout: 600)
+    guard let status = child.status else { throw LocalStackError("\(name) did not finish") }
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Mosquitto on loopback with persistence under `<data>/mosquitto`, so a persistent session's
+/// unacknowledged messages survive a broker restart. The in-flight window and queue are raised
+/// well above Mosquitto's defaults (20 and 1000), which would otherwise throttle or drop a busy feed.
+struct MosquittoBroker {
+    let configuration: StackConfiguration
+    let logger: Logger
+
+    func start() async throws -> ChildProcess {
+        guard FileManager.default.isExecutableFile(atPath: configuration.mosquittoExecutable) else {
+            throw LocalStackError("\(configuration.mosquittoExecutable) not found: install mosquitto (scripts/setup does)")
+        }
+        let directory = configuration.mosquittoDirectory
+        let log = configuration.logDirectory.appendingPathComponent("mosquitto.log")
+        var lines = [
+            "listener \(configuration.mqttPort) \(configuration.host)",
+            "allow_anonymous true",
+            "persistence true",
+            "persistence_location \(directory.path)/",
+            "autosave_interval 10",
+            "max_inflight_messages 1000",
+            "max_queued_messages 1000000",
+            "log_dest stderr",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+        ]
+        if geteuid() == 0, let entry = getpwnam("mosquitto") {
+            chown(directory.path, entry.pointee.pw_uid, entry.pointee.pw_gid)
+            lines.append("user mosquitto")
+        }
+        let configFile = configuration.runDirectory.appendingPathComponent("mosquitto.conf")
+        try (lines.joined(separator: "\n") + "\n").write(to: configFile, atomically: true, encoding: .utf8)
+        let child = try ChildProcess(
+            name: "mosquitto", executable: configuration.mosquittoExecutable, arguments: ["-c", configFile.path], log: log,
+            pidFile: configuration.runDirectory.appendingPathComponent("mosquitto.pid"))
+        try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 30, logFile: log)
+        return child
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The PostgreSQL cluster under `<data>/postgres`: created with `initdb` on first start (superuser
+/// `shikong`, trust authentication, TCP on loopback only), then run in the foreground as a child.
+/// When `shikong` runs as root, PostgreSQL runs as the `postgres` user (it refuses to run as root).
+struct PostgresCluster {
+    let configuration: StackConfiguration
+    let logger: Logger
+
+    func start() async throws -> ChildProcess {
+        let directory = configuration.postgresDirectory
+        let log = configuration.logDirectory.appendingPathComponent("postgres.log")
+        let pidFile = configuration.runDirectory.appendingPathComponent("postgres.pid")
+        let initdb = "\(configuration.postgresBin)/initdb"
+        guard FileManager.default.isExecutableFile(atPath: initdb) else {
+            throw LocalStackError("\(initdb) not found: install postgresql-15 and postgresql-15-postgis-3 (scripts/setup does)")
+        }
+        let owner = try Self.serviceUser()
+        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("PG_VERSION").path) {
+            logger.info("initialising PostgreSQL cluster", metadata: ["directory": "\(directory.path)"])
+            try? FileManager.default.removeItem(at: directory)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if let owner { chown(directory.path, owner.uid, owner.gid) }
+            let status = try runToCompletion(
+                owner == nil ? initdb : "/usr/bin/setpriv",
+                Self.asOwner(owner, initdb, [
+                    "-D", directory.path, "-U", configuration.databaseUser, "--auth=trust", "--encoding=UTF8",
+                    "--locale=C.UTF-8", "--no-instructions",
+                ]),
+                name: "initdb", log: log, pidFile: configuration.runDirectory.appendingPathComponent("initdb.pid"))
+            guard status == 0 else { throw LocalStackError("initdb failed (exit \(status)); see \(log.path)") }
+        }
+        let postgres = "\(configuration.postgresBin)/postgres"
+        let arguments = [
+            "-D", directory.path, "-p", String(configuration.postgresPort), "-c", "listen_addresses=\(configuration.host)",
+            "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=256MB",
+            "-c", "synchronous_commit=on", "-c", "log_min_messages=warning",
+        ]
+        let child = try ChildProcess(
+            name: "postgres", executable: owner == nil ? postgres : "/usr/bin/setpriv", arguments: Self.asOwner(owner, postgres, arguments),
+            log: log, pidFile: pidFile)
+        try await waitForPort(configuration.postgresPort, host: configuration.host, child: child, timeout: 60, logFile: log)
+        return child
+    }
+
+    /// `setpriv` arguments that run `executable` as the owner, or the plain arguments when not root.
+    private static func asOwner(_ owner: (uid: uid_t, gid: gid_t)?, _ executable: String, _ arguments: [String]) -> [String] {
+        guard let owner else { return arguments }
+        return ["--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", executable] + arguments
+    }
+
+    /// The `postgres` account when running as root, else `nil` (run as ourselves).
+    static func serviceUser() throws -> (uid: uid_t, gid: gid_t)? {
+        guard geteuid() == 0 else { return nil }
+        guard let entry = getpwnam("postgres") else {
+            throw LocalStackError("running as root, but there is no postgres user to run PostgreSQL as (install postgresql-15)")
+        }
+        return (entry.pointee.pw_uid, entry.pointee.pw_gid)
+    }
+}

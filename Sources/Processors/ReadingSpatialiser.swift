@@ -1,0 +1,115 @@
+import Events
+import Foundation
+import Geodesy
+import Kafka
+
+/// Turns one raw `sensor.reading` record into a spatialised event in EPSG:4490, or says why it cannot.
+/// Pure apart from PROJ: the stage around it does the Kafka work.
+public struct ReadingSpatialiser: Sendable {
+    public struct Failure: Error, Sendable {
+        public var reason: String
+        public var eventID: UUID?
+    }
+
+    public static let stage = "processors.spatialiser"
+    public static let attributes = AttributeLabels(domain: "iot", industry: "environment", theme: "air-quality")
+
+    private let transformer: CoordinateTransformer
+    private let serviceArea: GeoBounds
+    private let defaultCRS: CoordinateReferenceSystem
+    private let outputTopic: String
+
+    public init(
+        transformer: CoordinateTransformer = CoordinateTransformer(), serviceArea: GeoBounds = .china,
+        defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents
+    ) {
+        self.transformer = transformer
+        self.serviceArea = serviceArea
+        self.defaultCRS = defaultCRS
+        self.outputTopic = outputTopic
+    }
+
+    public func spatialise(_ message: KafkaMessage) -> Result<OutgoingRecord, Failure> {
+        let metadata: EventMetadata
+        do {
+            metadata = try EventMetadata(kafkaMessage: message)
+        } catch {
+            return .failure(Failure(reason: "envelope: \(error.reason)", eventID: nil))
+        }
+        do {
+            return .success(try spatialise(metadata: metadata, payload: message.value))
+        } catch let error as EventDecodingError {
+            return .failure(Failure(reason: error.reason, eventID: metadata.id))
+        } catch let error as DecodingError {
+            return .failure(Failure(reason: Self.describe(error), eventID: metadata.id))
+        } catch {
+            return .failure(Failure(reason: "\(error)", eventID: metadata.id))
+        }
+    }
+
+    private func spatialise(metadata: EventMetadata, payload: Data) throws -> OutgoingRecord {
+        guard let first = payload.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            throw EventDecodingError("payload is empty")
+        }
+        guard first == UInt8(ascii: "{") else { throw EventDecodingError("payload is not a JSON object") }
+        let reading = try EventJSON.decoder().decode(RawReading.self, from: payload)
+
+        let crsText = reading.crs ?? metadata.extensions["crs"]
+        let crs: CoordinateReferenceSystem
+        if let crsText {
+            guard let parsed = CoordinateReferenceSystem(parsing: crsText) else { throw EventDecodingError("unknown CRS \"\(crsText)\"") }
+            crs = parsed
+        } else {
+            crs = defaultCRS
+        }
+        if crs.isGeographic {
+            guard (-90...90).contains(reading.y) else { throw EventDecodingError("latitude \(reading.y) is out of range [-90, 90]") }
+            guard (-180...180).contains(reading.x) else { throw EventDecodingError("longitude \(reading.x) is out of range [-180, 180]") }
+        }
+        let position: (x: Double, y: Double)
+        do {
+            position = try transformer.transform(x: reading.x, y: reading.y, from: crs, to: .cgcs2000)
+        } catch {
+            throw EventDecodingError(error.message)
+        }
+        guard serviceArea.contains(longitude: position.x, latitude: position.y) else {
+            throw EventDecodingError(
+                "position (\(position.x), \(position.y)) in EPSG:4490 is outside the service area \(serviceArea)")
+        }
+        let sensorID = reading.sensorID ?? Self.sensorID(fromSubject: metadata.subject)
+        guard !sensorID.isEmpty else { throw EventDecodingError("no sensor id in the payload or the subject") }
+
+        var output = metadata
+        output.subject = "sensor:\(sensorID)"
+        output.occurredAt = reading.time
+        output.schema = "shikong/sensor.reading/1"
+        output.contentType = "application/json"
+        output.extensions["crs"] = "EPSG:4490"
+        let event = SpatialEvent(
+            metadata: output,
+            space: SpaceLabel(
+                geometry: PointGeometry(longitude: position.x, latitude: position.y), sourceCRS: crs.description,
+                sourceCoordinates: [reading.x, reading.y]),
+            attributes: Self.attributes,
+            data: SensorReading(sensorID: sensorID, values: reading.values),
+            schema: output.schema)
+        return output.record(topic: outputTopic, value: try EventJSON.encoder().encode(event))
+    }
+
+    static func sensorID(fromSubject subject: String) -> String {
+        subject.hasPrefix("sensor:") ? String(subject.dropFirst("sensor:".count)) : subject
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            if let underlying = context.underlyingError { return "payload is not valid JSON: \(underlying.localizedDescription)" }
+            return "payload is not valid JSON: \(context.debugDescription)"
+        case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "field \(path.isEmpty ? "(root)" : path): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

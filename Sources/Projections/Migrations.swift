@@ -1,0 +1,73 @@
+import Logging
+import PostgresNIO
+
+/// The schema, as an ordered list of migrations. Applied once each, in order, under an advisory lock,
+/// so any number of processes may start at once. Never edit a released migration: add one.
+public enum Migrations {
+    static let all: [(version: Int, name: String, statements: [String])] = [
+        (
+            1, "sensor readings and positions",
+            [
+                "CREATE EXTENSION IF NOT EXISTS postgis",
+                """
+                CREATE TABLE projection_positions (
+                    projection text NOT NULL,
+                    topic text NOT NULL,
+                    partition integer NOT NULL,
+                    next_offset bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (projection, topic, partition)
+                )
+                """,
+                """
+                CREATE TABLE sensor_readings (
+                    event_id uuid PRIMARY KEY,
+                    sensor_id text NOT NULL,
+                    observed_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    projected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    geom geometry(Point, 4490) NOT NULL,
+                    "values" jsonb NOT NULL,
+                    source text NOT NULL,
+                    UNIQUE (sensor_id, observed_at)
+                )
+                """,
+                "CREATE INDEX sensor_readings_geom ON sensor_readings USING gist (geom)",
+                "CREATE INDEX sensor_readings_observed_at ON sensor_readings (observed_at)",
+                """
+                CREATE TABLE sensors_latest (
+                    sensor_id text PRIMARY KEY,
+                    event_id uuid NOT NULL,
+                    observed_at timestamptz NOT NULL,
+                    geom geometry(Point, 4490) NOT NULL,
+                    "values" jsonb NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX sensors_latest_geom ON sensors_latest USING gist (geom)",
+            ]
+        )
+    ]
+
+    /// Applies every migration not applied yet.
+    public static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(4490)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied: Set<Int> = []
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+                applied.insert(version)
+            }
+            for migration in all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
+                logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Logging
+import Processors
+import Projections
+
+/// Logging options shared by every command.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["SHIKONG_LOG_LEVEL"] ?? "info"
+
+    func bootstrap(_ label: String) -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: label)
+    }
+}
+
+/// Where the stages find external services (`shikong ingest|process|project|serve`).
+struct ExternalServiceOptions: ParsableArguments {
+    @Option(help: "Kafka bootstrap servers. Env SHIKONG_KAFKA.")
+    var kafka: String = env("SHIKONG_KAFKA", "127.0.0.1:19092")
+
+    @Option(help: "MQTT broker host:port. Env SHIKONG_MQTT.")
+    var mqtt: String = env("SHIKONG_MQTT", "127.0.0.1:11883")
+
+    @Option(help: "PostgreSQL URL, postgres://user[:password]@host:port/database. Env SHIKONG_DATABASE_URL.")
+    var database: String = env("SHIKONG_DATABASE_URL", "postgres://shikong@127.0.0.1:15432/shikong")
+
+    @Option(help: "HTTP API listen address. Env SHIKONG_HTTP_HOST.")
+    var httpHost: String = env("SHIKONG_HTTP_HOST", "127.0.0.1")
+
+    @Option(help: "HTTP API port. Env SHIKONG_HTTP_PORT.")
+    var httpPort: Int = Int(env("SHIKONG_HTTP_PORT", "18080")) ?? 18080
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    func platform() throws -> PlatformConfigurationParts {
+        let (mqttHost, mqttPort) = try hostPort(mqtt, name: "--mqtt")
+        guard let databaseConfiguration = DatabaseConfiguration(url: database) else {
+            throw ValidationError("--database must look like postgres://user@host:port/database, not \(database)")
+        }
+        return PlatformConfigurationParts(kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: databaseConfiguration, httpHost: httpHost, httpPort: httpPort)
+    }
+}
+
+struct PlatformConfigurationParts {
+    var kafka: String
+    var mqttHost: String
+    var mqttPort: Int
+    var database: DatabaseConfiguration
+    var httpHost: String
+    var httpPort: Int
+}
+
+/// Stage behaviour shared by `up` and the stage commands.
+struct PipelineOptions: ParsableArguments {
+    @Option(
+        name: .customLong("feed"),
+        help: "MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Env SHIKONG_FEEDS (';'-separated).")
+    var feeds: [String] = env("SHIKONG_FEEDS", "city/+/air@EPSG:4326").split(separator: ";").map(String.init)
+
+    @Option(help: "Service area in EPSG:4490 as west,south,east,north; readings outside go to the DLQ. Env SHIKONG_SERVICE_AREA.")
+    var serviceArea: String = env("SHIKONG_SERVICE_AREA", GeoBounds.china.description)
+
+    @Option(help: "Instance name: prefixes consumer groups and the MQTT client id.")
+    var instance: String = env("SHIKONG_INSTANCE", "shikong")
+
+    func parsedFeeds() throws -> [MQTTFeed] {
+        try feeds.map { text in
+            guard let feed = MQTTFeed(parsing: text) else { throw ValidationError("--feed \(text) is not filter[@CRS]") }
+            return feed
+        }
+    }
+
+    func parsedServiceArea() throws -> GeoBounds {
+        guard let bounds = GeoBounds(parsing: serviceArea) else { throw ValidationError("--service-area must be west,south,east,north") }
+        return bounds
+    }
+}
+
+func env(_ name: String, _ fallback: String) -> String {
+    ProcessInfo.processInfo.environment[name] ?? fallback
+}
+
+func hostPort(_ text: String, name: String) throws -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+        throw ValidationError("\(name) must be host:port, not \(text)")
+    }
+    return (String(text[..<colon]), port)
+}

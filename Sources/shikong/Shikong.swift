@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Shikong: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shikong",
+        abstract: "Shikong 时空: a spatiotemporal big-data platform for smart cities.",
+        discussion: """
+            `shikong up --demo` runs everything on this machine: PostgreSQL/PostGIS, Mosquitto and a Kafka-protocol \
+            broker on loopback ports, every stage in one process, and a demo air-quality feed.
+            The stage commands run one stage each against external Kafka, MQTT and PostgreSQL.
+            """,
+        subcommands: [Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self, BenchCommand.self]
+    )
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Events
+import Foundation
+import LocalStack
+import Logging
+import MQTT
+import Platform
+import ServiceLifecycle
+
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole platform on this machine: local PostgreSQL/PostGIS, Mosquitto and Kafka broker, and every stage.",
+        discussion: "Data lives under --data-dir. Ctrl-C (SIGINT) or SIGTERM stops the stages in order and then the services.")
+
+    @Option(help: "Data directory (PostgreSQL cluster, Mosquitto persistence, logs). Env SHIKONG_DATA_DIR.")
+    var dataDir: String = env("SHIKONG_DATA_DIR", ".shikong")
+
+    @Option(help: "HTTP API port. Env SHIKONG_HTTP_PORT.")
+    var httpPort: Int = Int(env("SHIKONG_HTTP_PORT", "18080")) ?? 18080
+
+    @Option(help: "PostgreSQL port. Env SHIKONG_PG_PORT.")
+    var pgPort: Int = Int(env("SHIKONG_PG_PORT", "15432")) ?? 15432
+
+    @Option(help: "MQTT port. Env SHIKONG_MQTT_PORT.")
+    var mqttPort: Int = Int(env("SHIKONG_MQTT_PORT", "11883")) ?? 11883
+
+    @Option(help: "Kafka broker port. Env SHIKONG_KAFKA_PORT.")
+    var kafkaPort: Int = Int(env("SHIKONG_KAFKA_PORT", "19092")) ?? 19092
+
+    @Option(help: "Directory with PostgreSQL's initdb and postgres. Env SHIKONG_PG_BIN.")
+    var pgBin: String = env("SHIKONG_PG_BIN", "/usr/lib/postgresql/15/bin")
+
+    @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
+    var topicsDir: String?
+
+    @Flag(help: "Also publish a synthetic air-quality feed for Wuhan over MQTT.")
+    var demo = false
+
+    @Option(help: "Demo stations.")
+    var stations = 300
+
+    @Option(help: "Seconds between demo rounds.")
+    var demoInterval = 5
+
+    @OptionGroup var pipeline: PipelineOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap("shikong.up")
+        guard let tansu = StackConfiguration.locateTansu() else {
+            throw ValidationError("the Tansu broker was not found: run scripts/setup (it installs .venv/bin/tansu) or set SHIKONG_TANSU_BIN")
+        }
+        var stack = StackConfiguration(dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL, tansuExecutable: tansu)
+        stack.postgresPort = pgPort
+        stack.mqttPort = mqttPort
+        stack.kafkaPort = kafkaPort
+        stack.postgresBin = pgBin
+        let catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        let (local, configuration) = try await LocalPlatform.bringUp(
+            stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
+            instance: pipeline.instance, logger: logger)
+        let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
+            logger.notice("Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))")
+        }
+        var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
+        if demo {
+            services.append(
+                AirQualityFeed(
+                    connection: MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
+                    stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer {
+            pipelineServices.producer.close()
+            local.stop()
+        }
+        try await group.run()
+        logger.notice("Shikong stopped")
+    }
+}
