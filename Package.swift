@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
         .target(
             name: "Platform",
-            dependencies: ["Events", "Kafka", "MQTT", "Geodesy", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle],
+            dependencies: [
+                "Events", "Kafka", "MQTT", "Geodesy", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
+            ],
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",
@@ -51,7 +53,9 @@ let package = Package(
             swiftSettings: settings),
 
         // Tests.
-        .target(name: "ShikongTesting", dependencies: ["Platform", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting", swiftSettings: settings),
+        .target(
+            name: "ShikongTesting", dependencies: ["Platform", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
+            swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),

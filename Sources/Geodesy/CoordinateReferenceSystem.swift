@@ -43,4 +43,3 @@ public struct CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvert
         [4326, 4490, 4258, 4269, 4214, 4610].contains(epsg)
     }
 }
-

@@ -21,7 +21,9 @@ public final class CoordinateTransformer: Sendable {
     }
 
     /// Transforms one position. Throws for unknown CRSs and positions PROJ cannot transform.
-    public func transform(x: Double, y: Double, from source: CoordinateReferenceSystem, to target: CoordinateReferenceSystem = .cgcs2000) throws(GeodesyError) -> (x: Double, y: Double) {
+    public func transform(x: Double, y: Double, from source: CoordinateReferenceSystem, to target: CoordinateReferenceSystem = .cgcs2000)
+        throws(GeodesyError) -> (x: Double, y: Double)
+    {
         try state.withLock { state throws(GeodesyError) in
             let operation = try state.operation(from: source, to: target)
             let output = proj_trans(operation, PJ_FWD, proj_coord(x, y, 0, 0))

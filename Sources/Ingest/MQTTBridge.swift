@@ -27,7 +27,9 @@ public final class MQTTBridge: Service {
     private let logger: Logger
     private let counters = Mutex<(received: Int, appended: Int, failed: Int)>((0, 0, 0))
 
-    public init(configuration: Configuration, producer: KafkaProducer, ids: EventIDGenerator = .shared, logger: Logger = Logger(label: "shikong.mqtt-bridge")) {
+    public init(
+        configuration: Configuration, producer: KafkaProducer, ids: EventIDGenerator = .shared, logger: Logger = Logger(label: "shikong.mqtt-bridge")
+    ) {
         self.configuration = configuration
         self.producer = producer
         self.ids = ids
@@ -40,7 +42,9 @@ public final class MQTTBridge: Service {
     public func run() async throws {
         let subscriber = MQTTSubscriber(
             configuration: .init(connection: configuration.connection, topicFilters: configuration.feeds.map(\.topicFilter)), logger: logger)
-        logger.info("MQTT bridge started", metadata: ["broker": "\(configuration.connection.url)", "feeds": "\(configuration.feeds)", "topic": "\(configuration.topic)"])
+        logger.info(
+            "MQTT bridge started",
+            metadata: ["broker": "\(configuration.connection.url)", "feeds": "\(configuration.feeds)", "topic": "\(configuration.topic)"])
         try await cancelWhenGracefulShutdown {
             try await subscriber.run { [self] message, confirm in
                 counters.withLock { $0.received += 1 }

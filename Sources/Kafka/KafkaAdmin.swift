@@ -33,7 +33,9 @@ public struct KafkaAdmin: Sendable {
         var newTopics: [OpaquePointer?] = []
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
         for topic in topics {
-            guard let newTopic = rd_kafka_NewTopic_new(topic.name, Int32(topic.partitions), Int32(topic.replicationFactor), &errorText, errorText.count) else {
+            guard
+                let newTopic = rd_kafka_NewTopic_new(topic.name, Int32(topic.partitions), Int32(topic.replicationFactor), &errorText, errorText.count)
+            else {
                 throw KafkaError(code: .configuration, message: "topic \(topic.name): \(errorText.nulTerminatedString)")
             }
             newTopics.append(newTopic)

@@ -161,27 +161,28 @@ final class ConsumerContext: Sendable {
     }
 }
 
-private let rebalanceCallback: @convention(c) (
-    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-) -> Void = { handle, err, list, opaque in
-    guard let handle, let opaque else { return }
-    let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
-    guard err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, let list else {
-        rd_kafka_assign(handle, nil)
-        context.setAssignment([])
-        context.logger.info("partitions revoked")
-        return
-    }
-    let elements = UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt))
-    let partitions = elements.map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
-    if let positions = context.positions?(partitions) {
-        for index in elements.indices {
-            if let offset = positions[partitions[index]] { elements[index].offset = offset }
+private let rebalanceCallback:
+    @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+    ) -> Void = { handle, err, list, opaque in
+        guard let handle, let opaque else { return }
+        let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
+        guard err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, let list else {
+            rd_kafka_assign(handle, nil)
+            context.setAssignment([])
+            context.logger.info("partitions revoked")
+            return
         }
+        let elements = UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt))
+        let partitions = elements.map { TopicPartition(topic: String(cString: $0.topic), partition: $0.partition) }
+        if let positions = context.positions?(partitions) {
+            for index in elements.indices {
+                if let offset = positions[partitions[index]] { elements[index].offset = offset }
+            }
+        }
+        rd_kafka_assign(handle, list)
+        context.setAssignment(Set(partitions))
+        context.logger.info(
+            "partitions assigned",
+            metadata: ["partitions": "\(zip(partitions, elements).map { "\($0.0)@\($0.1.offset)" }.joined(separator: ","))"])
     }
-    rd_kafka_assign(handle, list)
-    context.setAssignment(Set(partitions))
-    context.logger.info(
-        "partitions assigned",
-        metadata: ["partitions": "\(zip(partitions, elements).map { "\($0.0)@\($0.1.offset)" }.joined(separator: ","))"])
-}

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A supervised child process: spawned in its own process group (so a terminal's Ctrl-C reaches

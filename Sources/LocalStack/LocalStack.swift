@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The local default stack: a PostgreSQL cluster under the data directory, Mosquitto and the Tansu
@@ -78,7 +78,9 @@ public struct LocalStackService: Service {
         defer { stack.stop() }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let exited = stack.exitedChild {
-                throw LocalStackError("\(exited.name) exited unexpectedly (wait status \(exited.status ?? -1)); see \(stack.configuration.logDirectory.path)/\(exited.name).log")
+                throw LocalStackError(
+                    "\(exited.name) exited unexpectedly (wait status \(exited.status ?? -1)); see \(stack.configuration.logDirectory.path)/\(exited.name).log"
+                )
             }
             try? await Task.sleep(for: .milliseconds(500))
         }

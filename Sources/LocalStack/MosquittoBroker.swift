@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Mosquitto on loopback with persistence under `<data>/mosquitto`, so a persistent session's

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The PostgreSQL cluster under `<data>/postgres`: created with `initdb` on first start (superuser
@@ -28,10 +28,12 @@ struct PostgresCluster {
             if let owner { chown(directory.path, owner.uid, owner.gid) }
             let status = try runToCompletion(
                 owner == nil ? initdb : "/usr/bin/setpriv",
-                Self.asOwner(owner, initdb, [
-                    "-D", directory.path, "-U", configuration.databaseUser, "--auth=trust", "--encoding=UTF8",
-                    "--locale=C.UTF-8", "--no-instructions",
-                ]),
+                Self.asOwner(
+                    owner, initdb,
+                    [
+                        "-D", directory.path, "-U", configuration.databaseUser, "--auth=trust", "--encoding=UTF8",
+                        "--locale=C.UTF-8", "--no-instructions",
+                    ]),
                 name: "initdb", log: log, pidFile: configuration.runDirectory.appendingPathComponent("initdb.pid"))
             guard status == 0 else { throw LocalStackError("initdb failed (exit \(status)); see \(log.path)") }
         }

@@ -107,7 +107,8 @@ private final class SubscriberContext: @unchecked Sendable {
         var backoff = 0.1
         while running.isSet {
             if mosquitto_socket(client) < 0 {
-                let rc = everConnected
+                let rc =
+                    everConnected
                     ? mosquitto_reconnect(client)
                     : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
                 guard rc == MOSQ_ERR_SUCCESS.rawValue else {

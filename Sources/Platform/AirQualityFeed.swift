@@ -72,13 +72,17 @@ public struct AirQualityFeed: Service {
     public func run() async throws {
         let publisher = try MQTTPublisher(connection: connection)
         defer { publisher.close() }
-        logger.info("demo feed publishing", metadata: ["stations": "\(stations.count)", "every": "\(interval)", "topics": "\(topicPrefix)/<station>/air"])
+        logger.info(
+            "demo feed publishing", metadata: ["stations": "\(stations.count)", "every": "\(interval)", "topics": "\(topicPrefix)/<station>/air"])
         var rounds = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = Date()
-            try await publisher.publishAll(stations.map { MQTTMessage(topic: "\(topicPrefix)/\($0.id)/air", payload: Self.payload(for: $0, at: now)) })
+            try await publisher.publishAll(
+                stations.map { MQTTMessage(topic: "\(topicPrefix)/\($0.id)/air", payload: Self.payload(for: $0, at: now)) })
             rounds += 1
-            if rounds == 1 || rounds % 12 == 0 { logger.info("demo feed published a round", metadata: ["rounds": "\(rounds)", "readings": "\(rounds * stations.count)"]) }
+            if rounds == 1 || rounds % 12 == 0 {
+                logger.info("demo feed published a round", metadata: ["rounds": "\(rounds)", "readings": "\(rounds * stations.count)"])
+            }
             try? await Task.sleep(for: interval)
         }
     }

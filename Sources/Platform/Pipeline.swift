@@ -19,7 +19,9 @@ public final class Pipeline: Sendable {
     /// first and downstream ones drain what is left.
     public let services: [any Service]
 
-    public init(configuration: PlatformConfiguration, stages: Set<Stage>, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
+    public init(
+        configuration: PlatformConfiguration, stages: Set<Stage>, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws {
         self.configuration = configuration
         let client = KafkaClientConfiguration(bootstrapServers: configuration.kafkaBootstrap, clientID: configuration.instance)
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
@@ -38,7 +40,8 @@ public final class Pipeline: Sendable {
         if stages.contains(.project), let database {
             services.append(
                 SensorProjection(
-                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: "\(configuration.instance).projection.sensors")),
+                    configuration: .init(
+                        consumer: KafkaConsumerConfiguration(client: client, groupID: "\(configuration.instance).projection.sensors")),
                     client: database, producer: producer, logger: Logger(label: "shikong.projection.sensors")))
         }
         if stages.contains(.process) {
@@ -65,7 +68,8 @@ public final class Pipeline: Sendable {
             let rows = try await client.query("SELECT count(*)::int FROM pg_database WHERE datname = \(database.database)", logger: logger)
                 .decode(Int.self).reduce(0, +)
             if rows == 0 {
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(database.database.replacingOccurrences(of: "\"", with: ""))\""), logger: logger)
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(database.database.replacingOccurrences(of: "\"", with: ""))\""), logger: logger)
                 logger.info("database created", metadata: ["database": "\(database.database)"])
             }
         }
@@ -76,7 +80,8 @@ public final class Pipeline: Sendable {
 
     /// Creates the topics of the catalogue that do not exist yet.
     public static func applyTopics(_ catalogue: TopicCatalogue, bootstrap: String, logger: Logger) throws {
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
         let outcomes = try producer.admin.createTopics(catalogue.topics.map(\.specification))
         for (topic, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {

@@ -23,7 +23,9 @@ public final class Spatialiser: Service {
     private let producer: KafkaProducer
     private let logger: Logger
 
-    public init(configuration: Configuration, spatialiser: ReadingSpatialiser, producer: KafkaProducer, logger: Logger = Logger(label: "shikong.spatialiser")) {
+    public init(
+        configuration: Configuration, spatialiser: ReadingSpatialiser, producer: KafkaProducer, logger: Logger = Logger(label: "shikong.spatialiser")
+    ) {
         self.configuration = configuration
         self.spatialiser = spatialiser
         self.producer = producer

@@ -30,7 +30,9 @@ public final class SensorProjection: Service {
     private let positions = ProjectionPositions(projection: SensorProjection.name)
     private let logger: Logger
 
-    public init(configuration: Configuration, client: PostgresClient, producer: KafkaProducer, logger: Logger = Logger(label: "shikong.projection.sensors")) {
+    public init(
+        configuration: Configuration, client: PostgresClient, producer: KafkaProducer, logger: Logger = Logger(label: "shikong.projection.sensors")
+    ) {
         self.configuration = configuration
         self.client = client
         self.producer = producer

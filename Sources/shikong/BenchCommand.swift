@@ -14,7 +14,9 @@ struct BenchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pipeline",
             abstract: "MQTT → Kafka → spatialiser → PostGIS end to end on a fresh local stack: sustained rate and freshness percentiles.",
-            discussion: "Starts its own stack under --data-dir (wiped first) on ports 2xxxx, so a running `shikong up` is not disturbed. Build with -c release.")
+            discussion:
+                "Starts its own stack under --data-dir (wiped first) on ports 2xxxx, so a running `shikong up` is not disturbed. Build with -c release."
+        )
 
         @Option(help: "Readings to publish.")
         var readings = 200_000

@@ -45,7 +45,8 @@ struct ExternalServiceOptions: ParsableArguments {
         guard let databaseConfiguration = DatabaseConfiguration(url: database) else {
             throw ValidationError("--database must look like postgres://user@host:port/database, not \(database)")
         }
-        return PlatformConfigurationParts(kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: databaseConfiguration, httpHost: httpHost, httpPort: httpPort)
+        return PlatformConfigurationParts(
+            kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: databaseConfiguration, httpHost: httpHost, httpPort: httpPort)
     }
 }
 

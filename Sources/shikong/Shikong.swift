@@ -10,6 +10,9 @@ struct Shikong: AsyncParsableCommand {
             broker on loopback ports, every stage in one process, and a demo air-quality feed.
             The stage commands run one stage each against external Kafka, MQTT and PostgreSQL.
             """,
-        subcommands: [Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self, BenchCommand.self]
+        subcommands: [
+            Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

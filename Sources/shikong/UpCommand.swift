@@ -60,13 +60,16 @@ struct Up: AsyncParsableCommand {
             stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
-            logger.notice("Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))")
+            logger.notice(
+                "Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"
+            )
         }
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
         if demo {
             services.append(
                 AirQualityFeed(
-                    connection: MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
+                    connection: MQTTConnection(
+                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(

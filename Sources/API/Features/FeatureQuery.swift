@@ -76,5 +76,3 @@ struct FeatureQuery: Sendable {
         return items.joined(separator: "&")
     }
 }
-
-

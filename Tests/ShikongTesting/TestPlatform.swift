@@ -1,0 +1,178 @@
+import Events
+import Foundation
+import LocalStack
+import Logging
+import Platform
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A whole platform for integration tests: real PostgreSQL/PostGIS, Mosquitto and Tansu on free
+/// loopback ports under a temporary directory, and every stage running in-process.
+public final class TestPlatform: Sendable {
+    public let stack: LocalStack
+    public let configuration: PlatformConfiguration
+    public let dataDirectory: URL
+    private let pipeline: Pipeline
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    /// The platform most tests share, started once per test process.
+    public static func shared() async throws -> TestPlatform {
+        try await SharedPlatform.instance.get()
+    }
+
+    /// Starts a platform; with an existing `dataDirectory` and `ports`, it resumes on that data.
+    public static func start(dataDirectory: URL? = nil, ports: Ports? = nil) async throws -> TestPlatform {
+        let logger = Logger(label: "shikong.test")
+        let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("shikong-test-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // PostgreSQL runs as its own user when the tests run as root: let it reach the directory.
+        chmod(directory.path, 0o755)
+        guard let tansu = StackConfiguration.locateTansu() else { throw LocalStackError("Tansu not found: run scripts/setup") }
+        let ports = ports ?? Ports()
+        var stackConfiguration = StackConfiguration(dataDirectory: directory, tansuExecutable: tansu)
+        stackConfiguration.postgresPort = ports.postgres
+        stackConfiguration.mqttPort = ports.mqtt
+        stackConfiguration.kafkaPort = ports.kafka
+        let catalogue = try TopicCatalogue.load(from: repositoryRoot.appendingPathComponent("topics"))
+        let (stack, configuration) = try await LocalPlatform.bringUp(
+            stackConfiguration, httpPort: ports.http, feeds: [.init(topicFilter: "city/+/air")], topics: catalogue, instance: "test", logger: logger)
+        StackRegistry.register(stack)
+        let pipeline = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: pipeline.services.map { .init(service: $0) }, logger: logger))
+        let running = Task { try await group.run() }
+        let platform = TestPlatform(
+            stack: stack, configuration: configuration, dataDirectory: directory, pipeline: pipeline, group: group, running: running)
+        try await platform.waitUntilServing()
+        return platform
+    }
+
+    private init(
+        stack: LocalStack, configuration: PlatformConfiguration, dataDirectory: URL, pipeline: Pipeline, group: ServiceGroup,
+        running: Task<Void, any Error>
+    ) {
+        self.stack = stack
+        self.configuration = configuration
+        self.dataDirectory = dataDirectory
+        self.pipeline = pipeline
+        self.group = group
+        self.running = running
+    }
+
+    public var ports: Ports {
+        Ports(
+            postgres: stack.configuration.postgresPort, mqtt: stack.configuration.mqttPort, kafka: stack.configuration.kafkaPort,
+            http: configuration.httpPort)
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(configuration.httpPort)" }
+
+    /// Stops the stages gracefully, then the services.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        stack.stop()
+        StackRegistry.unregister(stack)
+    }
+
+    /// GET a path of the API; returns the status and the decoded JSON object.
+    public func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    /// Polls `path` until `done` accepts the answer, or the timeout passes; returns the last answer.
+    public func poll(_ path: String, timeout: Duration = .seconds(60), until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        var last: [String: Any] = [:]
+        while ContinuousClock.now < deadline {
+            last = try await get(path).json
+            if done(last) { return last }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return last
+    }
+
+    private func waitUntilServing() async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let (status, _) = try? await get("/health"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw LocalStackError("the API did not answer /health within 60 s")
+    }
+
+    /// The package root, found from this file's path.
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+}
+
+/// Loopback ports for one platform.
+public struct Ports: Sendable {
+    public var postgres: Int
+    public var mqtt: Int
+    public var kafka: Int
+    public var http: Int
+
+    public init(postgres: Int = freePort(), mqtt: Int = freePort(), kafka: Int = freePort(), http: Int = freePort()) {
+        self.postgres = postgres
+        self.mqtt = mqtt
+        self.kafka = kafka
+        self.http = http
+    }
+}
+
+/// A port the kernel says is free right now.
+public func freePort() -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Stops every stack still running when the test process exits, so no service outlives the tests.
+enum StackRegistry {
+    private static let stacks = Mutex<[ObjectIdentifier: LocalStack]>([:])
+    private static let installed: Bool = {
+        atexit { StackRegistry.stopAll() }
+        return true
+    }()
+
+    static func register(_ stack: LocalStack) {
+        _ = installed
+        stacks.withLock { $0[ObjectIdentifier(stack)] = stack }
+    }
+
+    static func unregister(_ stack: LocalStack) {
+        _ = stacks.withLock { $0.removeValue(forKey: ObjectIdentifier(stack)) }
+    }
+
+    static func stopAll() {
+        for stack in stacks.withLock({ Array($0.values) }) { stack.stop() }
+    }
+}
+
+/// Starts the shared platform once, whoever asks first.
+actor SharedPlatform {
+    static let instance = SharedPlatform()
+    private var task: Task<TestPlatform, any Error>?
+
+    func get() async throws -> TestPlatform {
+        if let task { return try await task.value }
+        let task = Task { try await TestPlatform.start() }
+        self.task = task
+        return try await task.value
+    }
+}
