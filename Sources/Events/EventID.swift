@@ -11,7 +11,7 @@ public final class EventIDGenerator: Sendable {
     public init() {}
 
     public func next(at date: Date = Date()) -> UUID {
-        var milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000))
+        var milliseconds = UInt64(max(0, Timestamp.epochMilliseconds(date)))
         let counter: UInt16 = last.withLock { last in
             if milliseconds <= last.milliseconds {
                 milliseconds = last.milliseconds

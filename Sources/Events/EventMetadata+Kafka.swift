@@ -53,6 +53,6 @@ extension EventMetadata {
     public func record(topic: String, value: Data) -> OutgoingRecord {
         OutgoingRecord(
             topic: topic, key: Data(subject.utf8), value: value, headers: kafkaHeaders,
-            timestampMilliseconds: Int64(recordedAt.timeIntervalSince1970 * 1_000))
+            timestampMilliseconds: Timestamp.epochMilliseconds(recordedAt))
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// (`2026-11-25T06:00:00.123Z`); read with any offset (`+08:00` for Beijing time) and 0–9 fraction digits.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded(.down))
+        let totalMilliseconds = epochMilliseconds(date)
         let milliseconds = Int(((totalMilliseconds % 1_000) + 1_000) % 1_000)
         let seconds = (totalMilliseconds - Int64(milliseconds)) / 1_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -16,6 +16,12 @@ public enum Timestamp {
         }
         return
             "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(milliseconds, 3))Z"
+    }
+
+    /// Whole milliseconds since 1970, rounded down. A `Date` stores an exact millisecond as a double
+    /// relative to 2001, often a hair below it, so the value is first rounded to 10 µs.
+    public static func epochMilliseconds(_ date: Date) -> Int64 {
+        Int64(((date.timeIntervalSince1970 * 100_000).rounded() / 100).rounded(.down))
     }
 
     /// Parses an RFC 3339 date-time. Returns `nil` for anything else.

@@ -24,7 +24,12 @@ public final class CoordinateTransformer: Sendable {
     public func transform(x: Double, y: Double, from source: CoordinateReferenceSystem, to target: CoordinateReferenceSystem = .cgcs2000)
         throws(GeodesyError) -> (x: Double, y: Double)
     {
-        try state.withLock { state throws(GeodesyError) in
+        // PROJ maps some non-finite inputs to finite outputs (inverse Mercator sends a northing of
+        // -infinity to the South Pole), so they are refused before PROJ sees them.
+        guard x.isFinite, y.isFinite else {
+            throw GeodesyError("cannot transform (\(x), \(y)) from \(source) to \(target): coordinates must be finite numbers")
+        }
+        return try state.withLock { state throws(GeodesyError) in
             let operation = try state.operation(from: source, to: target)
             let output = proj_trans(operation, PJ_FWD, proj_coord(x, y, 0, 0))
             guard output.xy.x.isFinite, output.xy.y.isFinite else {

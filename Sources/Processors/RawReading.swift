@@ -30,7 +30,14 @@ struct RawReading: Decodable {
             }
             return value
         }
-        sensorID = try? container.decodeIfPresent(String.self, forKey: Key("sensor_id"))
+        func text(_ name: String) throws -> String? {
+            guard container.contains(Key(name)) else { return nil }
+            guard let value = try? container.decode(String.self, forKey: Key(name)), !value.isEmpty else {
+                throw EventDecodingError("field \(name) must be a non-empty string")
+            }
+            return value
+        }
+        sensorID = try text("sensor_id")
         guard container.contains(Key("ts")) else { throw EventDecodingError("missing field ts") }
         if let text = try? container.decode(String.self, forKey: Key("ts")) {
             guard let date = Timestamp.parse(text) else { throw EventDecodingError("ts \"\(text)\" is not an RFC 3339 date-time") }
@@ -42,7 +49,7 @@ struct RawReading: Decodable {
         }
         x = try number("lon")
         y = try number("lat")
-        crs = try? container.decodeIfPresent(String.self, forKey: Key("crs"))
+        crs = try text("crs")
         if container.contains(Key("values")) {
             guard let nested = try? container.decode([String: Double].self, forKey: Key("values")) else {
                 throw EventDecodingError("values must be an object of numbers")

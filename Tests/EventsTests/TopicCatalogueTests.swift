@@ -1,0 +1,52 @@
+import Events
+import Foundation
+import Testing
+
+@Suite("TopicCatalogue")
+struct TopicCatalogueTests {
+    /// `topics/` of this package: Tests/EventsTests/<this file> → package root.
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("topics", isDirectory: true)
+
+    @Test("loads the repository's topics")
+    func loadsTopics() throws {
+        let catalogue = try TopicCatalogue.load(from: Self.directory)
+        let names = Set(catalogue.topics.map(\.name))
+        #expect(names.isSuperset(of: [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]))
+        #expect(names.count == catalogue.topics.count, "topic names must be unique")
+        for topic in catalogue.topics {
+            #expect(topic.partitions >= 1, "\(topic.name)")
+            #expect(topic.configs["cleanup.policy"]?.isEmpty == false, "\(topic.name)")
+            #expect(!topic.producer.isEmpty, "\(topic.name)")
+            #expect(topic.specification.name == topic.name)
+            #expect(topic.specification.partitions == topic.partitions)
+        }
+    }
+
+    @Test("each file is named after its topic and has a JSON-object value schema")
+    func fileNamesAndSchemas() throws {
+        let files = try FileManager.default.contentsOfDirectory(at: Self.directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+        #expect(files.count >= 3)
+        for file in files {
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any],
+                "\(file.lastPathComponent)")
+            #expect(object["name"] as? String == file.deletingPathExtension().lastPathComponent)
+            let schema = try #require(object["value_schema"] as? [String: Any], "\(file.lastPathComponent)")
+            #expect(schema["type"] as? String == "object", "\(file.lastPathComponent)")
+        }
+    }
+
+    @Test("a malformed file is named in the error")
+    func malformedFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("topics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(#"{"name": "broken"}"#.utf8).write(to: directory.appendingPathComponent("broken.json"))
+        try Data("ignored".utf8).write(to: directory.appendingPathComponent("README.md"))
+        let error = try #require(throws: EventDecodingError.self) { try TopicCatalogue.load(from: directory) }
+        #expect(error.reason.contains("broken.json"))
+    }
+}
