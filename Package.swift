@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "MQTT", dependencies: ["CMosquitto", logging], swiftSettings: settings),
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka"], swiftSettings: settings),
+        .target(name: "CQL2", dependencies: [postgres], swiftSettings: settings),
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
@@ -58,10 +59,11 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
+        .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "MQTT", "Kafka", "Events", "Geodesy", postgres],
+            dependencies: ["ShikongTesting", "Platform", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,243 @@
+/// A JSON value as cql2-json needs it: object members keep their order, numbers are Doubles.
+indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// How the value reads in an error message.
+    var summary: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number(let value): formatNumber(value)
+        case .string(let text): "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+        case .array: "an array"
+        case .object(let members): "an object with keys \(members.map { "\"\($0.key)\"" }.joined(separator: ", "))"
+        }
+    }
+}
+
+/// A strict RFC 8259 JSON parser that reports the line and column of an error and limits nesting.
+struct JSONParser {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var depth = 0
+    static let maximumDepth = 2 * CQL2.maximumDepth + 8
+
+    static func parse(_ text: String) throws(CQL2Error) -> JSONValue {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        parser.skipWhitespace()
+        let value = try parser.value()
+        parser.skipWhitespace()
+        guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private mutating func value() throws(CQL2Error) -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of the JSON text") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try literal("true", .bool(true))
+        case UInt8(ascii: "f"): return try literal("false", .bool(false))
+        case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw error("expected a JSON value")
+        }
+    }
+
+    private mutating func object() throws(CQL2Error) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if peek(UInt8(ascii: "}")) {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard peek(UInt8(ascii: "\"")) else { throw error("expected a quoted member name") }
+            let key = try string()
+            skipWhitespace()
+            guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after the member name \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            if members.contains(where: { $0.key == key }) { throw error("the member \"\(key)\" appears twice") }
+            members.append((key, try value()))
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                continue
+            }
+            guard peek(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
+            index += 1
+            return .object(members)
+        }
+    }
+
+    private mutating func array() throws(CQL2Error) -> JSONValue {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if peek(UInt8(ascii: "]")) {
+            index += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try value())
+            skipWhitespace()
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                continue
+            }
+            guard peek(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
+            index += 1
+            return .array(items)
+        }
+    }
+
+    private mutating func string() throws(CQL2Error) -> String {
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        var run = index
+        var text = ""
+        func flush(_ end: Int) { text += String(decoding: bytes[run..<end], as: UTF8.self) }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                flush(index)
+                index += 1
+                return text
+            case UInt8(ascii: "\\"):
+                flush(index)
+                index += 1
+                guard index < bytes.count else { throw error("unfinished escape in a string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): text += "\""
+                case UInt8(ascii: "\\"): text += "\\"
+                case UInt8(ascii: "/"): text += "/"
+                case UInt8(ascii: "b"): text += "\u{8}"
+                case UInt8(ascii: "f"): text += "\u{c}"
+                case UInt8(ascii: "n"): text += "\n"
+                case UInt8(ascii: "r"): text += "\r"
+                case UInt8(ascii: "t"): text += "\t"
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code), peek(UInt8(ascii: "\\")), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid UTF-16 surrogate pair") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    scalars.removeAll()
+                    scalars.append(scalar)
+                    text += String(scalars)
+                default:
+                    throw error("invalid escape \\\(Character(Unicode.Scalar(escape)))")
+                }
+                run = index
+            case 0..<0x20:
+                throw error("control character in a string (escape it)")
+            default:
+                index += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func hex4() throws(CQL2Error) -> UInt32 {
+        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+            throw error("expected four hexadecimal digits after \\u")
+        }
+        index += 4
+        return value
+    }
+
+    private mutating func number() throws(CQL2Error) -> JSONValue {
+        let start = index
+        if peek(UInt8(ascii: "-")) { index += 1 }
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - from
+        }
+        let integerStart = index
+        guard digits() > 0 else { throw error("expected digits in a number") }
+        if bytes[integerStart] == UInt8(ascii: "0"), index - integerStart > 1 { throw error("numbers must not have leading zeros") }
+        if peek(UInt8(ascii: ".")) {
+            index += 1
+            guard digits() > 0 else { throw error("expected digits after the decimal point") }
+        }
+        if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            index += 1
+            if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
+            guard digits() > 0 else { throw error("expected digits in the exponent") }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range") }
+        return .number(value)
+    }
+
+    private mutating func literal(_ word: String, _ value: JSONValue) throws(CQL2Error) -> JSONValue {
+        let expected = Array(word.utf8)
+        guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
+            throw error("expected a JSON value")
+        }
+        index += expected.count
+        return value
+    }
+
+    private func peek(_ byte: UInt8) -> Bool { index < bytes.count && bytes[index] == byte }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    private mutating func enter() throws(CQL2Error) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw error("the JSON nests deeper than \(Self.maximumDepth) levels") }
+    }
+
+    /// An error at the current position, as line and column.
+    private func error(_ message: String) -> CQL2Error {
+        let before = bytes[0..<min(index, bytes.count)]
+        let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
+        return CQL2Error(.syntax, "invalid JSON at line \(line), column \(column): \(message)")
+    }
+}
