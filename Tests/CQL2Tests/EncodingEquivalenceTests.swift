@@ -10,8 +10,14 @@ struct EncodingEquivalenceTests {
         ("pm25 < -3.5", #"{"op":"<","args":[{"property":"pm25"},-3.5]}"#),
         ("pm25 <= 1e3", #"{"op":"<=","args":[{"property":"pm25"},1000]}"#),
         ("pm25 > .5", #"{"op":">","args":[{"property":"pm25"},0.5]}"#),
-        ("pm25 >= 10 AND pm25 < 20", #"{"op":"and","args":[{"op":">=","args":[{"property":"pm25"},10]},{"op":"<","args":[{"property":"pm25"},20]}]}"#),
-        ("a = 1 OR b = 2 OR c = 3", #"{"op":"or","args":[{"op":"=","args":[{"property":"a"},1]},{"op":"=","args":[{"property":"b"},2]},{"op":"=","args":[{"property":"c"},3]}]}"#),
+        (
+            "pm25 >= 10 AND pm25 < 20",
+            #"{"op":"and","args":[{"op":">=","args":[{"property":"pm25"},10]},{"op":"<","args":[{"property":"pm25"},20]}]}"#
+        ),
+        (
+            "a = 1 OR b = 2 OR c = 3",
+            #"{"op":"or","args":[{"op":"=","args":[{"property":"a"},1]},{"op":"=","args":[{"property":"b"},2]},{"op":"=","args":[{"property":"c"},3]}]}"#
+        ),
         ("NOT flag", #"{"op":"not","args":[{"property":"flag"}]}"#),
         ("flag = TRUE", #"{"op":"=","args":[{"property":"flag"},true]}"#),
         ("name LIKE 'Wu%'", #"{"op":"like","args":[{"property":"name"},"Wu%"]}"#),
@@ -81,8 +87,14 @@ struct EncodingEquivalenceTests {
             "S_DWITHIN(geometry, POINT(114.3 30.6), 500)",
             #"{"op":"s_dwithin","args":[{"property":"geometry"},{"type":"Point","coordinates":[114.3,30.6]},500]}"#
         ),
-        ("pm25 * 2 + 1 > pm10 / 3", #"{"op":">","args":[{"op":"+","args":[{"op":"*","args":[{"property":"pm25"},2]},1]},{"op":"/","args":[{"property":"pm10"},3]}]}"#),
-        ("a % 2 = 0 AND b div 3 = 1", #"{"op":"and","args":[{"op":"=","args":[{"op":"%","args":[{"property":"a"},2]},0]},{"op":"=","args":[{"op":"div","args":[{"property":"b"},3]},1]}]}"#),
+        (
+            "pm25 * 2 + 1 > pm10 / 3",
+            #"{"op":">","args":[{"op":"+","args":[{"op":"*","args":[{"property":"pm25"},2]},1]},{"op":"/","args":[{"property":"pm10"},3]}]}"#
+        ),
+        (
+            "a % 2 = 0 AND b div 3 = 1",
+            #"{"op":"and","args":[{"op":"=","args":[{"op":"%","args":[{"property":"a"},2]},0]},{"op":"=","args":[{"op":"div","args":[{"property":"b"},3]},1]}]}"#
+        ),
         ("a ^ 2 > 10", #"{"op":">","args":[{"op":"^","args":[{"property":"a"},2]},10]}"#),
         ("-a < 3", #"{"op":"<","args":[{"op":"*","args":[-1,{"property":"a"}]},3]}"#),
         ("\"my name\" = 'x'", #"{"op":"=","args":[{"property":"my name"},"x"]}"#),
@@ -91,7 +103,10 @@ struct EncodingEquivalenceTests {
         ("name = 'it''s'", #"{"op":"=","args":[{"property":"name"},"it's"]}"#),
         ("TRUE", "true"),
         ("T_AFTER(observed_at, DATE('2026-01-01'))", #"{"op":"t_after","args":[{"property":"observed_at"},{"date":"2026-01-01"}]}"#),
-        ("T_METBY(valid, INTERVAL('2020-01-01','2021-01-01'))", #"{"op":"t_metBy","args":[{"property":"valid"},{"interval":["2020-01-01","2021-01-01"]}]}"#),
+        (
+            "T_METBY(valid, INTERVAL('2020-01-01','2021-01-01'))",
+            #"{"op":"t_metBy","args":[{"property":"valid"},{"interval":["2020-01-01","2021-01-01"]}]}"#
+        ),
     ]
 
     @Test("each pair parses to the same tree", arguments: pairs)

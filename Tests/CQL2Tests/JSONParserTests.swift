@@ -28,15 +28,23 @@ struct JSONParserTests {
         .init(json: #"{"op":"=","args":[{"property":"d"},{"date":"2026-13-01"}]}"#, kind: .invalidValue, mentions: "at /args/1: \"date\""),
         .init(json: #"{"op":"=","args":[{"property":"t"},{"timestamp":"yesterday"}]}"#, kind: .invalidValue, mentions: "RFC 3339"),
         .init(json: #"{"op":"t_after","args":[{"property":"t"},{"interval":["2020-01-01"]}]}"#, kind: .syntax, mentions: "two ends"),
-        .init(json: #"{"op":"t_after","args":[{"property":"t"},{"interval":["2020-01-01","soon"]}]}"#, kind: .invalidValue, mentions: "/args/1/interval/1"),
+        .init(
+            json: #"{"op":"t_after","args":[{"property":"t"},{"interval":["2020-01-01","soon"]}]}"#, kind: .invalidValue,
+            mentions: "/args/1/interval/1"),
         .init(json: #"{"op":"s_intersects","args":[{"property":"g"},{"bbox":[1,2,3]}]}"#, kind: .syntax, mentions: "4 numbers"),
-        .init(json: #"{"op":"s_intersects","args":[{"property":"g"},{"type":"Point","coordinates":[1]}]}"#, kind: .syntax, mentions: "/args/1/coordinates"),
-        .init(json: #"{"op":"s_intersects","args":[{"property":"g"},{"type":"Circle","coordinates":[1,2]}]}"#, kind: .syntax, mentions: "unknown GeoJSON geometry type"),
+        .init(
+            json: #"{"op":"s_intersects","args":[{"property":"g"},{"type":"Point","coordinates":[1]}]}"#, kind: .syntax,
+            mentions: "/args/1/coordinates"),
+        .init(
+            json: #"{"op":"s_intersects","args":[{"property":"g"},{"type":"Circle","coordinates":[1,2]}]}"#, kind: .syntax,
+            mentions: "unknown GeoJSON geometry type"),
         .init(
             json: #"{"op":"s_intersects","args":[{"property":"g"},{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}]}"#,
             kind: .invalidValue, mentions: "closed"),
         .init(json: #"{"op":"s_dwithin","args":[{"property":"g"},{"type":"Point","coordinates":[1,2]},-1]}"#, kind: .invalidValue, mentions: "≥ 0"),
-        .init(json: #"{"op":"s_dwithin","args":[{"property":"g"},{"type":"Point","coordinates":[1,2]},1,"cubits"]}"#, kind: .invalidValue, mentions: "units"),
+        .init(
+            json: #"{"op":"s_dwithin","args":[{"property":"g"},{"type":"Point","coordinates":[1,2]},1,"cubits"]}"#, kind: .invalidValue,
+            mentions: "units"),
         .init(json: #"{"op":"a_contains","args":[{"property":"tags"},["a"]]}"#, kind: .unsupported, mentions: "array function"),
         .init(json: #"{"op":"sqrt","args":[{"property":"a"}]}"#, kind: .unsupported, mentions: "unknown operator \"sqrt\""),
         .init(json: #"{"function":{"name":"f","args":[]}}"#, kind: .unsupported, mentions: "custom functions"),

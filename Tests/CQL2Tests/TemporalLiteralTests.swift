@@ -38,7 +38,10 @@ struct TemporalLiteralTests {
         #expect(CQL2Timestamp(parsing: "2026-11-25T23:59:59.9999999Z")?.description == "2026-11-26T00:00:00Z")
         #expect(CQL2Timestamp(parsing: "2026-11-25T14:00:00+08:00") == CQL2Timestamp(parsing: "2026-11-25T06:00:00Z"))
         #expect(CQL2Timestamp(parsing: "2026-11-25T00:30:00-05:30") == CQL2Timestamp(parsing: "2026-11-25T06:00:00Z"))
-        for bad in ["2026-11-25T06:00:00", "2026-11-25 06:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T06:60:00Z", "2026-11-25T06:00:00.Z", "2026-11-25T06:00:00Zjunk"] {
+        for bad in [
+            "2026-11-25T06:00:00", "2026-11-25 06:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T06:60:00Z", "2026-11-25T06:00:00.Z",
+            "2026-11-25T06:00:00Zjunk",
+        ] {
             #expect(CQL2Timestamp(parsing: bad) == nil, "\(bad)")
         }
     }

@@ -53,7 +53,9 @@ struct TranslatorTests {
         let query = try sql("S_INTERSECTS(geometry, POINT(114.3 30.6))")
         #expect(query.sql == "(ST_Intersects((geom), ST_Transform(ST_GeomFromText($1, $2), $3)))")
         let storage = CQL2Translator(queryables: testQueryables, filterCRS: FilterCRS(srid: 4490, swapsAxes: false, isGeographic: true))
-        #expect(try storage.fragment(CQL2.parse("S_INTERSECTS(geometry, BBOX(1, 2, 3, 4))")).sql == "(ST_Intersects((geom), ST_MakeEnvelope($1, $2, $3, $4, $5)))")
+        #expect(
+            try storage.fragment(CQL2.parse("S_INTERSECTS(geometry, BBOX(1, 2, 3, 4))")).sql
+                == "(ST_Intersects((geom), ST_MakeEnvelope($1, $2, $3, $4, $5)))")
     }
 
     @Test("NOT turns a spatial or temporal NULL into false before negating")
@@ -84,7 +86,11 @@ struct TranslatorTests {
         var bindings = PostgresBindings()
         let text = try translator.translate(CQL2.parse("count = 3"), into: &bindings)
         #expect(text == "(((count) = $1))")
-        #expect(bindings == { var b = PostgresBindings(); b.append(Int64(3)); return b }())
+        #expect(
+            bindings
+                == {
+                    var b = PostgresBindings(); b.append(Int64(3)); return b
+                }())
         #expect(try sql("count / 2 > pm25").sql == "(((((count))::float8 / NULLIF($1, 0)) > (pm25)))")
     }
 

@@ -36,7 +36,9 @@ public struct SortBy: Sendable, Hashable {
             }
             let property = String(name)
             guard let queryable = queryables[property] else {
-                throw CQL2Error(.unknownProperty, "sortby names \(property), which is not a queryable; the queryables are \(queryables.names.joined(separator: ", "))")
+                throw CQL2Error(
+                    .unknownProperty,
+                    "sortby names \(property), which is not a queryable; the queryables are \(queryables.names.joined(separator: ", "))")
             }
             guard !keys.contains(where: { $0.property == property }) else {
                 throw CQL2Error(.syntax, "sortby names \(property) twice")

@@ -60,7 +60,8 @@ extension SQLWriter {
             return toStorage("ST_GeomFromText(\(bind(geometry.wkt)), \(bind(crs.srid)))")
         case .bbox(let numbers):
             // Four numbers, or six with z after each corner's x and y.
-            var (minX, minY, maxX, maxY) = numbers.count == 6 ? (numbers[0], numbers[1], numbers[3], numbers[4]) : (numbers[0], numbers[1], numbers[2], numbers[3])
+            var (minX, minY, maxX, maxY) =
+                numbers.count == 6 ? (numbers[0], numbers[1], numbers[3], numbers[4]) : (numbers[0], numbers[1], numbers[2], numbers[3])
             if crs.swapsAxes { (minX, minY, maxX, maxY) = (minY, minX, maxY, maxX) }
             guard [minX, minY, maxX, maxY].allSatisfy(\.isFinite) else { throw CQL2Error(.invalidValue, "BBOX needs finite numbers") }
             guard minY <= maxY else { throw CQL2Error(.invalidValue, "BBOX south (\(formatNumber(minY))) is above north (\(formatNumber(maxY)))") }

@@ -57,7 +57,10 @@ extension SQLWriter {
             if let first = Self.instant(start), let last = Self.instant(end), last < first {
                 throw CQL2Error(.invalidValue, "\(Self.describe(expression)) ends before it starts")
             }
-            return (try intervalEnd(start, open: "'-infinity'::timestamptz", function: function), try intervalEnd(end, open: "'infinity'::timestamptz", function: function))
+            return (
+                try intervalEnd(start, open: "'-infinity'::timestamptz", function: function),
+                try intervalEnd(end, open: "'infinity'::timestamptz", function: function)
+            )
         default:
             let type = try type(of: expression)
             throw CQL2Error(.typeMismatch, "\(function) needs instants or intervals; \(Self.describe(expression)) is \(type.phrase)")
@@ -75,7 +78,8 @@ extension SQLWriter {
             }
             return try property(name, as: .timestamp)
         default:
-            throw CQL2Error(.typeMismatch, "an end of INTERVAL(…) must be '..', a date, a timestamp or an instant property, not \(Self.describe(expression))")
+            throw CQL2Error(
+                .typeMismatch, "an end of INTERVAL(…) must be '..', a date, a timestamp or an instant property, not \(Self.describe(expression))")
         }
     }
 

@@ -54,7 +54,8 @@ struct SQLWriter {
         case .property(let name):
             let queryable = try translator.queryables.require(name)
             guard queryable.type == .boolean else {
-                throw CQL2Error(.typeMismatch, "\(name) is \(SQLType(queryable.type).phrase), not a condition; compare it with something, e.g. \(name) = …")
+                throw CQL2Error(
+                    .typeMismatch, "\(name) is \(SQLType(queryable.type).phrase), not a condition; compare it with something, e.g. \(name) = …")
             }
             return try property(name, as: .boolean)
         default:

@@ -154,7 +154,8 @@ struct CQL2Lexer {
         }
         let text = String(characters[start..<index])
         if index < characters.count, Self.isIdentifierStart(characters[index]) {
-            throw CQL2Error(.syntax, "a number runs into a name: '\(text)\(characters[index])'; put a space or an operator between them", position: start + 1)
+            throw CQL2Error(
+                .syntax, "a number runs into a name: '\(text)\(characters[index])'; put a space or an operator between them", position: start + 1)
         }
         guard let value = Double(text), value.isFinite else {
             throw CQL2Error(.invalidValue, "the number \(text) is out of range", position: start + 1)
