@@ -31,6 +31,14 @@ struct TranslatorTests {
         #expect(query.binds.count == 5)
     }
 
+    @Test("a filter cannot bind more parameters than PostgreSQL takes")
+    func parameterLimit() throws {
+        let many = (0...CQL2Translator.maximumParameters).map { "pm25 = \($0)" }.joined(separator: " OR ")
+        #expect(throws: CQL2Error.self) { try sql(many) }
+        let list = "pm25 IN (" + (0...CQL2Translator.maximumParameters).map(String.init).joined(separator: ",") + ")"
+        #expect(try sql(list).binds.count == 1)
+    }
+
     @Test("an error leaves the caller's bindings as they were")
     func errorLeavesBindings() throws {
         var bindings = PostgresBindings()
@@ -128,6 +136,7 @@ struct TranslatorTests {
         .init(filter: "S_INTERSECTS(geometry, BBOX(0, 6, 1, 5))", kind: .invalidValue, mentions: "south"),
         .init(filter: "name BETWEEN 1 AND 2", kind: .typeMismatch, mentions: "cannot compare name (a string) with 1"),
         .init(filter: "active = 1", kind: .typeMismatch, mentions: "a boolean"),
+        .init(filter: "active = 'true'", kind: .typeMismatch, mentions: "write TRUE or FALSE without quotes"),
     ]
 
     @Test("type errors and unknown properties are refused", arguments: refused)

@@ -35,11 +35,20 @@ public struct CQL2Translator: Sendable {
         self.accentInsensitiveFunction = accentInsensitiveFunction
     }
 
+    /// Most parameters one filter may bind (PostgreSQL takes 65,535 per statement, shared with the
+    /// caller's own). An IN list of literals is one parameter however long it is.
+    public static let maximumParameters = 30_000
+
     /// The boolean SQL expression for `expression`, in parentheses, with its literals appended to
     /// `bindings` and `$n` placeholders numbered accordingly. On error `bindings` is unchanged.
     public func translate(_ expression: CQL2Expression, into bindings: inout PostgresBindings) throws(CQL2Error) -> String {
         var writer = SQLWriter(translator: self, bindings: bindings)
         let sql = try writer.predicate(expression, polarity: .positive)
+        guard writer.bindings.count - bindings.count <= Self.maximumParameters else {
+            throw CQL2Error(
+                .invalidValue,
+                "the filter has more than \(Self.maximumParameters) literals; list many values with IN (…), which takes any number")
+        }
         bindings = writer.bindings
         return "(\(sql))"
     }

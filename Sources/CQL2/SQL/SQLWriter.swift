@@ -186,6 +186,8 @@ struct SQLWriter {
                     hint = "; quote the value ('…') to compare it as a string"
                 } else if current.isNumeric, type == .string, case .string = operand {
                     hint = "; write the number without quotes"
+                } else if current == .boolean, type == .string, case .string = operand {
+                    hint = "; write TRUE or FALSE without quotes"
                 }
                 throw CQL2Error(
                     .typeMismatch,
