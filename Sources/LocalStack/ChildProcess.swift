@@ -25,6 +25,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        closeInheritedDescriptors(&fileActions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -113,6 +114,16 @@ public final class ChildProcess: @unchecked Sendable {
         if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(at: pidFile)
     }
+}
+
+/// Makes the child close every descriptor above stderr, so that none of ours outlives it there: a
+/// listening socket a child inherited would keep its port taken after we close it, and an API
+/// restarted on that port could not bind it. glibc (2.34+) has the call but Swift's Glibc module
+/// does not export it, so it is looked up at run time.
+private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
 }
 
 /// A failure to prepare or run the local stack, in words an operator can act on.

@@ -15,8 +15,8 @@ struct CQL2QueryTests {
         let limit = 50
         var query: PostgresQuery = "SELECT id FROM cql2_test.features WHERE kind = \(kind) AND id > \(100) AND "
         try translator.append(CQL2.parse("pm25 BETWEEN 20 AND 200 AND name LIKE 'Wuhan%'"), to: &query)
-        query.sql += " ORDER BY id LIMIT $\(query.binds.count + 1)"
-        query.binds.append(limit)
+        let limitPlaceholder = query.bind(limit)
+        query.sql += " ORDER BY id LIMIT \(limitPlaceholder)"
         let ids = try await CQL2Fixture.ids(query)
         let expected = try await CQL2Fixture.ids(
             "SELECT id FROM cql2_test.features WHERE kind = 'park' AND id > 100 AND pm25 >= 20 AND pm25 <= 200 AND left(name, 5) = 'Wuhan' ORDER BY id LIMIT 50"
