@@ -87,4 +87,23 @@ struct CQL2QueryTests {
         }
         #expect(CQL2Error.evaluation(CancellationError()) == nil)
     }
+
+    @Test(
+        "PostGIS failures on a filter's geometry are the client's error",
+        arguments: [
+            ("S_OVERLAPS(area, POLYGON((114.0 30.3, 114.5 30.7, 114.5 30.3, 114.0 30.7, 114.0 30.3)))", "CRS84", "crossing itself"),
+            ("S_INTERSECTS(geometry, BBOX(1e300, 1e300, 1e301, 1e301))", "EPSG:4547", "projection domain"),
+        ])
+    func postGISFailure(filter: String, crs: String, mentions: String) async throws {
+        let translator = CQL2Translator(queryables: CQL2Fixture.queryables, filterCRS: try FilterCRS(parsing: crs))
+        var query = PostgresQuery(unsafeSQL: "SELECT id FROM cql2_test.features WHERE ")
+        try translator.append(CQL2.parse(filter), to: &query)
+        do {
+            _ = try await CQL2Fixture.ids(query)
+            Issue.record("PostGIS evaluated \(filter)")
+        } catch {
+            let clientError = try #require(CQL2Error.evaluation(error), "\(String(reflecting: error))")
+            #expect(clientError.message.contains(mentions), "\(clientError.message)")
+        }
+    }
 }

@@ -1,12 +1,18 @@
 import PostgresNIO
 
 extension CQL2Error {
-    /// The client's share of a query failure: PostgreSQL's data exceptions (SQLSTATE class 22, e.g.
-    /// a numeric overflow in filter arithmetic or a power of a negative number) come from the
-    /// filter's values, so they are a 400 with PostgreSQL's message; anything else is not.
+    /// The client's share of a query failure, to answer with a 400 instead of a 500:
+    /// PostgreSQL's data exceptions (SQLSTATE class 22: overflow in filter arithmetic, the power of
+    /// a negative number, a LIKE pattern from a property ending in `\`), and errors PostGIS raises
+    /// evaluating geometries (a self-crossing polygon literal in `S_OVERLAPS`, a filter-crs
+    /// coordinate outside its projection's domain). Anything else is not the filter's fault: `nil`.
     public static func evaluation(_ error: any Error) -> CQL2Error? {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState], state.hasPrefix("22") else { return nil }
-        let message = error.serverInfo?[.message] ?? "SQLSTATE \(state)"
-        return CQL2Error(.invalidValue, "the filter cannot be evaluated on this collection: \(message)")
+        guard let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] else { return nil }
+        let message = info[.message] ?? "SQLSTATE \(state)"
+        let fromPostGIS = state == "XX000" && (info[.file]?.hasPrefix("lwgeom") ?? false)
+        guard state.hasPrefix("22") || fromPostGIS else { return nil }
+        var detail = "the filter cannot be evaluated on this collection: \(message)"
+        if message.contains("TopologyException") { detail += " (is a polygon in the filter crossing itself?)" }
+        return CQL2Error(.invalidValue, detail)
     }
 }
