@@ -25,6 +25,9 @@ public final class FeatureReader {
     private(set) var dataset: GDALDatasetH?
     let affinity = ThreadAffinity()
     let text: TextDecoding
+
+    /// Drivers whose feature count comes from metadata rather than from reading the data.
+    static let cheapCountDrivers: Set<String> = ["GPKG", "ESRI Shapefile", "GeoJSON", "FlatGeobuf", "OpenFileGDB", "MapInfo File"]
     private var cursorLayers: Set<String> = []
 
     /// Opens the file (read-only) with one of `options.allowedDrivers`.
@@ -32,7 +35,7 @@ public final class FeatureReader {
         GDALLibrary.ensureRegistered()
         self.path = path
         self.options = options
-        self.text = TextDecoding(fallbackEncoding: options.encoding ?? "GB18030")
+        var text = TextDecoding(fallbackEncoding: options.encoding ?? "GB18030")
         let gdalPath = SourcePath.gdalPath(for: path)
         let capture = CPLCapture()
         let allowed = CStringList(options.allowedDrivers)
@@ -56,6 +59,11 @@ public final class FeatureReader {
         guard let opened else {
             throw GeoFormatsError(.open, "\(path): GDAL's \(driverName) driver cannot open it: \(capture.summary ?? "no reason given")")
         }
+        if driverName == "CSV" {
+            text.recodeAll = options.encoding.map { $0.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" }
+                ?? !TextDecoding.startsAsUTF8(gdalPath: gdalPath)
+        }
+        self.text = text
         self.dataset = opened
         self.driver = driverName
         let decoding = text
@@ -133,7 +141,8 @@ public final class FeatureReader {
         if driver == "CSV", let locator = CSVLocator(decoder: decoder, options: csv) {
             decoder.exclude(locator.geometryColumns)
         }
-        let count = OGR_L_GetFeatureCount(layer, 0)
+        // Some drivers count by reading everything even when told not to (CSV parses the whole file).
+        let count = cheapCountDrivers.contains(driver) ? OGR_L_GetFeatureCount(layer, 0) : -1
         let declared = SpatialReference(cloning: OGR_L_GetSpatialRef(layer))?.identified()
         return LayerInfo(
             name: OGR_L_GetName(layer).map(text.string) ?? "",

@@ -7,6 +7,9 @@ enum GDALLibrary {
         CPLSetErrorHandler(CPLQuietErrorHandler)
         // Never reach out to the network for grids or CRS definitions while reading user files.
         CPLSetConfigOption("PROJ_NETWORK", "OFF")
+        // Zip entry names without the UTF-8 flag are read, and written, as GBK (CP936), as Chinese Windows
+        // does; GDAL also writes the UTF-8 name in an Info-ZIP Unicode Path field, which other tools use.
+        CPLSetConfigOption("CPL_ZIP_ENCODING", "CP936")
         GDALAllRegister()
     }()
 

@@ -8,7 +8,8 @@ public struct LayerInfo: Sendable, Hashable {
     /// The CRS the file declares, `nil` when it declares none.
     public var declaredCRS: CRS?
     /// Number of features when the driver knows it without reading the data (GeoPackage, Shapefile,
-    /// GeoJSON; not CSV, GML, KML): for progress bars. `FeatureReader.countFeatures` counts by reading.
+    /// GeoJSON, FlatGeobuf, File Geodatabase, MapInfo; not CSV, GeoJSONSeq, GML, KML): for progress
+    /// bars. `FeatureReader.countFeatures` counts by reading.
     public var featureCount: Int?
 }
 
@@ -18,4 +19,11 @@ public struct CSVLocationColumns: Sendable, Hashable {
     public var latitude: String?
     public var wkt: String?
     public var address: [String]
+
+    public init(longitude: String?, latitude: String?, wkt: String?, address: [String]) {
+        self.longitude = longitude
+        self.latitude = latitude
+        self.wkt = wkt
+        self.address = address
+    }
 }

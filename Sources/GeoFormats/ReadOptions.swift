@@ -13,8 +13,9 @@ public struct ReadOptions: Sendable {
     public var boundsCheck: BoundsCheck?
     /// Columns for CSV coordinates, WKT and addresses.
     public var csv = CSVOptions()
-    /// The text encoding of a shapefile's `.dbf` when it has no `.cpg` (e.g. `CP936` for GBK), and of
-    /// CSV text that is not valid UTF-8. `nil`: shapefiles as GDAL decides, CSV falls back to GB18030.
+    /// The text encoding of a shapefile's `.dbf` when it has no `.cpg` (e.g. `CP936` for GBK), and of a
+    /// CSV. `nil`: shapefiles as GDAL decides (`.cpg`, else the `.dbf` language id); a CSV is UTF-8
+    /// when its first megabyte is valid UTF-8, else GB18030 (which covers GBK and GB2312).
     public var encoding: String?
     /// The GDAL drivers that may open the file (short names). Limits what an uploaded file can make GDAL do.
     public var allowedDrivers: [String] = ReadOptions.supportedDrivers

@@ -30,6 +30,11 @@ public struct FieldRename: Sendable, Hashable, CustomStringConvertible {
     public var declared: String
     public var written: String
 
+    public init(declared: String, written: String) {
+        self.declared = declared
+        self.written = written
+    }
+
     public var description: String { "'\(declared)' → '\(written)'" }
 }
 
