@@ -78,10 +78,16 @@ public final class FeatureCursor {
         reader.cursorFinished(layer: layer.name)
     }
 
-    /// The next row, or `nil` at the end of the layer (or when used from the wrong thread or after the
-    /// reader was closed: check `FeatureReader` use if a layer seems to end early).
-    public func next() -> ReadResult? {
-        guard !finished, reader.dataset != nil, (try? reader.affinity.check("FeatureCursor")) != nil else { return nil }
+    /// The file, as given to the reader.
+    public var path: String { reader.path }
+
+    /// The next row, or `nil` at the end of the layer. Rows that cannot be read are `.failure` results;
+    /// this throws only when the cursor is misused: from another thread (`.wrongThread`) or after its
+    /// reader was closed (`.closed`).
+    public func next() throws(GeoFormatsError) -> ReadResult? {
+        try reader.affinity.check("FeatureCursor")
+        guard !finished else { return nil }
+        guard reader.dataset != nil else { throw GeoFormatsError(.closed, "\(reader.path) was closed while reading '\(layer.name)'") }
         let feature = capture.run { OGR_L_GetNextFeature(handle) }
         guard let feature else {
             finished = true
@@ -132,10 +138,10 @@ public final class FeatureCursor {
     }
 
     /// Up to `count` rows; fewer only at the end of the layer.
-    public func next(batch count: Int) -> [ReadResult] {
+    public func next(batch count: Int) throws(GeoFormatsError) -> [ReadResult] {
         var results: [ReadResult] = []
         results.reserveCapacity(count)
-        while results.count < count, let result = next() {
+        while results.count < count, let result = try next() {
             results.append(result)
         }
         return results

@@ -60,7 +60,8 @@ public final class FeatureReader {
             throw GeoFormatsError(.open, "\(path): GDAL's \(driverName) driver cannot open it: \(capture.summary ?? "no reason given")")
         }
         if driverName == "CSV" {
-            text.recodeAll = options.encoding.map { $0.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" }
+            text.recodeAll =
+                options.encoding.map { $0.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" }
                 ?? !TextDecoding.startsAsUTF8(gdalPath: gdalPath)
         }
         self.text = text

@@ -138,8 +138,20 @@ final class Pump: Sendable {
 
     private func read() {
         worker.submit { [self] in
-            let batch = cursor.value?.next(batch: batchSize) ?? []
-            let atEnd = batch.count < batchSize
+            var batch: [ReadResult] = []
+            var atEnd = false
+            if let active = cursor.value {
+                do throws(GeoFormatsError) {
+                    batch = try active.next(batch: batchSize)
+                    atEnd = batch.count < batchSize
+                } catch {
+                    // Cannot happen on the worker thread, but never end a layer silently.
+                    batch = [.failure(RowFailure(file: active.path, layer: active.layer.name, row: 0, fid: nil, reason: error.message))]
+                    atEnd = true
+                }
+            } else {
+                atEnd = true
+            }
             if atEnd { cursor.value = nil }  // closes the file now rather than when the stream goes
             let (waiter, schedule) = state.withLock { state -> (CheckedContinuation<[ReadResult]?, Never>?, Bool) in
                 state.reading = false

@@ -62,7 +62,9 @@ public final class FeatureWriter {
             let geographic = options.targetCRS.coordinateReferenceSystem?.isGeographic ?? false
             sink = try CSVSink(url: url, fields: options.fields, geometry: encoding, geographic: geographic)
         case .geoPackage, .shapefileZip, .geoJSON:
-            sink = try OGRSink(url: url, format: format, layerName: format == .shapefileZip ? stem : options.layerName, options: options, target: target, capture: capture)
+            sink = try OGRSink(
+                url: url, format: format, layerName: format == .shapefileZip ? stem : options.layerName, options: options, target: target,
+                capture: capture)
         }
         self.sink = sink
         renamedFields = sink.renamedFields

@@ -23,7 +23,8 @@ public struct Geometry: Sendable, Hashable {
         guard wkb.count >= 5 else { return .unknown }
         let start = wkb.startIndex
         let bytes = (1...4).map { UInt32(wkb[start + $0]) }
-        let code = wkb[start] == 1
+        let code =
+            wkb[start] == 1
             ? bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24
             : bytes[3] | bytes[2] << 8 | bytes[1] << 16 | bytes[0] << 24
         // EWKB and OGR's 2.5D flag mark Z with the high bit and M with the next one.

@@ -9,7 +9,8 @@ struct ThreadAffinity {
     func check(_ what: String) throws(GeoFormatsError) {
         guard pthread_equal(owner, pthread_self()) != 0 else {
             throw GeoFormatsError(
-                .wrongThread, "\(what) was used from a thread other than the one that created it; "
+                .wrongThread,
+                "\(what) was used from a thread other than the one that created it; "
                     + "run it on one thread (FeatureStream and FeatureExport do that for async code)")
         }
     }

@@ -25,7 +25,7 @@ struct CSVTests {
         #expect(cursor.csvColumns == CSVLocationColumns(longitude: "经度", latitude: "纬度", wkt: nil, address: ["地址"]))
         #expect(reader.layers.first?.fields.map(\.name) == ["id", "名称", "地址"])
         #expect(reader.layers.first?.featureCount == nil)
-        let results = cursor.next(batch: 100)
+        let results = try cursor.next(batch: 100)
         #expect(results.map(\.row) == Array(1...8))
 
         let features = results.compactMap(\.feature)
@@ -45,7 +45,7 @@ struct CSVTests {
         #expect(failures[3].reason.contains("'nan'"))
         #expect(failures[4].reason.contains("'114.3x'"))
         #expect(failures[0].properties["名称"] == .string("坏经度"))
-        #expect(cursor.next() == nil)
+        #expect(try cursor.next() == nil)
     }
 
     @Test("a bad WKT value is a row failure with GDAL's reason; other rows read")
@@ -127,7 +127,7 @@ struct CSVTests {
         let cursor = try reader.cursor()
         var last: Feature?
         var count = 0
-        while let result = cursor.next() {
+        while let result = try cursor.next() {
             last = result.feature
             count += 1
         }

@@ -20,7 +20,7 @@ struct ProjectedCRSTests {
         let reader = try FeatureReader(path: path, options: options)
         let cursor = try reader.cursor()
         var positions: [[Double]] = []
-        while let result = cursor.next() {
+        while let result = try cursor.next() {
             let feature = try #require(result.feature, "\(result)")
             positions += try WKBCoordinates(try #require(feature.geometry).wkb).positions
         }
@@ -34,7 +34,8 @@ struct ProjectedCRSTests {
         let (text, corners) = Fixtures.gaussKrugerGeoJSON()
         let source = try directory.write("grid.geojson", text)
         let file = directory.file(name)
-        try GDALTools.ogr2ogr(name.hasSuffix(".shp") ? "ESRI Shapefile" : "GPKG", file, source, ["-lco", "ENCODING=UTF-8"].filter { _ in name.hasSuffix(".shp") })
+        try GDALTools.ogr2ogr(
+            name.hasSuffix(".shp") ? "ESRI Shapefile" : "GPKG", file, source, ["-lco", "ENCODING=UTF-8"].filter { _ in name.hasSuffix(".shp") })
 
         let (positions, cursor) = try readPositions(file.path)
         #expect(cursor.layer.declaredCRS?.epsg == 4547, "declared: \(String(describing: cursor.layer.declaredCRS))")
@@ -85,7 +86,8 @@ struct ProjectedCRSTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let points = [[12_724_000.0, 3_579_000.0], [12_730_500.5, 3_581_200.25]]
-        let csv = "名称,WKT\n" + points.enumerated().map { "点\($0.offset),\"POINT (\($0.element[0]) \($0.element[1]))\"" }.joined(separator: "\n") + "\n"
+        let csv =
+            "名称,WKT\n" + points.enumerated().map { "点\($0.offset),\"POINT (\($0.element[0]) \($0.element[1]))\"" }.joined(separator: "\n") + "\n"
         let plain = try directory.write("mercator.csv", csv)
         let file = directory.file("mercator.gpkg")
         try GDALTools.ogr2ogr("GPKG", file, plain, ["-a_srs", "EPSG:3857"])

@@ -48,7 +48,7 @@ struct ReadFormatsTests {
         let cursor = try reader.cursor()
         #expect(cursor.targetCRS == .cgcs2000)
         var features: [Feature] = []
-        while let result = cursor.next() {
+        while let result = try cursor.next() {
             guard case .feature(let feature) = result else {
                 Issue.record("unexpected failure: \(result)")
                 continue
@@ -88,7 +88,8 @@ struct ReadFormatsTests {
             #expect(
                 line.properties["updated"]
                     == .dateTime(
-                        CivilDateTime(date: CivilDate(year: 2023, month: 12, day: 31), hour: 23, minute: 59, second: 59, zone: .offset(minutes: 480))))
+                        CivilDateTime(date: CivilDate(year: 2023, month: 12, day: 31), hour: 23, minute: 59, second: 59, zone: .offset(minutes: 480)))
+            )
             #expect(features.first?.properties["open"] == .boolean(true))
             #expect(features.first?.properties["note"] == .null)
             #expect(features.first?.fid == 1)
@@ -140,7 +141,7 @@ struct ReadFormatsTests {
             #expect(error.message.contains("第二层"))
         }
         let cursor = try reader.cursor(layer: "第二层")
-        #expect(cursor.next(batch: 100).count == 1)
+        #expect(try cursor.next(batch: 100).count == 1)
         #expect(try reader.countFeatures(layer: "first") == 6)
     }
 

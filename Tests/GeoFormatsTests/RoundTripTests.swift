@@ -5,7 +5,8 @@ import Testing
 /// read → write → read through each export format.
 @Suite("Writing and round trips")
 struct RoundTripTests {
-    func write(_ features: [Feature], as format: ExportFormat, options: WriteOptions? = nil, in directory: TemporaryDirectory) throws -> ExportedFile {
+    func write(_ features: [Feature], as format: ExportFormat, options: WriteOptions? = nil, in directory: TemporaryDirectory) throws -> ExportedFile
+    {
         var options = options ?? WriteOptions(layerName: "武汉地标", fields: Samples.fields)
         options.directory = directory.url
         let writer = try FeatureWriter(format: format, options: options)
@@ -18,7 +19,7 @@ struct RoundTripTests {
         let cursor = try reader.cursor()
         var features: [Feature] = []
         var failures: [RowFailure] = []
-        while let result = cursor.next() {
+        while let result = try cursor.next() {
             switch result {
             case .feature(let feature): features.append(feature)
             case .failure(let failure): failures.append(failure)
@@ -113,7 +114,8 @@ struct RoundTripTests {
             #expect(back.properties["备注"] == sent.properties["备注"])
             let open: FieldValue = sent.properties["open"].flatMap { if case .boolean(let b) = $0 { .integer(b ? 1 : 0) } else { nil } } ?? .null
             #expect(back.properties["open"] == open)
-            let updated: FieldValue = sent.properties["updated"].flatMap { if case .dateTime(let t) = $0 { .string(t.description) } else { nil } } ?? .null
+            let updated: FieldValue =
+                sent.properties["updated"].flatMap { if case .dateTime(let t) = $0 { .string(t.description) } else { nil } } ?? .null
             #expect(back.properties["updated"] == updated)
             // Geometry: the same positions; a shapefile stores outer rings clockwise, so ring order may flip.
             let sentPositions = try WKBCoordinates(try #require(sent.geometry).wkb).positions

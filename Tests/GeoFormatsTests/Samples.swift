@@ -20,7 +20,9 @@ enum Samples {
     static func dateTime(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, ms: Int = 0, zone: CivilDateTime.Zone)
         -> FieldValue
     {
-        .dateTime(CivilDateTime(date: CivilDate(year: year, month: month, day: day), hour: hour, minute: minute, second: second, millisecond: ms, zone: zone))
+        .dateTime(
+            CivilDateTime(
+                date: CivilDate(year: year, month: month, day: day), hour: hour, minute: minute, second: second, millisecond: ms, zone: zone))
     }
 
     static func properties(
@@ -56,10 +58,12 @@ enum Samples {
                     "东湖", floors: 0, height: 0.125, open: false, built: CivilDate(year: 1950, month: 1, day: 1),
                     updated: dateTime(2024, 3, 2, 0, 0, 0, zone: .utc), note: "有洞的面,带逗号和\"引号\""),
                 geometry: try wkb(
-                    "POLYGON ((114.36 30.53,114.44 30.53,114.44 30.6,114.36 30.6,114.36 30.53),(114.39 30.55,114.39 30.56,114.4 30.55,114.39 30.55))")),
+                    "POLYGON ((114.36 30.53,114.44 30.53,114.44 30.6,114.36 30.6,114.36 30.53),(114.39 30.55,114.39 30.56,114.4 30.55,114.39 30.55))")
+            ),
             Feature(
                 properties: properties("两江四岸", floors: nil, height: nil, open: nil, built: nil, updated: .null, note: "多面"),
-                geometry: try wkb("MULTIPOLYGON (((114.27 30.55,114.27 30.57,114.29 30.55,114.27 30.55)),((114.3 30.56,114.3 30.58,114.32 30.56,114.3 30.56)))")),
+                geometry: try wkb(
+                    "MULTIPOLYGON (((114.27 30.55,114.27 30.57,114.29 30.55,114.27 30.55)),((114.3 30.56,114.3 30.58,114.32 30.56,114.3 30.56)))")),
             Feature(
                 properties: properties(
                     "长江大桥", floors: 1, height: 80, open: true, built: CivilDate(year: 1957, month: 10, day: 15),

@@ -105,7 +105,19 @@ struct ThreadingTests {
             }
         }
         #expect(outcome == .wrongThread)
-        #expect(try reader.cursor().next(batch: 100).count == 10)
+        let cursor = try reader.cursor()
+        let next = OtherThread.run { [cursor = UncheckedBox(cursor)] () -> GeoFormatsError.Code? in
+            do {
+                _ = try cursor.value.next()
+                return nil
+            } catch let error as GeoFormatsError {
+                return error.code
+            } catch {
+                return nil
+            }
+        }
+        #expect(next == .wrongThread)
+        #expect(try cursor.next(batch: 100).count == 10)
     }
 }
 
