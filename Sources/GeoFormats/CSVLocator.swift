@@ -6,6 +6,8 @@ struct CSVLocator {
         /// A geometry the caller owns and must destroy.
         case geometry(OGRGeometryH)
         case addressOnly(String)
+        /// Neither coordinates nor address: why, for a row failure unless missing geometry is allowed.
+        case nothing(String)
         case failure(String)
     }
 
@@ -69,7 +71,7 @@ struct CSVLocator {
             }
         }
         if let text = address(of: feature, decoder: decoder) { return .addressOnly(text) }
-        return .failure("no coordinates and no address (columns \(describeColumns))")
+        return .nothing("no coordinates and no address (columns \(describeColumns))")
     }
 
     /// The non-empty address values joined, `nil` when there are none.

@@ -25,6 +25,8 @@ public final class FeatureCursor {
     private let capture = CPLCapture()
     private var row = 0
     private var finished = false
+    /// A feature read together with the report of a record skipped before it.
+    private var pending: ReadResult?
 
     init(reader: FeatureReader, layer handle: OGRLayerH, info: LayerInfo) throws(GeoFormatsError) {
         self.reader = reader
@@ -86,6 +88,10 @@ public final class FeatureCursor {
     /// reader was closed (`.closed`).
     public func next() throws(GeoFormatsError) -> ReadResult? {
         try reader.affinity.check("FeatureCursor")
+        if let pending {
+            self.pending = nil
+            return pending
+        }
         guard !finished else { return nil }
         guard reader.dataset != nil else { throw GeoFormatsError(.closed, "\(reader.path) was closed while reading '\(layer.name)'") }
         let feature = capture.run { OGR_L_GetNextFeature(handle) }
@@ -97,17 +103,28 @@ public final class FeatureCursor {
         }
         defer { OGR_F_Destroy(feature) }
         row += 1
-        let readProblem = capture.failureSummary
-        let fidValue = OGR_F_GetFID(feature)
-        let fid: Int64? = fidValue == Int64(OGRNullFID) ? nil : Int64(fidValue)
-        let properties = decoder.properties(of: feature)
-        if let readProblem {
-            return .failure(failure(reason: readProblem, fid: fid, properties: properties))
+        if let problem = capture.failureSummary {
+            // A driver that skips an unreadable record (GeoJSONSeq skips a bad line) reports it while
+            // returning the next, whole, feature: report the skipped record, then hand out the feature.
+            if locator != nil || OGR_F_GetGeometryRef(feature) != nil {
+                let skipped = failure(reason: "a record GDAL could not read was skipped: \(problem)", fid: nil, properties: Properties())
+                row += 1
+                pending = result(for: feature)
+                return .failure(skipped)
+            }
+            return .failure(failure(reason: problem, fid: fid(of: feature), properties: decoder.properties(of: feature)))
         }
+        return result(for: feature)
+    }
 
+    /// The feature or failure this OGR feature makes, at the current row.
+    private func result(for feature: OGRFeatureH) -> ReadResult {
+        let fid = fid(of: feature)
+        let properties = decoder.properties(of: feature)
         var address: String?
         var owned: OGRGeometryH?
         var geometry: OGRGeometryH?
+        var missing = "the feature has no geometry (null, empty or unreadable in the source)"
         if let locator {
             switch locator.locate(feature, decoder: decoder) {
             case .geometry(let handle):
@@ -115,6 +132,8 @@ public final class FeatureCursor {
                 geometry = handle
             case .addressOnly(let text):
                 address = text
+            case .nothing(let reason):
+                missing = reason
             case .failure(let reason):
                 return .failure(failure(reason: reason, fid: fid, properties: properties))
             }
@@ -127,6 +146,9 @@ public final class FeatureCursor {
         defer { if let owned { OGR_G_DestroyGeometry(owned) } }
 
         guard let geometry else {
+            if address == nil, !reader.options.allowMissingGeometry {
+                return .failure(failure(reason: missing, fid: fid, properties: properties))
+            }
             return .feature(Feature(properties: properties, geometry: nil, fid: fid, row: row, address: address))
         }
         switch convert(geometry) {
@@ -135,6 +157,11 @@ public final class FeatureCursor {
         case .failure(let reason):
             return .failure(failure(reason: reason.message, fid: fid, properties: properties))
         }
+    }
+
+    private func fid(of feature: OGRFeatureH) -> Int64? {
+        let value = OGR_F_GetFID(feature)
+        return value == Int64(OGRNullFID) ? nil : Int64(value)
     }
 
     /// Up to `count` rows; fewer only at the end of the layer.

@@ -9,6 +9,10 @@ public struct ReadOptions: Sendable {
     public var targetCRS: CRS? = .cgcs2000
     /// Whether to fill `Geometry.geoJSON` (costs about as much as the WKB).
     public var includeGeoJSON = false
+    /// Whether a feature without geometry (and, for CSV, without address) is handed out rather than
+    /// reported as a row failure. Off: the importer needs a place for every row, and GDAL reads a
+    /// malformed GeoJSON geometry as none at all.
+    public var allowMissingGeometry = false
     /// Rejects geometries whose envelope (in the target CRS) fails it, as a row failure.
     public var boundsCheck: BoundsCheck?
     /// Columns for CSV coordinates, WKT and addresses.

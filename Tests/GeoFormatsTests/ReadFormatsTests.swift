@@ -162,6 +162,47 @@ struct ReadFormatsTests {
         }
     }
 
+    @Test("GeoJSON geometries GDAL cannot read are row failures, unless missing geometry is allowed")
+    func unreadableGeoJSONGeometry() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text = """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[114.3,30.6]}},
+            {"type":"Feature","properties":{"a":2},"geometry":{"type":"Point","coordinates":"abc"}},
+            {"type":"Feature","properties":{"a":3},"geometry":{"type":"Polygon","coordinates":[[114.3,30.6]]}},
+            {"type":"Feature","properties":{"a":4},"geometry":null},
+            {"type":"Feature","properties":{"a":5},"geometry":{"type":"Point","coordinates":[114.3,30.6]}}
+            ]}
+            """
+        let file = try directory.write("bad.geojson", text)
+        let results = try FeatureReader(path: file.path).cursor().next(batch: 10)
+        #expect(results.map(\.row) == [1, 2, 3, 4, 5])
+        #expect(results.compactMap(\.failure).map(\.row) == [2, 3, 4])
+        #expect(results.compactMap(\.failure).allSatisfy { $0.reason.contains("no geometry") })
+        #expect(results[1].failure?.properties["a"] == .integer(2))
+        var options = ReadOptions()
+        options.allowMissingGeometry = true
+        let lenient = try FeatureReader(path: file.path, options: options).cursor().next(batch: 10)
+        #expect(lenient.compactMap(\.feature).map { $0.geometry == nil } == [false, true, true, true, false])
+    }
+
+    @Test("a GeoJSONSeq line that does not parse is reported at its row and the next line still reads")
+    func badGeoJSONSeqLine() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text = #"""
+            {"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[114.3,30.6]}}
+            {"type":"Feature","properties":{"a":2},"geometry":{"type":"Point","coordinates":[114.3,
+            {"type":"Feature","properties":{"a":3},"geometry":{"type":"Point","coordinates":[114.4,30.7]}}
+            """#
+        let file = try directory.write("bad.geojsonl", text + "\n")
+        let results = try FeatureReader(path: file.path).cursor().next(batch: 10)
+        #expect(results.map(\.row) == [1, 2, 3])
+        #expect(results[1].failure?.reason.contains("JSON parsing error") == true)
+        #expect(results.compactMap(\.feature).map { $0.properties["a"] } == [.integer(1), .integer(3)])
+    }
+
     @Test("GeoJSON text of geometries on request")
     func geoJSONText() throws {
         let directory = try TemporaryDirectory()
