@@ -79,7 +79,9 @@ public final class FeatureWriter {
     }
 
     /// Writes one feature: its properties by name into the declared fields (others are skipped with a
-    /// warning), its WKB geometry transformed from `sourceCRS` to `targetCRS`.
+    /// warning), each coerced to its field's type where it is not already (text "2024-03-01" into a date
+    /// field, 3.0 into an integer one; a value that cannot be is written as null with a warning), its WKB
+    /// geometry transformed from `sourceCRS` to `targetCRS`.
     public func write(_ feature: Feature) throws(GeoFormatsError) {
         try affinity.check("FeatureWriter")
         guard let sink else { throw GeoFormatsError(.closed, "the \(format) writer is finished") }
@@ -91,7 +93,13 @@ public final class FeatureWriter {
                 }
                 continue
             }
-            values[position] = property.value
+            let type = options.fields[position].type
+            if let value = property.value.coerced(to: type) {
+                values[position] = value
+            } else {
+                // An export keeps every feature: a value that is not of its column's type becomes null, once noted.
+                warnings.add("values of '\(property.name)' that are not a valid \(type.rawValue) were written as null")
+            }
         }
         var geometry: OGRGeometryH?
         if let wkb = feature.geometry?.wkb {

@@ -1,5 +1,5 @@
 /// The attribute types the module carries through every format.
-public enum FieldType: String, Sendable, Hashable, CaseIterable {
+public enum FieldType: String, Sendable, Hashable, CaseIterable, Codable {
     case string
     case integer
     case real
@@ -9,7 +9,7 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One attribute column: its name and type, with width and precision where the source declared them.
-public struct FieldDefinition: Sendable, Hashable, CustomStringConvertible {
+public struct FieldDefinition: Sendable, Hashable, Codable, CustomStringConvertible {
     public var name: String
     public var type: FieldType
     /// Declared width (characters or digits), `0` when not declared. Shapefile and CSV honour it.
