@@ -64,21 +64,27 @@ struct ProjectedCRSTests {
         #expect(abs(positions[0][1] - latitude) < 1e-7)
     }
 
-    @Test("a 6-degree zone with its zone prefix (EPSG:4498) given by --crs for a CSV of x/y")
-    func sixDegreeZoneOverride() throws {
+    /// 6° zone 20 with its prefix, 6° CM 117°E, 3° zone 38 with its prefix, 3° CM 114°E, Web Mercator.
+    @Test("a CSV of x/y with --crs, in each kind of zone", arguments: [4498, 4509, 4526, 4547, 3857])
+    func zonesByOverride(_ epsg: Int) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        // 6-degree zone 20 (CM 117E): false easting 20,500,000 m.
-        let points = [[20_213_000.5, 3_390_100.25], [20_230_000.0, 3_385_000.0]]
-        let csv = "id,x,y\n" + points.enumerated().map { "\($0.offset),\($0.element[0]),\($0.element[1])" }.joined(separator: "\n") + "\n"
-        let file = try directory.write("points.csv", csv)
+        let zone = CoordinateReferenceSystem(epsg: epsg)
+        let places = [[114.3, 30.6], [114.05, 30.45], [114.61, 30.82]]
+        let points = try places.map { place in
+            let projected = try transformer.transform(x: place[0], y: place[1], from: .cgcs2000, to: zone)
+            return [projected.x, projected.y]
+        }
+        let rows = points.enumerated().map { "\($0.offset),\($0.element[0]),\($0.element[1])" }
+        let file = try directory.write("points.csv", "id,x,y\n" + rows.joined(separator: "\n") + "\n")
         var options = ReadOptions()
-        options.sourceCRS = CRS(parsing: "EPSG:4498")
+        options.sourceCRS = CRS(parsing: "EPSG:\(epsg)")
         options.boundsCheck = .china
         let (positions, cursor) = try readPositions(file.path, options: options)
-        #expect(cursor.sourceCRS.epsg == 4498)
+        #expect(cursor.sourceCRS.epsg == epsg)
         #expect(cursor.csvColumns?.longitude == "x")
-        #expect(positions.maximumDifference(from: try expected(points, from: 4498)) < 1e-7)
+        #expect(positions.maximumDifference(from: try expected(points, from: epsg)) < 1e-7)
+        #expect(positions.maximumDifference(from: places) < 1e-7)
     }
 
     @Test("Web Mercator (EPSG:3857)")
