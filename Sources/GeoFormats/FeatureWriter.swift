@@ -62,13 +62,14 @@ public final class FeatureWriter {
             let geographic = options.targetCRS.coordinateReferenceSystem?.isGeographic ?? false
             sink = try CSVSink(url: url, fields: options.fields, geometry: encoding, geographic: geographic)
         case .geoPackage, .shapefileZip, .geoJSON:
-            sink = try OGRSink(
+            let ogr = try OGRSink(
                 url: url, format: format, layerName: format == .shapefileZip ? stem : options.layerName, options: options, target: target,
                 capture: capture)
+            for warning in ogr.creationWarnings { warnings.add(warning) }
+            sink = ogr
         }
         self.sink = sink
         renamedFields = sink.renamedFields
-        for message in capture.messages where !message.isFailure { warnings.add(message.text) }
     }
 
     deinit {

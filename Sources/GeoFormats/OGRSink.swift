@@ -4,6 +4,8 @@ import Foundation
 /// Writes features into a GDAL dataset: GeoPackage, zipped Shapefile or GeoJSON.
 final class OGRSink: FeatureSink {
     let renamedFields: [FieldRename]
+    /// What GDAL warned about while creating the file, its layer and fields.
+    private(set) var creationWarnings: [String] = []
     private var dataset: GDALDatasetH?
     private let layer: OGRLayerH
     private let definition: OGRFeatureDefnH
@@ -35,6 +37,7 @@ final class OGRSink: FeatureSink {
         let createdLayer = capture.run {
             layerOptions.withMutablePointer { GDALDatasetCreateLayer(created, layerName, target.handle, geometryType, $0) }
         }
+        creationWarnings += capture.messages.filter { !$0.isFailure }.map(\.text)
         guard let createdLayer, let definition = OGR_L_GetLayerDefn(createdLayer) else {
             GDALClose(created)
             throw GeoFormatsError(.create, "cannot create layer '\(layerName)' in \(path): \(capture.summary ?? "GDAL gave no reason")")
@@ -56,6 +59,7 @@ final class OGRSink: FeatureSink {
                 dataset = nil
                 throw error
             }
+            creationWarnings += capture.messages.filter { !$0.isFailure }.map(\.text)
             let index = OGR_FD_GetFieldCount(definition) - 1
             let written = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, index)).map { String(cString: $0) } ?? name
             if written != field.name { renamed.append(FieldRename(declared: field.name, written: written)) }
