@@ -12,7 +12,8 @@ let package = Package(
     name: "shikong",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "shikong", targets: ["shikong"])
+        .executable(name: "shikong", targets: ["shikong"]),
+        .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka"),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
 
         // Shared modules.
         .target(name: "Kafka", dependencies: ["CRdKafka", logging, lifecycle], swiftSettings: settings),
@@ -33,6 +35,7 @@ let package = Package(
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka"], swiftSettings: settings),
         .target(name: "CQL2", dependencies: [postgres], swiftSettings: settings),
+        .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
@@ -52,6 +55,10 @@ let package = Package(
             name: "shikong",
             dependencies: ["Platform", "LocalStack", "Events", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: settings),
+        .executableTarget(
+            name: "GeoFormatsBench",
+            dependencies: ["GeoFormats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: settings),
 
         // Tests.
         .target(
@@ -60,6 +67,7 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
+        .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
