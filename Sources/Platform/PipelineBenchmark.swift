@@ -47,7 +47,8 @@ public struct PipelineBenchmark: Sendable {
         defer { publisher.close() }
         let clock = ContinuousClock()
         let start = clock.now
-        let base = Date()
+        // Whole milliseconds, as the payloads carry them: a reading stamped in base's millisecond counts.
+        let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded(.down) / 1_000 - 0.000_5)
         var sent = 0
         var lastMillisecond = [Int64](repeating: 0, count: stationList.count)
         while sent < readings {
