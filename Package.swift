@@ -7,6 +7,8 @@ let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummi
 let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "shikong",
@@ -21,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -30,17 +34,18 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
 
         // Shared modules.
-        .target(name: "Kafka", dependencies: ["CRdKafka", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Kafka", dependencies: ["CRdKafka", logging, lifecycle, metrics], swiftSettings: settings),
         .target(name: "MQTT", dependencies: ["CMosquitto", logging], swiftSettings: settings),
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
-        .target(name: "Events", dependencies: ["Kafka"], swiftSettings: settings),
-        .target(name: "CQL2", dependencies: [postgres], swiftSettings: settings),
+        .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
+        .target(name: "JSON", swiftSettings: settings),
+        .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
 
         // Stages.
-        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Projections", dependencies: ["Events", "Kafka", postgres, logging, lifecycle], swiftSettings: settings),
+        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(name: "API", dependencies: ["Events", "Projections", hummingbird, postgres, logging], swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.

@@ -21,8 +21,13 @@ public struct DeadLetter: Codable, Sendable {
     /// The failed record's value, byte for byte (base64 in JSON).
     public var original: Data
 
+    /// The id is derived from the stage and the failed event (its id, else where it was read), so the
+    /// same failure reported twice — a stage retrying after a crash — is one dead letter.
     public init(failed message: KafkaMessage, stage: String, reason: String, eventID: UUID?, at date: Date = Date()) {
-        self.id = EventIDGenerator.shared.next(at: date)
+        let failedRecord = eventID.map { $0.uuidString.lowercased() } ?? "\(message.topic)/\(message.partition)/\(message.offset)"
+        self.id = EventIDGenerator.contentID(
+            at: eventID?.version7Date ?? message.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) } ?? date,
+            content: Array("\(stage)|\(failedRecord)".utf8))
         self.eventID = eventID
         self.stage = stage
         self.reason = reason

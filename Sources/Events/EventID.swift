@@ -46,6 +46,43 @@ public final class EventIDGenerator: Sendable {
     }
 }
 
+extension EventIDGenerator {
+    /// A UUIDv7 whose time is `date` (whole milliseconds) and whose other 74 bits are a hash of
+    /// `content`: the same content at the same time always gives the same id. Used where a source may
+    /// deliver one thing twice (MQTT QoS 1 redelivers after a crash), so every copy gets one id and
+    /// every projection applies it once.
+    public static func contentID(at date: Date, content: [UInt8]) -> UUID {
+        let milliseconds = UInt64(max(0, Timestamp.epochMilliseconds(date)))
+        let high = fnv1a(content, seed: 0xcbf2_9ce4_8422_2325)
+        let low = fnv1a(content, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(content.count))
+        let bytes: [UInt8] = [
+            UInt8(truncatingIfNeeded: milliseconds >> 40), UInt8(truncatingIfNeeded: milliseconds >> 32),
+            UInt8(truncatingIfNeeded: milliseconds >> 24), UInt8(truncatingIfNeeded: milliseconds >> 16),
+            UInt8(truncatingIfNeeded: milliseconds >> 8), UInt8(truncatingIfNeeded: milliseconds),
+            0x70 | UInt8(truncatingIfNeeded: high >> 60), UInt8(truncatingIfNeeded: high >> 52),
+            0x80 | UInt8(truncatingIfNeeded: high >> 46 & 0x3F), UInt8(truncatingIfNeeded: high >> 38),
+            UInt8(truncatingIfNeeded: low >> 40), UInt8(truncatingIfNeeded: low >> 32),
+            UInt8(truncatingIfNeeded: low >> 24), UInt8(truncatingIfNeeded: low >> 16),
+            UInt8(truncatingIfNeeded: low >> 8), UInt8(truncatingIfNeeded: low),
+        ]
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
+    }
+
+    /// 64-bit FNV-1a, a fast non-cryptographic hash; two seeds give the bits an id needs.
+    private static func fnv1a(_ bytes: [UInt8], seed: UInt64) -> UInt64 {
+        var hash = seed
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}
+
 extension UUID {
     /// The millisecond timestamp of a UUIDv7, or `nil` for other versions.
     public var version7Date: Date? {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Kafka
 
 /// Names of the topics the code produces to and consumes from. Their definitions live in `topics/`.
@@ -6,6 +7,13 @@ public enum Topics {
     public static let rawSensorReadings = "raw.sensor.readings"
     public static let spatialEvents = "spatial.events"
     public static let deadLetters = "dlq"
+}
+
+extension TopicCatalogue {
+    /// The definition of a topic, if the catalogue has it.
+    public func definition(_ name: String) -> TopicDefinition? {
+        topics.first { $0.name == name }
+    }
 }
 
 /// One file of `topics/`: a topic's name, layout, owners and value schema.
@@ -17,6 +25,26 @@ public struct TopicDefinition: Decodable, Sendable {
     public var configs: [String: String]
     public var producer: String
     public var consumers: [String]
+    /// Media type of record values, as documentation (e.g. `application/json`).
+    public var valueFormat: String?
+    /// JSON Schema of record values (for raw topics: of the payload as it arrives).
+    public var valueSchema: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, partitions, key, configs, producer, consumers
+        case valueFormat = "value_format"
+        case valueSchema = "value_schema"
+    }
+
+    /// The value schema, compiled; `nil` when the topic declares none.
+    public func compiledSchema() throws -> JSONSchema? {
+        guard let valueSchema else { return nil }
+        do {
+            return try JSONSchema(valueSchema)
+        } catch {
+            throw EventDecodingError("topic \(name): value_schema: \(error.message)")
+        }
+    }
 
     public var specification: TopicSpecification {
         TopicSpecification(name: name, partitions: partitions, configs: configs)

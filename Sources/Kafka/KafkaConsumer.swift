@@ -3,41 +3,75 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A group consumer over librdkafka with manual commits.
+/// A consumer over librdkafka with manual commits: either a member of a consumer group that shares
+/// the partitions of its topics with the other members, or a reader of explicit partitions from
+/// explicit offsets (replays, catch-ups, tools), outside any rebalancing.
 ///
 /// Blocking librdkafka calls run on the consumer's own serial queue, never on the cooperative pool.
-/// A stage that keeps its positions elsewhere (a projection keeps them in PostgreSQL, next to its rows)
-/// passes a `PositionProvider`, asked on every partition assignment where to resume.
+/// librdkafka fetches ahead only as far as `queued.max.messages.kbytes`; nothing more is read until
+/// the stage polls again, which is the back-pressure. A stage that keeps its positions elsewhere (a
+/// projection keeps them in PostgreSQL, next to its rows) passes a `PositionProvider`, asked on every
+/// partition assignment where to resume.
 public final class KafkaConsumer: Sendable {
     /// Given newly assigned partitions, returns the next offset to read for those it knows.
     /// Partitions it leaves out resume from the group's committed offset, or `auto.offset.reset`.
     public typealias PositionProvider = @Sendable ([TopicPartition]) -> [TopicPartition: Int64]
 
+    /// What the consumer reads.
+    public enum Subscription: Sendable {
+        /// Join the consumer group and share these topics' partitions with its other members.
+        case topics([String])
+        /// Read exactly these partitions, from these next offsets, without joining the group's rebalancing.
+        case partitions([TopicPartition: Int64])
+    }
+
     private let handle: RdKafkaHandle
     private let queue: DispatchQueue
     private let context: ConsumerContext
     private let closed = AtomicFlag(false)
+    private let groupID: String
 
     public init(
-        configuration: KafkaConsumerConfiguration, topics: [String], positions: PositionProvider? = nil,
+        configuration: KafkaConsumerConfiguration, subscription: Subscription, positions: PositionProvider? = nil,
         logger: Logger = Logger(label: "shikong.kafka.consumer")
     ) throws(KafkaError) {
         let context = ConsumerContext(positions: positions, logger: logger)
         self.context = context
+        self.groupID = configuration.groupID
         self.queue = DispatchQueue(label: "shikong.kafka.consumer.\(configuration.groupID)")
         self.handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, properties: configuration.rdKafkaProperties) { conf in
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
             rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
         }
         rd_kafka_poll_set_consumer(handle.pointer)
-        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for topic in topics { rd_kafka_topic_partition_list_add(list, topic, -1) }
-        let err = rd_kafka_subscribe(handle.pointer, list)
+        let err: rd_kafka_resp_err_t
+        switch subscription {
+        case .topics(let topics):
+            let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for topic in topics { rd_kafka_topic_partition_list_add(list, topic, -1) }
+            err = rd_kafka_subscribe(handle.pointer, list)
+        case .partitions(let positions):
+            let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for (partition, offset) in positions {
+                rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
+            }
+            err = rd_kafka_assign(handle.pointer, list)
+            context.setAssignment(Set(positions.keys))
+        }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             rd_kafka_destroy(handle.pointer)
-            throw KafkaError(err, context: "subscribe to \(topics)")
+            throw KafkaError(err, context: "subscribe to \(subscription)")
         }
+    }
+
+    /// A group consumer of `topics`.
+    public convenience init(
+        configuration: KafkaConsumerConfiguration, topics: [String], positions: PositionProvider? = nil,
+        logger: Logger = Logger(label: "shikong.kafka.consumer")
+    ) throws(KafkaError) {
+        try self.init(configuration: configuration, subscription: .topics(topics), positions: positions, logger: logger)
     }
 
     deinit {
@@ -53,6 +87,11 @@ public final class KafkaConsumer: Sendable {
         return try result.get()
     }
 
+    /// Batches as an asynchronous sequence; see `KafkaConsumerBatches`.
+    public func batches(maxMessages: Int = 500, timeout: Duration = .milliseconds(100)) -> KafkaConsumerBatches {
+        KafkaConsumerBatches(consumer: self, maxMessages: maxMessages, timeout: timeout)
+    }
+
     private func pollNow(maxMessages: Int, timeout: Duration) -> Result<[KafkaMessage], KafkaError> {
         guard !closed.isSet else {
             return .failure(KafkaError(code: .closed, message: "consumer is closed"))
@@ -66,10 +105,11 @@ public final class KafkaConsumer: Sendable {
             guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
                 let error = KafkaError(message.err, context: "consume")
+                KafkaMetrics.consumeFailed(group: groupID)
                 if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
                     return .failure(error)
                 }
-                context.logger.warning("consumer error", metadata: ["error": "\(error.message)"])
+                context.warnRateLimited(error.message)
                 continue
             }
             var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
@@ -84,6 +124,14 @@ public final class KafkaConsumer: Sendable {
                     headers: [KafkaHeader](rdKafkaMessage: raw),
                     timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp))
         }
+        if !messages.isEmpty {
+            var counts: [String: Int] = [:]
+            for message in messages { counts[message.topic, default: 0] += 1 }
+            for (topic, count) in counts { KafkaMetrics.consumed(group: groupID, topic: topic, count: count) }
+            if context.shouldSampleLag() {
+                for (partition, lag) in lagNow() { KafkaMetrics.lag(group: groupID, partition: partition, value: lag) }
+            }
+        }
         return .success(messages)
     }
 
@@ -92,11 +140,8 @@ public final class KafkaConsumer: Sendable {
         guard !positions.isEmpty else { return }
         let result: Result<Void, KafkaError> = await withCheckedContinuation { continuation in
             queue.async { [self] in
-                let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
+                let list = Self.partitionList(positions)
                 defer { rd_kafka_topic_partition_list_destroy(list) }
-                for (partition, offset) in positions {
-                    rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
-                }
                 let err = rd_kafka_commit(handle.pointer, list, 0)
                 // "No offset" means nothing changed since the last commit: not an error.
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET {
@@ -109,13 +154,46 @@ public final class KafkaConsumer: Sendable {
         try result.get()
     }
 
-    /// Partitions currently assigned to this member of the group.
+    /// The group's committed positions for these partitions (absent when the group has none).
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [TopicPartition: Int64] {
+        let result: Result<[TopicPartition: Int64], KafkaError> = await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                let list = Self.partitionList(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-1001)) }))
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let err = rd_kafka_committed(handle.pointer, list, Int32(clamping: timeout.milliseconds))
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    continuation.resume(returning: .failure(KafkaError(err, context: "committed offsets")))
+                    return
+                }
+                continuation.resume(returning: .success(Self.offsets(in: list).filter { $0.value >= 0 }))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Stops fetching from these partitions until `resume`; what was fetched already is still returned.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let list = Self.partitionList(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-1001)) }))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_pause_partitions(handle.pointer, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "pause") }
+    }
+
+    /// Fetches from paused partitions again.
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let list = Self.partitionList(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(-1001)) }))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_resume_partitions(handle.pointer, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "resume") }
+    }
+
+    /// Partitions currently assigned to this consumer.
     public var assignment: Set<TopicPartition> { context.assigned }
 
-    /// Whether the group has assigned this consumer at least once.
+    /// Whether the group has assigned this consumer at least once (always true for explicit partitions).
     public var hasJoinedGroup: Bool { context.joined }
 
-    /// Low and high watermarks of a partition.
+    /// Low and high watermarks of a partition, asked of the broker.
     public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError) -> (low: Int64, high: Int64) {
         let result: Result<(low: Int64, high: Int64), KafkaError> = await withCheckedContinuation { continuation in
             queue.async { [handle] in
@@ -129,6 +207,30 @@ public final class KafkaConsumer: Sendable {
         return try result.get()
     }
 
+    /// Messages not yet read per assigned partition, from the watermarks of the last fetches (no
+    /// broker round trip). Partitions with no position yet are left out.
+    public var lag: [TopicPartition: Int64] {
+        queue.sync { lagNow() }
+    }
+
+    private func lagNow() -> [TopicPartition: Int64] {
+        let assigned = context.assigned
+        guard !assigned.isEmpty else { return [:] }
+        let list = Self.partitionList(Dictionary(uniqueKeysWithValues: assigned.map { ($0, Int64(-1001)) }))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard rd_kafka_position(handle.pointer, list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+        var lags: [TopicPartition: Int64] = [:]
+        for (partition, position) in Self.offsets(in: list) where position >= 0 {
+            var low: Int64 = -1
+            var high: Int64 = -1
+            guard rd_kafka_get_watermark_offsets(handle.pointer, partition.topic, partition.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                high >= 0
+            else { continue }
+            lags[partition] = max(0, high - position)
+        }
+        return lags
+    }
+
     /// Leaves the group and releases the client. Safe to call more than once.
     public func close() {
         guard closed.setOnce() else { return }
@@ -137,6 +239,53 @@ public final class KafkaConsumer: Sendable {
             rd_kafka_destroy(handle.pointer)
         }
     }
+
+    var isClosed: Bool { closed.isSet }
+
+    private static func partitionList(_ positions: [TopicPartition: Int64]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        let list = rd_kafka_topic_partition_list_new(Int32(positions.count))!
+        for (partition, offset) in positions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
+        }
+        return list
+    }
+
+    private static func offsets(in list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartition: Int64] {
+        var offsets: [TopicPartition: Int64] = [:]
+        for element in UnsafeBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)) where element.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        }
+        return offsets
+    }
+}
+
+/// A consumer's batches as an asynchronous sequence. Each element is what one poll returned; an empty
+/// batch means nothing arrived within the poll timeout (stages use it to notice that their input is
+/// drained). The sequence ends when the consumer is closed or the task is cancelled.
+public struct KafkaConsumerBatches: AsyncSequence, Sendable {
+    public typealias Element = [KafkaMessage]
+    let consumer: KafkaConsumer
+    let maxMessages: Int
+    let timeout: Duration
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let consumer: KafkaConsumer
+        let maxMessages: Int
+        let timeout: Duration
+
+        public mutating func next() async throws -> [KafkaMessage]? {
+            guard !Task.isCancelled, !consumer.isClosed else { return nil }
+            do {
+                return try await consumer.poll(maxMessages: maxMessages, timeout: timeout)
+            } catch where error.code == .closed {
+                return nil
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(consumer: consumer, maxMessages: maxMessages, timeout: timeout)
+    }
 }
 
 /// State the rebalance callback needs; passed to librdkafka as the client's opaque pointer.
@@ -144,6 +293,8 @@ final class ConsumerContext: Sendable {
     let positions: KafkaConsumer.PositionProvider?
     let logger: Logger
     private let state = Mutex<(assigned: Set<TopicPartition>, joined: Bool)>(([], false))
+    private let lastWarning = Mutex<(at: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
+    private let lastLagSample = Mutex<ContinuousClock.Instant?>(nil)
 
     init(positions: KafkaConsumer.PositionProvider?, logger: Logger) {
         self.positions = positions
@@ -157,6 +308,32 @@ final class ConsumerContext: Sendable {
         state.withLock {
             $0.assigned = partitions
             $0.joined = true
+        }
+    }
+
+    /// Logs a consumer error at most every 30 s (a broker outage would otherwise flood the log).
+    func warnRateLimited(_ message: String) {
+        let now = ContinuousClock.now
+        let suppressed: Int? = lastWarning.withLock { state in
+            if let at = state.at, now - at < .seconds(30) {
+                state.suppressed += 1
+                return nil
+            }
+            defer { state = (now, 0) }
+            return state.suppressed
+        }
+        if let suppressed {
+            logger.warning("consumer error", metadata: ["error": "\(message)", "similar errors suppressed": "\(suppressed)"])
+        }
+    }
+
+    /// Whether a second has passed since lag was last sampled.
+    func shouldSampleLag() -> Bool {
+        let now = ContinuousClock.now
+        return lastLagSample.withLock { last in
+            if let previous = last, now - previous < .seconds(1) { return false }
+            last = now
+            return true
         }
     }
 }

@@ -41,7 +41,7 @@ public final class KafkaProducer: Sendable {
                 (record.key ?? Data()).withUnsafeBytes { key in
                     record.value.withUnsafeBytes { value in
                         shikong_rd_kafka_produce(
-                            handle.pointer, topic, -1,
+                            handle.pointer, topic, record.partition ?? -1,
                             record.key == nil ? nil : key.baseAddress, record.key == nil ? 0 : key.count,
                             value.baseAddress, value.count, headers,
                             record.timestampMilliseconds ?? 0, UnsafeMutableRawPointer(bitPattern: token))
@@ -159,11 +159,13 @@ private let deliveryReportCallback: @convention(c) (OpaquePointer?, UnsafePointe
     let pending = Unmanaged<PendingDeliveries>.fromOpaque(opaque).takeUnretainedValue()
     let token = UInt(bitPattern: message.pointee._private)
     let result: Result<KafkaDelivery, KafkaError>
+    let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        KafkaMetrics.produced(topic: topic)
         result = .success(KafkaDelivery(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
     } else {
-        result = .failure(KafkaError(message.pointee.err, context: "delivery"))
+        KafkaMetrics.produceFailed(topic: topic)
+        result = .failure(KafkaError(message.pointee.err, context: "delivery to \(topic)"))
     }
     pending.complete(token, result)
 }

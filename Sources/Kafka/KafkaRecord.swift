@@ -28,9 +28,11 @@ public struct TopicPartition: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(topic)[\(partition)]" }
 }
 
-/// A record to be produced. The partition is chosen by librdkafka from the key.
+/// A record to be produced. Without an explicit partition, librdkafka chooses one from the key.
 public struct OutgoingRecord: Sendable {
     public var topic: String
+    /// An explicit partition (used when re-publishing a log in its original layout), else `nil`.
+    public var partition: Int32?
     public var key: Data?
     public var value: Data
     public var headers: [KafkaHeader]
@@ -38,10 +40,11 @@ public struct OutgoingRecord: Sendable {
     public var timestampMilliseconds: Int64?
 
     public init(
-        topic: String, key: Data?, value: Data, headers: [KafkaHeader] = [],
+        topic: String, partition: Int32? = nil, key: Data?, value: Data, headers: [KafkaHeader] = [],
         timestampMilliseconds: Int64? = nil
     ) {
         self.topic = topic
+        self.partition = partition
         self.key = key
         self.value = value
         self.headers = headers
@@ -85,4 +88,10 @@ public struct KafkaDelivery: Sendable, Hashable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
+
+    public init(topic: String, partition: Int32, offset: Int64) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
 }

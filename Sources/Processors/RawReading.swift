@@ -1,9 +1,10 @@
 import Events
 import Foundation
+import JSON
 
 /// A sensor reading as published over MQTT (schema `shikong/sensor.reading.raw/1`, see `topics/`).
-/// Decoding is strict about what it needs and says exactly what is wrong.
-struct RawReading: Decodable {
+/// Reading is strict about what it needs and says exactly what is wrong.
+struct RawReading {
     var sensorID: String?
     var time: Date
     var x: Double
@@ -11,58 +12,49 @@ struct RawReading: Decodable {
     var crs: String?
     var values: [String: Double]
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     private static let reserved: Set<String> = ["sensor_id", "ts", "lon", "lat", "crs", "values"]
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        func number(_ name: String) throws -> Double {
-            guard container.contains(Key(name)) else { throw EventDecodingError("missing field \(name)") }
-            guard let value = try? container.decode(Double.self, forKey: Key(name)), value.isFinite else {
-                throw EventDecodingError("field \(name) is not a number")
-            }
-            return value
+    init(json: JSONValue) throws(EventDecodingError) {
+        guard let members = json.members else { throw EventDecodingError("payload is not a JSON object") }
+        func member(_ name: String) -> JSONValue? { members.first { $0.key == name }?.value }
+        func number(_ name: String) throws(EventDecodingError) -> Double {
+            guard let value = member(name) else { throw EventDecodingError("missing field \(name)") }
+            guard let number = value.number, number.isFinite else { throw EventDecodingError("field \(name) is not a number") }
+            return number
         }
-        func text(_ name: String) throws -> String? {
-            guard container.contains(Key(name)) else { return nil }
-            guard let value = try? container.decode(String.self, forKey: Key(name)), !value.isEmpty else {
-                throw EventDecodingError("field \(name) must be a non-empty string")
-            }
-            return value
+        func text(_ name: String) throws(EventDecodingError) -> String? {
+            guard let value = member(name) else { return nil }
+            guard let text = value.string, !text.isEmpty else { throw EventDecodingError("field \(name) must be a non-empty string") }
+            return text
         }
         sensorID = try text("sensor_id")
-        guard container.contains(Key("ts")) else { throw EventDecodingError("missing field ts") }
-        if let text = try? container.decode(String.self, forKey: Key("ts")) {
+        switch member("ts") {
+        case nil:
+            throw EventDecodingError("missing field ts")
+        case .string(let text)?:
             guard let date = Timestamp.parse(text) else { throw EventDecodingError("ts \"\(text)\" is not an RFC 3339 date-time") }
             time = date
-        } else if let milliseconds = try? container.decode(Double.self, forKey: Key("ts")), milliseconds.isFinite {
+        case .number(let milliseconds)? where milliseconds.isFinite:
             time = Date(timeIntervalSince1970: milliseconds / 1_000)
-        } else {
+        default:
             throw EventDecodingError("ts is neither an RFC 3339 date-time nor epoch milliseconds")
         }
         x = try number("lon")
         y = try number("lat")
         crs = try text("crs")
-        if container.contains(Key("values")) {
-            guard let nested = try? container.decode([String: Double].self, forKey: Key("values")) else {
-                throw EventDecodingError("values must be an object of numbers")
+        var values: [String: Double] = [:]
+        if let nested = member("values") {
+            guard let entries = nested.members else { throw EventDecodingError("values must be an object of numbers") }
+            for (name, value) in entries {
+                guard let number = value.number else { throw EventDecodingError("values must be an object of numbers") }
+                values[name] = number
             }
-            values = nested
         } else {
-            var values: [String: Double] = [:]
-            for key in container.allKeys where !Self.reserved.contains(key.stringValue) {
-                if let value = try? container.decode(Double.self, forKey: key) { values[key.stringValue] = value }
+            for (name, value) in members where !Self.reserved.contains(name) {
+                if let number = value.number { values[name] = number }
             }
-            self.values = values
         }
         guard !values.isEmpty else { throw EventDecodingError("no measured values (expected a values object or numeric fields)") }
-        if let bad = values.first(where: { !$0.value.isFinite }) { throw EventDecodingError("value \(bad.key) is not finite") }
+        self.values = values
     }
 }

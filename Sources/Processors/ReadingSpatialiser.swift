@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Geodesy
+import JSON
 import Kafka
 
 /// Turns one raw `sensor.reading` record into a spatialised event in EPSG:4490, or says why it cannot.
@@ -18,15 +19,19 @@ public struct ReadingSpatialiser: Sendable {
     private let serviceArea: GeoBounds
     private let defaultCRS: CoordinateReferenceSystem
     private let outputTopic: String
+    private let schema: JSONSchema?
 
+    /// `schema` is the raw topic's value schema from the catalogue: a payload must match it as well as
+    /// carry what the spatialiser needs.
     public init(
         transformer: CoordinateTransformer = CoordinateTransformer(), serviceArea: GeoBounds = .china,
-        defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents
+        defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents, schema: JSONSchema? = nil
     ) {
         self.transformer = transformer
         self.serviceArea = serviceArea
         self.defaultCRS = defaultCRS
         self.outputTopic = outputTopic
+        self.schema = schema
     }
 
     public func spatialise(_ message: KafkaMessage) -> Result<OutgoingRecord, Failure> {
@@ -40,8 +45,6 @@ public struct ReadingSpatialiser: Sendable {
             return .success(try spatialise(metadata: metadata, payload: message.value))
         } catch let error as EventDecodingError {
             return .failure(Failure(reason: error.reason, eventID: metadata.id))
-        } catch let error as DecodingError {
-            return .failure(Failure(reason: Self.describe(error), eventID: metadata.id))
         } catch {
             return .failure(Failure(reason: "\(error)", eventID: metadata.id))
         }
@@ -52,7 +55,16 @@ public struct ReadingSpatialiser: Sendable {
             throw EventDecodingError("payload is empty")
         }
         guard first == UInt8(ascii: "{") else { throw EventDecodingError("payload is not a JSON object") }
-        let reading = try EventJSON.decoder().decode(RawReading.self, from: payload)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes: Array(payload))
+        } catch {
+            throw EventDecodingError("payload is not valid JSON: \(error.description)")
+        }
+        let reading = try RawReading(json: json)
+        if let schema, let violation = schema.validate(json, limit: 1).first {
+            throw EventDecodingError("payload does not match schema \(metadata.schema): \(violation)")
+        }
 
         let crsText = reading.crs ?? metadata.extensions["crs"]
         let crs: CoordinateReferenceSystem
@@ -98,18 +110,5 @@ public struct ReadingSpatialiser: Sendable {
 
     static func sensorID(fromSubject subject: String) -> String {
         subject.hasPrefix("sensor:") ? String(subject.dropFirst("sensor:".count)) : subject
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            if let underlying = context.underlyingError { return "payload is not valid JSON: \(underlying.localizedDescription)" }
-            return "payload is not valid JSON: \(context.debugDescription)"
-        case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "field \(path.isEmpty ? "(root)" : path): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -1,8 +1,15 @@
+import JSON
+
 /// Turns cql2-json (OGC 21-065, the `booleanExpression` schema) into a ``CQL2Expression``. Errors
 /// name the JSON Pointer of the offending member, e.g. `/args/1/args/0`.
 struct CQL2JSONParser {
     static func parse(_ text: String) throws(CQL2Error) -> CQL2Expression {
-        let json = try JSONParser.parse(text)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(text)
+        } catch {
+            throw CQL2Error(.syntax, error.description)
+        }
         return try expression(json, at: "")
     }
 

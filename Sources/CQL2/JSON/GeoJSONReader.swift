@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads a GeoJSON geometry object (RFC 7946 §3.1) into a ``CQL2Geometry``.
 enum GeoJSONReader {
     static func geometry(_ json: JSONValue, at path: String, nesting: Int = 0) throws(CQL2Error) -> CQL2Geometry {

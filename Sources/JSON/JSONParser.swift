@@ -1,51 +1,19 @@
-/// A JSON value as cql2-json needs it: object members keep their order, numbers are Doubles.
-indirect enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
-
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        default: false
-        }
-    }
-
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
-    }
-
-    /// How the value reads in an error message.
-    var summary: String {
-        switch self {
-        case .null: "null"
-        case .bool(let value): "\(value)"
-        case .number(let value): formatNumber(value)
-        case .string(let text): "\"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
-        case .array: "an array"
-        case .object(let members): "an object with keys \(members.map { "\"\($0.key)\"" }.joined(separator: ", "))"
-        }
-    }
-}
-
 /// A strict RFC 8259 JSON parser that reports the line and column of an error and limits nesting.
-struct JSONParser {
+public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
-    static let maximumDepth = 2 * CQL2.maximumDepth + 8
+    /// Nesting limit, so a hostile document cannot exhaust the stack.
+    public static let maximumDepth = 256
 
-    static func parse(_ text: String) throws(CQL2Error) -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8))
+    /// Parses a whole JSON text.
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses a whole JSON text from its UTF-8 bytes.
+    public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -57,7 +25,7 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    private mutating func value() throws(CQL2Error) -> JSONValue {
+    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of the JSON text") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
@@ -71,7 +39,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func object() throws(CQL2Error) -> JSONValue {
+    private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -102,7 +70,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws(CQL2Error) -> JSONValue {
+    private mutating func array() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -126,7 +94,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func string() throws(CQL2Error) -> String {
+    private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
         var scalars = String.UnicodeScalarView()
         var run = index
@@ -179,7 +147,7 @@ struct JSONParser {
         throw error("unterminated string")
     }
 
-    private mutating func hex4() throws(CQL2Error) -> UInt32 {
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
             throw error("expected four hexadecimal digits after \\u")
         }
@@ -187,7 +155,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func number() throws(CQL2Error) -> JSONValue {
+    private mutating func number() throws(JSONSyntaxError) -> JSONValue {
         let start = index
         if peek(UInt8(ascii: "-")) { index += 1 }
         func digits() -> Int {
@@ -212,7 +180,7 @@ struct JSONParser {
         return .number(value)
     }
 
-    private mutating func literal(_ word: String, _ value: JSONValue) throws(CQL2Error) -> JSONValue {
+    private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
         let expected = Array(word.utf8)
         guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
             throw error("expected a JSON value")
@@ -224,20 +192,36 @@ struct JSONParser {
     private func peek(_ byte: UInt8) -> Bool { index < bytes.count && bytes[index] == byte }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
-    private mutating func enter() throws(CQL2Error) {
+    private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("the JSON nests deeper than \(Self.maximumDepth) levels") }
     }
 
     /// An error at the current position, as line and column.
-    private func error(_ message: String) -> CQL2Error {
+    private func error(_ message: String) -> JSONSyntaxError {
         let before = bytes[0..<min(index, bytes.count)]
         let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
         let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
-        return CQL2Error(.syntax, "invalid JSON at line \(line), column \(column): \(message)")
+        return JSONSyntaxError(line: line, column: column, offset: index, reason: message)
     }
+}
+
+/// Where and why a JSON text is malformed.
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    /// Byte offset of the error.
+    public var offset: Int
+    public var reason: String
+
+    public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
 }

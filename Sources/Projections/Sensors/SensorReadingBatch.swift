@@ -2,12 +2,13 @@ import Events
 import Foundation
 import Kafka
 
-/// Spatialised readings of one consumed batch, in columns ready to bind as SQL arrays.
-struct SensorReadingBatch {
+/// Spatialised readings of one consumed batch, in columns ready to bind as SQL arrays. Times are bound
+/// as RFC 3339 text, exact to the millisecond (a `Date` bound directly can lose a microsecond).
+public struct SensorReadingBatch: Sendable {
     var eventIDs: [UUID] = []
     var sensorIDs: [String] = []
-    var observedAt: [Date] = []
-    var recordedAt: [Date] = []
+    var observedAt: [String] = []
+    var recordedAt: [String] = []
     var longitudes: [Double] = []
     var latitudes: [Double] = []
     var values: [String] = []
@@ -35,8 +36,8 @@ struct SensorReadingBatch {
         }
         eventIDs.append(event.id)
         sensorIDs.append(event.data.sensorID)
-        observedAt.append(event.occurredAt)
-        recordedAt.append(event.recordedAt)
+        observedAt.append(Timestamp.format(event.occurredAt))
+        recordedAt.append(Timestamp.format(event.recordedAt))
         longitudes.append(event.space.geometry.longitude)
         latitudes.append(event.space.geometry.latitude)
         values.append(String(decoding: encodedValues, as: UTF8.self))

@@ -46,7 +46,58 @@ public enum Migrations {
                 """,
                 "CREATE INDEX sensors_latest_geom ON sensors_latest USING gist (geom)",
             ]
-        )
+        ),
+        (
+            2, "event archive and dead letters",
+            [
+                """
+                CREATE TABLE event_archive (
+                    event_id uuid NOT NULL,
+                    topic text NOT NULL,
+                    partition integer NOT NULL,
+                    "offset" bigint NOT NULL,
+                    type text,
+                    subject text,
+                    source text,
+                    occurred_at timestamptz,
+                    recorded_at timestamptz NOT NULL,
+                    key bytea,
+                    headers jsonb NOT NULL,
+                    value bytea NOT NULL,
+                    geom geometry(Geometry, 4490),
+                    archived_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    PRIMARY KEY (event_id, topic)
+                ) PARTITION BY RANGE (event_id)
+                """,
+                "CREATE TABLE event_archive_default PARTITION OF event_archive DEFAULT",
+                #"CREATE INDEX event_archive_position ON event_archive (topic, partition, "offset")"#,
+                "CREATE INDEX event_archive_subject ON event_archive (subject, recorded_at)",
+                "CREATE INDEX event_archive_recorded_at ON event_archive (recorded_at)",
+                "CREATE INDEX event_archive_geom ON event_archive USING gist (geom)",
+                """
+                CREATE TABLE dead_letters (
+                    id uuid PRIMARY KEY,
+                    event_id uuid,
+                    stage text NOT NULL,
+                    reason text NOT NULL,
+                    failed_at timestamptz NOT NULL,
+                    topic text NOT NULL,
+                    partition integer NOT NULL,
+                    "offset" bigint NOT NULL,
+                    key bytea,
+                    headers jsonb NOT NULL,
+                    original bytea NOT NULL,
+                    status text NOT NULL DEFAULT 'open',
+                    redriven_at timestamptz,
+                    redriven_as uuid,
+                    redrive_count integer NOT NULL DEFAULT 0
+                )
+                """,
+                "CREATE INDEX dead_letters_failed_at ON dead_letters (failed_at DESC, id)",
+                "CREATE INDEX dead_letters_stage ON dead_letters (stage, failed_at DESC)",
+                "CREATE INDEX dead_letters_event_id ON dead_letters (event_id)",
+            ]
+        ),
     ]
 
     /// Applies every migration not applied yet.

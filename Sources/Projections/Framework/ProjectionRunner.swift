@@ -1,0 +1,94 @@
+import Events
+import Foundation
+import Kafka
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Runs a projection live: consumes its topics from the positions stored with its rows and applies
+/// each batch exactly once (see `ProjectionWriter`). Scales out by consumer group: instances share
+/// the partitions, and each resumes a partition where its rows say.
+public final class ProjectionRunner<P: Projection>: Service {
+    public struct Configuration: Sendable {
+        public var consumer: KafkaConsumerConfiguration
+        public var deadLetterTopic: String = Topics.deadLetters
+        public var batchSize: Int = 2_000
+
+        public init(consumer: KafkaConsumerConfiguration) {
+            self.consumer = consumer
+        }
+    }
+
+    public let projection: P
+    private let configuration: Configuration
+    private let client: PostgresClient
+    private let producer: KafkaProducer
+    private let logger: Logger
+
+    public init(projection: P, configuration: Configuration, client: PostgresClient, producer: KafkaProducer, logger: Logger) {
+        self.projection = projection
+        self.configuration = configuration
+        self.client = client
+        self.producer = producer
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let positions = ProjectionPositions(projection: projection.name)
+        let writer = ProjectionWriter(
+            projection: projection, client: client, producer: producer, deadLetterTopic: configuration.deadLetterTopic, positions: positions,
+            tables: .live, logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: configuration.consumer, topics: projection.topics,
+            positions: { [client, logger] partitions in
+                Self.resumePositions(partitions, positions: positions, client: client, logger: logger)
+            }, logger: logger)
+        defer { consumer.close() }
+        logger.info("projection started", metadata: ["projection": "\(projection.name)", "topics": "\(projection.topics)"])
+        var drain = StageDrain()
+        for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
+            guard !batch.isEmpty else { continue }
+            try await writer.apply(batch)
+            // The group offset only feeds lag monitoring; the position that counts is in PostgreSQL.
+            try? await consumer.commit(batch.nextPositions)
+        }
+        logger.info("projection stopped", metadata: ["projection": "\(projection.name)"])
+    }
+
+    /// Where to resume each newly assigned partition: the position stored with the rows.
+    /// Runs on the consumer's own thread inside librdkafka's rebalance callback, so blocking is safe.
+    static func resumePositions(_ partitions: [TopicPartition], positions: ProjectionPositions, client: PostgresClient, logger: Logger)
+        -> [TopicPartition: Int64]
+    {
+        let box = ResultBox<[TopicPartition: Int64]>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            for attempt in 0..<60 {
+                if let stored = try? await positions.load(partitions, client: client, logger: logger) {
+                    box.value = stored
+                    break
+                }
+                if attempt == 0 { logger.warning("cannot read stored positions yet; retrying") }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+            done.signal()
+        }
+        done.wait()
+        if box.value == nil { logger.error("cannot read stored positions; reading the partitions from the start") }
+        // A partition without a stored position is read from the start, never from a group offset:
+        // the rows are the only record of what was applied, and effects are keyed by event id.
+        let stored = box.value ?? [:]
+        return Dictionary(uniqueKeysWithValues: partitions.map { ($0, stored[$0] ?? -2) })
+    }
+}
+
+/// A value handed from a task to a waiting thread.
+final class ResultBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+    var value: Value? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
