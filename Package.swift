@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "MQTT", dependencies: ["CMosquitto", logging], swiftSettings: settings),
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka"], swiftSettings: settings),
+        .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
