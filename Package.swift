@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",
-            dependencies: ["Platform", "LocalStack", "Events", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Platform", "LocalStack", "Events", "Gazetteer", "Geodesy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: settings),
 
         // Tests.
@@ -59,6 +59,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
+        .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",

@@ -14,12 +14,11 @@ extension Gazetteer {
             if renamed.validity.from == nil { renamed.validity.from = day }
             division.names.append(renamed)
             replaceNames(id, with: division)
-        case .formerNameAdded(let code, let name):
+        case .formerNameAdded(let code, let name, let isRename):
             guard let id = idByCode[code] else { return }
             var division = divisions[Int(id)]
             guard !division.names.contains(name) else { return }
-            // A former name ending on a day means the current name started that day.
-            if let end = name.validity.to {
+            if isRename, let end = name.validity.to {
                 for index in division.names.indices where division.names[index].validity.isCurrent {
                     if division.names[index].validity.from.map({ $0 < end }) ?? true { division.names[index].validity.from = end }
                 }

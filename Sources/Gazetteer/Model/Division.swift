@@ -42,8 +42,8 @@ public struct Division: Hashable, Sendable, Codable {
         self.center = center
     }
 
-    /// The name valid on a day, or the latest one if none was (a division asked about before its
-    /// first recorded name).
+    /// The name valid on a day (the latest of those that were, so a merged division's own name wins
+    /// over the absorbed one's), or the current one if none was.
     public func name(on day: GazetteerDate?) -> DivisionName? {
         if let day, let valid = names.last(where: { $0.validity.contains(day) }) { return valid }
         return names.last(where: { $0.validity.isCurrent }) ?? names.last

@@ -5,8 +5,11 @@ public enum GazetteerChange: Hashable, Sendable, Codable {
     case divisionUpserted(Division)
     /// A division takes a new name on a day; the old one becomes a former name ending that day.
     case divisionRenamed(code: String, name: DivisionName, on: GazetteerDate)
-    /// A former name (from a historic change list), kept for matching old addresses.
-    case formerNameAdded(code: String, name: DivisionName)
+    /// A former name (from a historic change list), kept for matching old addresses; its validity
+    /// ends on the change. When `isRename` is true the division itself was renamed (襄樊市 → 襄阳市),
+    /// so its current name starts on that day; otherwise the former name belonged to a division
+    /// merged into this one (江干区 → 上城区), whose own name stays valid before the change.
+    case formerNameAdded(code: String, name: DivisionName, isRename: Bool)
     /// A division ceases to exist on a day (its children are not touched).
     case divisionRetired(code: String, on: GazetteerDate)
     /// A division's representative point.
@@ -42,7 +45,7 @@ public enum GazetteerChange: Hashable, Sendable, Codable {
     public var subject: String {
         switch self {
         case .divisionUpserted(let division): "division:\(division.code)"
-        case .divisionRenamed(let code, _, _), .formerNameAdded(let code, _), .divisionRetired(let code, _), .centerSet(let code, _),
+        case .divisionRenamed(let code, _, _), .formerNameAdded(let code, _, _), .divisionRetired(let code, _), .centerSet(let code, _),
             .boundarySet(let code, _):
             "division:\(code)"
         case .addressPointUpserted(let point): "address:\(point.id)"
