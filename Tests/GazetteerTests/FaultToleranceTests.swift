@@ -53,7 +53,7 @@ struct FaultToleranceTests {
         Expectation("湖北省武汉市江夏区纸坊衔道", "420115001"),
         Expectation("湖北省宜昌市夷陆区", "420506"),
         Expectation("湖北省武汉市东西胡区", "420112"),
-        Expectation("湖北省武汉市蔡甸区沌囗街道", "420114008"),
+        Expectation("湖北省武汉市黄陂区滠囗街道", "420116005"),
         Expectation("湖北省武汉市新洲区邾成街道", "420117001"),
         Expectation("湖北省 武汉市 洪山区　珞喻路１０３７号", "420111"),
         Expectation("湖北省，武汉市，洪山区（珞喻路）", "420111"),

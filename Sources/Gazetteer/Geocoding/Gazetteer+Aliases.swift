@@ -10,15 +10,18 @@ extension Gazetteer {
             }
         }
         let day = options.asOf
-        let chainDivision = chain?.deepest?.division
+        // The divisions the text names outside an alias (武汉大学 contains 武汉, 武大 sounds like a
+        // county) must agree with the alias's scope and target.
+        func chainDivision(outside start: Int, _ end: Int) -> Int32? {
+            chain?.links.last { $0.end <= start || $0.start >= end }?.division
+        }
         let usable = found.compactMap { match -> (start: Int, end: Int, alias: Alias)? in
             guard let alias = aliases[match.key], day.map({ alias.validity.contains($0) }) ?? alias.validity.isCurrent else { return nil }
-            if let scope = alias.scopeCode.flatMap({ idByCode[$0] }), let chainDivision,
-                !isWithin(chainDivision, scope) && !isWithin(scope, chainDivision)
+            if let scope = alias.scopeCode.flatMap({ idByCode[$0] }), let named = chainDivision(outside: match.start, match.end),
+                !isWithin(named, scope) && !isWithin(scope, named)
             {
                 return nil
             }
-            // Admin names the text gives must not overlap the alias (武汉大学 contains 武汉).
             return (match.start, match.end, alias)
         }
         guard let best = usable.max(by: { ($0.end - $0.start, $0.alias.kind == .address ? 1 : 0) < ($1.end - $1.start, $1.alias.kind == .address ? 1 : 0) })
@@ -55,8 +58,8 @@ extension Gazetteer {
             result.standardAddress = lineageIDs.map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined()
             result.score = 0.95
         }
-        if let chainDivision, let codes = result.admin.last.flatMap({ idByCode[$0.code] }),
-            !isWithin(codes, chainDivision) && !isWithin(chainDivision, codes)
+        if let named = chainDivision(outside: best.start, best.end), let target = result.admin.last.flatMap({ idByCode[$0.code] }),
+            !isWithin(target, named) && !isWithin(named, target)
         {
             return nil
         }

@@ -20,7 +20,7 @@ extension Gazetteer {
                 guard let kind = fuzzyMatch(form.scalars, text, at: position, allowTypo: form.allowTypo) else { continue }
                 let candidate = Candidate(
                     start: position, end: position + form.scalars.count, division: child, level: division.level, kind: kind, isFormer: false,
-                    factor: kind == .homophone ? 0.7 : 0.6)
+                    factor: kind == .homophone ? 0.7 : 0.5)
                 if let current = best {
                     if candidate.weight > current.weight {
                         best = candidate
@@ -49,7 +49,7 @@ extension Gazetteer {
             if a == b { continue }
             differences += 1
             if offset == form.count - 1 { lastDiffers = true }
-            if let pa = characters.pinyin[a], let pb = characters.pinyin[b], pa == pb { continue }
+            if characters.soundAlike(a, b) { continue }
             allSound = false
         }
         if differences == 0 { return nil }

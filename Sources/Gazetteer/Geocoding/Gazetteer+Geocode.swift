@@ -30,6 +30,7 @@ extension Gazetteer {
         }
         var notes: [String] = []
         var quality = 1.0
+        let readLinks = chain.links
 
         // Rival readings as good as the best one, about unrelated places.
         let rivals = ranked.dropFirst().prefix(64).filter { rival in
@@ -56,7 +57,9 @@ extension Gazetteer {
         var position = chain.end
         // Children the text names with a typo or a homophone, under the matched parent.
         while let deepest = chain.deepest, deepest.level < .township, position < text.count,
-            let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day)
+            let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day),
+            // Not where the text names another division exactly (北京市洪山区 is no typo of 房山区).
+            !all.contains(where: { $0.start == child.start && $0.end == child.end && ($0.kind == .full || $0.kind == .shortWithLevelWord) })
         {
             chain.links.append(child)
             notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
@@ -97,13 +100,15 @@ extension Gazetteer {
         quality *= pow(0.93, Double(chain.gapCharacters))
         quality *= pow(0.97, Double(min(chain.leadCharacters, 10)))
         let conflicts = all.filter { candidate in
-            candidate.end <= chain.end && candidate.kind != .homophone && candidate.kind != .short && candidate.length >= 2
-                && !chain.links.contains { overlapsRange($0, candidate) }
+            candidate.kind != .homophone && candidate.kind != .short && candidate.length >= 3
+                && !readLinks.contains { overlapsRange($0, candidate) } && !chain.links.contains { overlapsRange($0, candidate) }
                 && !lineageIDs.contains { isWithin($0, candidate.division) || isWithin(candidate.division, $0) }
         }
         if !conflicts.isEmpty {
             quality *= pow(0.5, Double(conflicts.count))
-            notes.append("ignored: " + conflicts.map { String(scalars: text[$0.start..<$0.end]) }.joined(separator: ", "))
+            var seen = Set<String>()
+            let ignored = conflicts.map { String(scalars: text[$0.start..<$0.end]) }.filter { seen.insert($0).inserted }
+            notes.append("ignored: " + ignored.joined(separator: ", "))
         }
 
         var result = GeocodeResult(query: query)

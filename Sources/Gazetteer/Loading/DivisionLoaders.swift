@@ -23,7 +23,8 @@ public enum DivisionLoaders {
                 let code = row[1] as? String, let name = row[3] as? String
             else { continue }
             let parent = (row[2] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            let short = shortNames[code] ?? ShortNames.shortName(of: name, level: level)
+            let given = shortNames[code].flatMap { name.hasPrefix($0) && $0.count < name.count ? $0 : nil }
+            let short = given ?? ShortNames.shortName(of: name, level: level)
             divisions.append(
                 Division(code: code, level: level, parentCode: parent, names: [DivisionName(name: name, shortName: short == name ? nil : short)]))
         }

@@ -5,7 +5,7 @@ import Foundation
 /// as 1e-7° integers (about 1 cm).
 public enum GazetteerSnapshot {
     static let magic = Array("SKGZ".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     /// Serialises a gazetteer.
     public static func encode(_ gazetteer: Gazetteer) -> Data {
@@ -24,6 +24,12 @@ public enum GazetteerSnapshot {
         for (scalar, syllable) in tables.pinyin.sorted(by: { $0.key < $1.key }) {
             writer.varint(Int(scalar))
             writer.varint(Int(syllable))
+        }
+        writer.varint(tables.otherReadings.count)
+        for (scalar, readings) in tables.otherReadings.sorted(by: { $0.key < $1.key }) {
+            writer.varint(Int(scalar))
+            writer.varint(readings.count)
+            for reading in readings { writer.varint(Int(reading)) }
         }
         writer.varint(gazetteer.divisions.count)
         for division in gazetteer.divisions {
@@ -101,6 +107,12 @@ public enum GazetteerSnapshot {
             for _ in 0..<(try reader.varint()) {
                 let scalar = UInt32(try reader.varint())
                 tables.pinyin[scalar] = UInt16(try reader.varint())
+            }
+            for _ in 0..<(try reader.varint()) {
+                let scalar = UInt32(try reader.varint())
+                var readings: [UInt16] = []
+                for _ in 0..<(try reader.varint()) { readings.append(UInt16(try reader.varint())) }
+                tables.otherReadings[scalar] = readings
             }
             var gazetteer = Gazetteer(characters: tables)
             for _ in 0..<(try reader.varint()) {

@@ -6,12 +6,17 @@ public struct CharacterTables: Sendable, Hashable {
     public var simplified: [UInt32: UInt32]
     /// Scalar → id of its first (most common) toneless pinyin syllable, an index into ``syllables``.
     public var pinyin: [UInt32: UInt16]
+    /// Scalar → ids of its other readings (厦: xia besides sha), for homophones under a known parent.
+    public var otherReadings: [UInt32: [UInt16]]
     /// Toneless syllables, e.g. `hong`.
     public var syllables: [String]
 
-    public init(simplified: [UInt32: UInt32] = [:], pinyin: [UInt32: UInt16] = [:], syllables: [String] = []) {
+    public init(
+        simplified: [UInt32: UInt32] = [:], pinyin: [UInt32: UInt16] = [:], otherReadings: [UInt32: [UInt16]] = [:], syllables: [String] = []
+    ) {
         self.simplified = simplified
         self.pinyin = pinyin
+        self.otherReadings = otherReadings
         self.syllables = syllables
     }
 
@@ -29,7 +34,8 @@ public struct CharacterTables: Sendable, Hashable {
         }
     }
 
-    /// Parses the `syllable<TAB>characters` lines written by ``pinyinTable()``.
+    /// Parses `syllable<TAB>characters` lines (first readings) and `syllable<TAB>*characters` lines
+    /// (other readings), the compact form the test fixtures keep.
     public mutating func addPinyin(table text: String) {
         var ids: [String: UInt16] = Dictionary(uniqueKeysWithValues: syllables.enumerated().map { ($1, UInt16($0)) })
         for line in text.split(whereSeparator: \.isNewline) {
@@ -41,7 +47,11 @@ public struct CharacterTables: Sendable, Hashable {
                 ids[syllable] = id
                 syllables.append(syllable)
             }
-            for scalar in fields[1].unicodeScalars where pinyin[scalar.value] == nil { pinyin[scalar.value] = id }
+            if fields[1].hasPrefix("*") {
+                for scalar in fields[1].dropFirst().unicodeScalars { otherReadings[scalar.value, default: []].append(id) }
+            } else {
+                for scalar in fields[1].unicodeScalars where pinyin[scalar.value] == nil { pinyin[scalar.value] = id }
+            }
         }
     }
 
@@ -50,26 +60,21 @@ public struct CharacterTables: Sendable, Hashable {
     public mutating func addPinyin(pypinyin readings: [String: String]) {
         var ids: [String: UInt16] = Dictionary(uniqueKeysWithValues: syllables.enumerated().map { ($1, UInt16($0)) })
         for (key, value) in readings {
-            guard let code = UInt32(key), let first = value.split(separator: ",").first else { continue }
-            let syllable = Self.toneless(first)
-            guard !syllable.isEmpty else { continue }
-            let id = ids[syllable] ?? UInt16(syllables.count)
-            if ids[syllable] == nil {
-                ids[syllable] = id
-                syllables.append(syllable)
+            guard let code = UInt32(key) else { continue }
+            var seen: [UInt16] = []
+            for reading in value.split(separator: ",") {
+                let syllable = Self.toneless(reading)
+                guard !syllable.isEmpty else { continue }
+                let id = ids[syllable] ?? UInt16(syllables.count)
+                if ids[syllable] == nil {
+                    ids[syllable] = id
+                    syllables.append(syllable)
+                }
+                guard !seen.contains(id) else { continue }
+                if seen.isEmpty { pinyin[code] = id } else { otherReadings[code, default: []].append(id) }
+                seen.append(id)
             }
-            pinyin[code] = id
         }
-    }
-
-    /// The pinyin table as `syllable<TAB>characters` lines, sorted (a compact, diffable form).
-    public func pinyinTable() -> String {
-        var groups: [UInt16: [UInt32]] = [:]
-        for (scalar, id) in pinyin { groups[id, default: []].append(scalar) }
-        return groups.keys.sorted { syllables[Int($0)] < syllables[Int($1)] }.map { id in
-            let characters = String(String.UnicodeScalarView(groups[id, default: []].sorted().compactMap(Unicode.Scalar.init)))
-            return "\(syllables[Int(id)])\t\(characters)"
-        }.joined(separator: "\n") + "\n"
     }
 
     /// `hóng` → `hong`, `lǜ` → `lv`.
@@ -90,6 +95,16 @@ public struct CharacterTables: Sendable, Hashable {
             }
         }
         return result
+    }
+
+    /// Whether two scalars share a reading.
+    func soundAlike(_ a: UInt32, _ b: UInt32) -> Bool {
+        guard let first = pinyin[a], let second = pinyin[b] else { return false }
+        if first == second { return true }
+        let others = otherReadings[b] ?? []
+        if others.contains(first) { return true }
+        for reading in otherReadings[a] ?? [] where reading == second || others.contains(reading) { return true }
+        return false
     }
 
     /// The simplified form of a scalar (itself when it has none).
