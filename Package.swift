@@ -12,7 +12,8 @@ let package = Package(
     name: "shikong",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "shikong", targets: ["shikong"])
+        .executable(name: "shikong", targets: ["shikong"]),
+        .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", logging, lifecycle], swiftSettings: settings),
         .target(name: "Projections", dependencies: ["Events", "Kafka", postgres, logging, lifecycle], swiftSettings: settings),
-        .target(name: "API", dependencies: ["Events", "Projections", hummingbird, postgres, logging], swiftSettings: settings),
+        .target(name: "API", dependencies: ["Events", "Projections", "Gazetteer", "Geodesy", hummingbird, postgres, logging], swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
         .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
@@ -52,6 +53,8 @@ let package = Package(
             name: "shikong",
             dependencies: ["Platform", "LocalStack", "Events", "Gazetteer", "Geodesy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: settings),
+
+        .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
 
         // Tests.
         .target(

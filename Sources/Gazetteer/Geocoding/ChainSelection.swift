@@ -16,6 +16,9 @@ extension Gazetteer {
     static let linkBonus = 1.5
     static let gapCost = 0.5
     static let leadCost = 0.1
+    /// Readings within this of the best one are rivals (an exact name against the same stem with
+    /// another level word differs by 0.3 for three characters, and is not a rival).
+    static let rivalMargin = 0.2
 
     /// The best chains ending at each candidate, best first.
     func chains(_ candidates: [Candidate]) -> [Chain] {

@@ -34,7 +34,7 @@ extension Gazetteer {
 
         // Rival readings as good as the best one, about unrelated places.
         let rivals = ranked.dropFirst().prefix(64).filter { rival in
-            guard let other = rival.deepest, rival.score >= chain.score - 0.3 else { return false }
+            guard let other = rival.deepest, rival.score >= chain.score - Self.rivalMargin else { return false }
             return !isWithin(other.division, best.division) && !isWithin(best.division, other.division)
         }
         if !rivals.isEmpty {
@@ -101,6 +101,8 @@ extension Gazetteer {
         quality *= pow(0.97, Double(min(chain.leadCharacters, 10)))
         let conflicts = all.filter { candidate in
             candidate.kind != .homophone && candidate.kind != .short && candidate.length >= 3
+                // After the divisions, only a full name of a county or above contradicts (和平街 is a road).
+                && (candidate.start < chain.end || (candidate.kind == .full && candidate.level <= .county))
                 && !readLinks.contains { overlapsRange($0, candidate) } && !chain.links.contains { overlapsRange($0, candidate) }
                 && !lineageIDs.contains { isWithin($0, candidate.division) || isWithin(candidate.division, $0) }
         }

@@ -107,10 +107,14 @@ extension Gazetteer {
         indexNames(id)
     }
 
+    // Keys are collected first and inserted afterwards: mutating the tries from inside a closure
+    // that a method of `self` runs would copy every index on each insertion.
     private mutating func indexNames(_ id: Int32) {
-        forEachNameKey(id) { trie, key, entry, isPinyin in
+        let parentRoot = UInt32(bitPattern: parentID[Int(id)])
+        for (trie, key, entry, isPinyin) in nameKeys(id) {
             if trie == .village {
-                villageNames.insert(key, id, root: villageNames.subRoot(UInt32(bitPattern: parentID[Int(id)])))
+                let root = villageNames.subRoot(parentRoot)
+                villageNames.insert(key, id, root: root)
             } else if isPinyin {
                 pinyinNames.insert(key, entry)
             } else {
@@ -120,15 +124,22 @@ extension Gazetteer {
     }
 
     private mutating func unindexNames(_ id: Int32) {
-        forEachNameKey(id) { trie, key, entry, isPinyin in
+        let parentRoot = UInt32(bitPattern: parentID[Int(id)])
+        for (trie, key, entry, isPinyin) in nameKeys(id) {
             if trie == .village {
-                if let root = villageNames.existingSubRoot(UInt32(bitPattern: parentID[Int(id)])) { villageNames.remove(key, id, root: root) }
+                if let root = villageNames.existingSubRoot(parentRoot) { villageNames.remove(key, id, root: root) }
             } else if isPinyin {
                 pinyinNames.remove(key, entry)
             } else {
                 names.remove(key, entry)
             }
         }
+    }
+
+    private func nameKeys(_ id: Int32) -> [(TrieKind, [UInt32], NameEntry, Bool)] {
+        var keys: [(TrieKind, [UInt32], NameEntry, Bool)] = []
+        forEachNameKey(id) { keys.append(($0, $1, $2, $3)) }
+        return keys
     }
 
     private enum TrieKind { case names, village }

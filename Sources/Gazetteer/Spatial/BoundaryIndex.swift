@@ -11,14 +11,12 @@ struct BoundaryIndex: Sendable {
         remove(id)
         guard let prepared = PreparedBoundary(boundary) else { return }
         self.prepared[id] = prepared
-        forEachCell(prepared.west, prepared.south, prepared.east, prepared.north) { cells[$0, default: []].append(id) }
+        for key in Self.cellKeys(prepared.west, prepared.south, prepared.east, prepared.north) { cells[key, default: []].append(id) }
     }
 
     mutating func remove(_ id: Int32) {
         guard let old = prepared.removeValue(forKey: id) else { return }
-        forEachCell(old.west, old.south, old.east, old.north) { key in
-            cells[key]?.removeAll { $0 == id }
-        }
+        for key in Self.cellKeys(old.west, old.south, old.east, old.north) { cells[key]?.removeAll { $0 == id } }
     }
 
     /// Ids of the boundaries containing a point.
@@ -29,10 +27,12 @@ struct BoundaryIndex: Sendable {
 
     var isEmpty: Bool { prepared.isEmpty }
 
-    private func forEachCell(_ west: Double, _ south: Double, _ east: Double, _ north: Double, _ body: (Int64) -> Void) {
-        for x in Self.cell(west)...Self.cell(east) {
-            for y in Self.cell(south)...Self.cell(north) { body(Self.key(x, y)) }
+    private static func cellKeys(_ west: Double, _ south: Double, _ east: Double, _ north: Double) -> [Int64] {
+        var keys: [Int64] = []
+        for x in cell(west)...cell(east) {
+            for y in cell(south)...cell(north) { keys.append(key(x, y)) }
         }
+        return keys
     }
 
     @inline(__always)
