@@ -62,6 +62,10 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
+        .testTarget(
+            name: "GazetteerAPITests",
+            dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
         .testTarget(
