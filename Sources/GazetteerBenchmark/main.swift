@@ -46,7 +46,9 @@ print("   built in \(format(buildTime, 1)) s: " + AdminLevel.allCases.map { "\(c
 if let snapshotDirectory = argument("--snapshot-dir") {
     let (_, saveTime) = try measure { try GazetteerStore.save(gazetteer, dataDirectory: URL(fileURLWithPath: snapshotDirectory)) }
     let (_, loadTime) = try measure { _ = try GazetteerStore.load(dataDirectory: URL(fileURLWithPath: snapshotDirectory)) }
-    let size = (try? FileManager.default.attributesOfItem(atPath: GazetteerStore.snapshotURL(dataDirectory: URL(fileURLWithPath: snapshotDirectory)).path)[.size] as? Int) ?? 0
+    let size =
+        (try? FileManager.default.attributesOfItem(atPath: GazetteerStore.snapshotURL(dataDirectory: URL(fileURLWithPath: snapshotDirectory)).path)[
+            .size] as? Int) ?? 0
     print("   snapshot: \(size / 1_000_000) MB, written in \(format(saveTime, 1)) s, loaded in \(format(loadTime, 1)) s")
 }
 
@@ -76,7 +78,9 @@ let (batch, batchTime) = measure { BatchGeocoder.geocode(texts, with: gazetteer)
 print("   batch (\(ProcessInfo.processInfo.activeProcessorCount) cores): \(format(Double(count) / batchTime)) addresses/s")
 precondition(single.map(\.admin) == batch.map(\.admin), "batch and single results differ")
 
-func accuracy(_ results: [GeocodeResult], _ filter: (GeneratedAddress) -> Bool = { _ in true }) -> (county: Double, township: Double, failed: Double, n: Int) {
+func accuracy(_ results: [GeocodeResult], _ filter: (GeneratedAddress) -> Bool = { _ in true }) -> (
+    county: Double, township: Double, failed: Double, n: Int
+) {
     var county = 0
     var township = 0
     var failed = 0
@@ -93,18 +97,24 @@ func accuracy(_ results: [GeocodeResult], _ filter: (GeneratedAddress) -> Bool =
     return (Double(county) / total, Double(township) / total, Double(failed) / total, n)
 }
 let overall = accuracy(single)
-print("   accuracy: county \(format(overall.county * 100, 2)) %, township \(format(overall.township * 100, 2)) %, failed \(format(overall.failed * 100, 2)) %")
+print(
+    "   accuracy: county \(format(overall.county * 100, 2)) %, township \(format(overall.township * 100, 2)) %, failed \(format(overall.failed * 100, 2)) %"
+)
 for perturbation in ["short", "level word", "no province", "no city", "homophone", "village", "road", "traditional", "prefix"] {
     let figures = accuracy(single) { $0.perturbations.contains(perturbation) }
     print(
         "     with \(perturbation) (\(figures.n)): county \(format(figures.county * 100, 2)) %, township \(format(figures.township * 100, 2)) %, failed \(format(figures.failed * 100, 2)) %"
     )
 }
-let wrongConfident = zip(single, addresses).filter { $0.0.isSuccess && $0.0.score >= 0.8 && $0.0.code(at: .county) != nil && $0.0.code(at: .county) != $0.1.countyCode }.count
+let wrongConfident = zip(single, addresses).filter {
+    $0.0.isSuccess && $0.0.score >= 0.8 && $0.0.code(at: .county) != nil && $0.0.code(at: .county) != $0.1.countyCode
+}.count
 print("   wrong county with score ≥ 0.8: \(format(Double(wrongConfident) * 100 / Double(count), 3)) %")
 if argument("--show-misses") != nil {
     for (result, truth) in zip(single, addresses).filter({ $0.0.code(at: .township) != $0.1.townshipCode }).prefix(40) {
-        print("   miss: \(truth.text) → \(result.standardAddress ?? result.failure?.code ?? "") (truth \(truth.townshipCode) \(truth.townshipName)) \(result.notes)")
+        print(
+            "   miss: \(truth.text) → \(result.standardAddress ?? result.failure?.code ?? "") (truth \(truth.townshipCode) \(truth.townshipName)) \(result.notes)"
+        )
     }
 }
 
@@ -134,7 +144,9 @@ let (_, reverseTime) = measure {
 latencies.sort()
 let p50 = latencies[latencies.count / 2] * 1e6
 let p99 = latencies[latencies.count * 99 / 100] * 1e6
-print("   \(points.count) points in \(counties.count) boundaries: \(format(Double(points.count) / reverseTime)) lookups/s single thread; latency p50 \(format(p50, 1)) µs, p99 \(format(p99, 1)) µs; county correct \(format(Double(correct) * 100 / Double(max(points.count, 1)), 2)) %")
+print(
+    "   \(points.count) points in \(counties.count) boundaries: \(format(Double(points.count) / reverseTime)) lookups/s single thread; latency p50 \(format(p50, 1)) µs, p99 \(format(p99, 1)) µs; county correct \(format(Double(correct) * 100 / Double(max(points.count, 1)), 2)) %"
+)
 let pointList = points.map(\.0)
 let reverseBatch = measure {
     DispatchQueue.concurrentPerform(iterations: 8) { part in

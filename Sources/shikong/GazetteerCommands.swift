@@ -85,7 +85,8 @@ struct GazetteerCommand: AsyncParsableCommand {
             print(
                 "gazetteer snapshot written to \(GazetteerStore.snapshotURL(dataDirectory: location.dataDirectory).path) in \(ContinuousClock.now - started): "
                     + AdminLevel.allCases.map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
-                    + ", \(gazetteer.boundaries.count) boundaries, \(gazetteer.addressPoints.count) address points, \(gazetteer.aliases.count) aliases")
+                    + ", \(gazetteer.boundaries.count) boundaries, \(gazetteer.addressPoints.count) address points, \(gazetteer.aliases.count) aliases"
+            )
         }
 
         static func dataDirectory(_ explicit: String?) throws -> URL {

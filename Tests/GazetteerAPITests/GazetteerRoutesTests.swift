@@ -22,7 +22,8 @@ struct GazetteerRoutesTests {
             .centerSet(code: "110105", point: GeoPoint(lon: 116.44, lat: 39.92)),
         ]
         let square = [
-            GeoPoint(lon: 114.30, lat: 30.45), GeoPoint(lon: 114.50, lat: 30.45), GeoPoint(lon: 114.50, lat: 30.60), GeoPoint(lon: 114.30, lat: 30.60),
+            GeoPoint(lon: 114.30, lat: 30.45), GeoPoint(lon: 114.50, lat: 30.45), GeoPoint(lon: 114.50, lat: 30.60),
+            GeoPoint(lon: 114.30, lat: 30.60),
         ]
         changes.append(.boundarySet(code: "420111", boundary: Boundary(polygons: [[square]])))
         changes.append(

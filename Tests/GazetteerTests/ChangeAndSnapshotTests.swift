@@ -39,11 +39,13 @@ struct ChangeAndSnapshotTests {
 
     @Test("changes round-trip through JSON, as events would carry them")
     func codable() throws {
-        let sample = Array(Fixture.changes.prefix(50)) + Fixture.changes.filter {
-            if case .formerNameAdded = $0 { return true }
-            if case .aliasAdded = $0 { return true }
-            return false
-        }.prefix(20)
+        let sample =
+            Array(Fixture.changes.prefix(50))
+            + Fixture.changes.filter {
+                if case .formerNameAdded = $0 { return true }
+                if case .aliasAdded = $0 { return true }
+                return false
+            }.prefix(20)
         let data = try JSONEncoder().encode(sample)
         let decoded = try JSONDecoder().decode([GazetteerChange].self, from: data)
         #expect(decoded == sample)

@@ -24,7 +24,10 @@ extension Gazetteer {
             }
             return (match.start, match.end, alias)
         }
-        guard let best = usable.max(by: { ($0.end - $0.start, $0.alias.kind == .address ? 1 : 0) < ($1.end - $1.start, $1.alias.kind == .address ? 1 : 0) })
+        guard
+            let best = usable.max(by: {
+                ($0.end - $0.start, $0.alias.kind == .address ? 1 : 0) < ($1.end - $1.start, $1.alias.kind == .address ? 1 : 0)
+            })
         else { return nil }
         let coversAll = best.start == 0 && best.end == text.count
         // Divisions named outside the alias must agree with where the alias leads.

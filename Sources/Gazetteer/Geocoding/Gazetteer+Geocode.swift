@@ -76,13 +76,17 @@ extension Gazetteer {
         guard let deepest = chain.deepest else { return GeocodeResult(query: query, failure: .noPlaceFound) }
         for link in chain.links {
             switch link.kind {
-            case .homophone: notes.append("homophone: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
+            case .homophone:
+                notes.append("homophone: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
             case .typo: break
-            case .shortWithSynonym: notes.append("level word: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
+            case .shortWithSynonym:
+                notes.append("level word: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
             default: break
             }
             if link.isFormer, let name = divisions[Int(link.division)].names.first(where: { !$0.validity.isCurrent }) {
-                notes.append("former name: \(name.name) (until \(name.validity.to.map(String.init(describing:)) ?? "?")), now \(divisions[Int(link.division)].currentName)")
+                notes.append(
+                    "former name: \(name.name) (until \(name.validity.to.map(String.init(describing:)) ?? "?")), now \(divisions[Int(link.division)].currentName)"
+                )
             }
         }
         let lineageIDs = lineage(deepest.division)
@@ -131,7 +135,9 @@ extension Gazetteer {
                 let known = precision == .addressPoint ? id : addressScope(id)
                 if isAncestor(deepest.division, of: known) {
                     admin = lineage(known)
-                    notes.append("inferred from the address layer: " + admin.filter { !lineageIDs.contains($0) }.map { divisions[Int($0)].currentName }.joined(separator: ", "))
+                    notes.append(
+                        "inferred from the address layer: "
+                            + admin.filter { !lineageIDs.contains($0) }.map { divisions[Int($0)].currentName }.joined(separator: ", "))
                 }
             }
         } else if let (point, level) = representativePoint(deepest.division) {

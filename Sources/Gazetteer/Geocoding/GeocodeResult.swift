@@ -20,8 +20,7 @@ public struct AddressParts: Hashable, Sendable, Codable {
     /// What is left (a POI name, a description).
     public var rest: String?
 
-    public init(road: String? = nil, number: String? = nil, building: String? = nil, unit: String? = nil, room: String? = nil, rest: String? = nil)
-    {
+    public init(road: String? = nil, number: String? = nil, building: String? = nil, unit: String? = nil, room: String? = nil, rest: String? = nil) {
         self.road = road
         self.number = number
         self.building = building

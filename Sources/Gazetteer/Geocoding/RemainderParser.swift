@@ -38,7 +38,8 @@ enum RemainderParser {
             index = roadRange.upperBound
         }
         // Door number: digits (and -) followed by 号.
-        if let (number, end) = numberFollowed(by: [[hao]], in: text, from: index), !buildingWords.contains(where: { matches(text, at: end - 1, $0) }) {
+        if let (number, end) = numberFollowed(by: [[hao]], in: text, from: index), !buildingWords.contains(where: { matches(text, at: end - 1, $0) })
+        {
             parsed.numberKey = number
             parsed.parts.number = String(scalars: number)
             index = end

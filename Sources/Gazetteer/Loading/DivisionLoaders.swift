@@ -123,7 +123,8 @@ public enum DivisionLoaders {
             // A rename, not a merge, when only the level word changed (平泉县 → 平泉市) or at city level
             // (襄樊市 → 襄阳市); the list does not say, and merges (江干区 → 上城区) keep the target's name.
             let targetShort = target.names.last?.shortName ?? ShortNames.shortName(of: target.currentName, level: target.level)
-            let isRename = target.level == .city || (short != nil && short == targetShort)
+            let isRename =
+                target.level == .city || (short != nil && short == targetShort)
                 || ShortNames.shortName(of: oldDeepest.0, level: target.level) == targetShort
             changes.append(
                 .formerNameAdded(

@@ -71,7 +71,8 @@ public enum OperatorTables {
             let name = nameColumn.flatMap { $0 < row.count ? row[$0].trimmingCharacters(in: .whitespaces) : nil }.flatMap { $0.isEmpty ? nil : $0 }
             changes.append(
                 .addressPointUpserted(
-                    AddressPoint(id: row[idColumn], standardAddress: row[addressColumn], name: name, point: GeoPoint(lon: position.x, lat: position.y))))
+                    AddressPoint(
+                        id: row[idColumn], standardAddress: row[addressColumn], name: name, point: GeoPoint(lon: position.x, lat: position.y))))
         }
         return changes
     }

@@ -97,7 +97,9 @@ public enum GazetteerSnapshot {
         do {
             guard try reader.bytes(4) == magic else { throw GazetteerLoadError("not a Shikong gazetteer snapshot") }
             let fileVersion = try reader.byte()
-            guard fileVersion == version else { throw GazetteerLoadError("snapshot version \(fileVersion), expected \(version): run shikong gazetteer load") }
+            guard fileVersion == version else {
+                throw GazetteerLoadError("snapshot version \(fileVersion), expected \(version): run shikong gazetteer load")
+            }
             var tables = CharacterTables()
             for _ in 0..<(try reader.varint()) {
                 let from = UInt32(try reader.varint())
