@@ -13,10 +13,11 @@ final class ProgressBar: Sendable {
         self.label = label
     }
 
+    /// Redraws the bar (rate-limited; ``finish()`` draws the final state).
     func update(_ done: Int) {
         let now = ContinuousClock.now
         let draw = lastDraw.withLock { last -> Bool in
-            if let previous = last, now - previous < .milliseconds(100), done < total { return false }
+            if let previous = last, now - previous < .milliseconds(100) { return false }
             last = now
             return true
         }
