@@ -31,6 +31,9 @@ struct AddressGenerator {
     let villagesByTownship: [String: [String]]
     let homophones: [UInt32: [UInt32]]
     let traditional: [UInt32: UInt32]
+    /// `parent|name` of every division, so that a rewritten name never names a sibling (梅里斯镇
+    /// written 梅里斯街道 would be another township).
+    let siblingNames: Set<String>
     var random = SeededGenerator(state: 20_261_125)
 
     static let roads = ["解放路", "人民路", "建设大道", "中山路", "长江路", "和平街", "胜利路", "文化路", "新华路", "光明街", "朝阳路", "幸福大道", "工业园路", "滨江大道", "青年路"]
@@ -60,6 +63,7 @@ struct AddressGenerator {
         var traditional: [UInt32: UInt32] = [:]
         for (from, to) in gazetteer.characters.simplified where traditional[to] == nil { traditional[to] = from }
         self.traditional = traditional
+        siblingNames = Set(gazetteer.divisions.map { "\($0.parentCode ?? "")|\($0.currentName)" })
     }
 
     mutating func next() -> GeneratedAddress {
@@ -82,6 +86,10 @@ struct AddressGenerator {
                 let words = ["街道", "镇", "乡"].filter { !name.hasSuffix($0) }
                 text = short + (words.randomElement(using: &random) ?? "")
                 applied.append("level word")
+            }
+            if text != name, siblingNames.contains("\(division.parentCode ?? "")|\(text)") {
+                text = name
+                applied.removeLast()
             }
             parts.append((division.level, text))
         }

@@ -87,7 +87,7 @@ extension Gazetteer {
     }
 
     /// The address point (road and number) or the road the remainder names within a division.
-    func addressMatch(_ remainder: RemainderParser.Parsed, scope: Int32, on day: GazetteerDate?) -> (AddressPoint, Int32, GeocodePrecision)? {
+    func addressMatch(_ remainder: RemainderParser.Parsed, scope: Int32, on day: GazetteerDate?) -> (AddressPoint, GeocodePrecision)? {
         guard let roadKey = remainder.roadKey, !addressPoints.isEmpty else { return nil }
         let road = String(scalars: roadKey)
         let number = remainder.numberKey.map { String(scalars: $0) }
@@ -101,7 +101,7 @@ extension Gazetteer {
         let valid: (Int32) -> Bool = { self.isValid($0, day) }
         if let number {
             let hits = scopes.flatMap { addressesByNumber[NumberKey(county: $0, road: road, number: number)] ?? [] }.filter(valid)
-            if let first = hits.first { return (addressPoints[Int(first)], first, .addressPoint) }
+            if let first = hits.first { return (addressPoints[Int(first)], .addressPoint) }
         }
         let roadHits = scopes.compactMap { scope -> (Int32, [Int32])? in
             let hits = (addressesByRoad[RoadKey(county: scope, road: road)] ?? []).filter(valid)
@@ -112,7 +112,7 @@ extension Gazetteer {
         let lon = hits.reduce(0.0) { $0 + addressPoints[Int($1)].point.lon } / Double(hits.count)
         let lat = hits.reduce(0.0) { $0 + addressPoints[Int($1)].point.lat } / Double(hits.count)
         point.point = GeoPoint(lon: lon, lat: lat)
-        return (point, first, .road)
+        return (point, .road)
     }
 
     private func isValid(_ id: Int32, _ day: GazetteerDate?) -> Bool {

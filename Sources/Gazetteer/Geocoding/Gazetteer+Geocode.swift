@@ -122,7 +122,7 @@ extension Gazetteer {
         let remainder = RemainderParser.parse(text[position...])
         result.parts = remainder.parts
         var admin = lineageIDs
-        if let (point, _, precision) = addressMatch(remainder, scope: deepest.division, on: day) {
+        if let (point, precision) = addressMatch(remainder, scope: deepest.division, on: day) {
             result.point = point.point
             result.pointPrecision = precision
             result.precision = precision

@@ -45,9 +45,8 @@ enum RemainderParser {
             index = end
         }
         while index < text.endIndex {
-            if let (value, end) = numberFollowed(by: buildingWords, in: text, from: index) {
+            if let (_, end) = numberFollowed(by: buildingWords, in: text, from: index) {
                 parsed.parts.building = String(scalars: text[index..<end])
-                _ = value
                 index = end
             } else if let (_, end) = numberFollowed(by: unitWords, in: text, from: index) {
                 parsed.parts.unit = String(scalars: text[index..<end])
