@@ -4,11 +4,13 @@ import PackageDescription
 let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "shikong",
@@ -16,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "shikong", targets: ["shikong"]),
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
+        .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -37,16 +40,19 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka", logging, lifecycle, metrics], swiftSettings: settings),
         .target(name: "MQTT", dependencies: ["CMosquitto", logging], swiftSettings: settings),
         .target(name: "Geodesy", dependencies: ["CProj"], swiftSettings: settings),
-        .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
         .target(name: "JSON", swiftSettings: settings),
+        .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
         .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
+        .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
         .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
-        .target(name: "API", dependencies: ["Events", "Projections", hummingbird, postgres, logging], swiftSettings: settings),
+        .target(
+            name: "API", dependencies: ["Events", "Kafka", "Projections", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
+            swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
         .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
@@ -54,29 +60,29 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Events", "Kafka", "MQTT", "Geodesy", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
+                metrics, prometheus,
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "shikong",
-            dependencies: ["Platform", "LocalStack", "Events", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "shikong", dependencies: ["Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
             swiftSettings: settings),
-        .executableTarget(
-            name: "GeoFormatsBench",
-            dependencies: ["GeoFormats", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: settings),
+        .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
+        .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
 
         // Tests.
         .target(
             name: "ShikongTesting", dependencies: ["Platform", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
             swiftSettings: settings),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka"], swiftSettings: settings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
-        .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy"], swiftSettings: settings),
+        .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
+        .testTarget(name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, hummingbirdTesting], swiftSettings: settings),
+        .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
+            dependencies: ["ShikongTesting", "Platform", "Projections", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

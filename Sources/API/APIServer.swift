@@ -18,7 +18,7 @@ public enum APIServer {
 
     /// The application, a `Service` to run in the platform's service group.
     public static func application(
-        configuration: Configuration, client: PostgresClient, logger: Logger,
+        configuration: Configuration, client: PostgresClient, logger: Logger, gazetteer: GazetteerRoutes? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol & Sendable {
         let router = Router()
@@ -56,6 +56,7 @@ public enum APIServer {
             }
         }
         SensorCollections(client: client, logger: logger).addRoutes(to: router)
+        gazetteer?.addRoutes(to: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),

@@ -11,6 +11,9 @@ public struct GeodesyError: Error, Sendable, CustomStringConvertible {
 
 /// Coordinate transformations with PROJ, always in (x/longitude, y/latitude) order.
 ///
+/// GCJ-02 and BD-09, which PROJ does not know, are handled around PROJ: a source offset is removed
+/// first (giving WGS 84), a target offset is applied last (to WGS 84), see ``InternetMapOffset``.
+///
 /// PROJ objects are not thread-safe; each transformer owns a context and its cached operations
 /// behind a lock. Give each concurrent stage its own transformer to avoid contention.
 public final class CoordinateTransformer: Sendable {
@@ -29,6 +32,28 @@ public final class CoordinateTransformer: Sendable {
         guard x.isFinite, y.isFinite else {
             throw GeodesyError("cannot transform (\(x), \(y)) from \(source) to \(target): coordinates must be finite numbers")
         }
+        if source.offset != nil || target.offset != nil {
+            if source == target { return (x, y) }
+            var position = (x: x, y: y)
+            if let offset = source.offset {
+                guard (-180...180).contains(x), (-90...90).contains(y) else {
+                    throw GeodesyError("cannot transform (\(x), \(y)) from \(source): not a longitude/latitude in degrees")
+                }
+                let wgs = offset.toWGS84(lon: x, lat: y)
+                position = (wgs.lon, wgs.lat)
+            }
+            let base = CoordinateReferenceSystem.wgs84
+            let sourceBase = source.offset == nil ? source : base
+            let targetBase = target.offset == nil ? target : base
+            if sourceBase != targetBase {
+                position = try transform(x: position.x, y: position.y, from: sourceBase, to: targetBase)
+            }
+            if let offset = target.offset {
+                let shifted = offset.fromWGS84(lon: position.x, lat: position.y)
+                position = (shifted.lon, shifted.lat)
+            }
+            return position
+        }
         return try state.withLock { state throws(GeodesyError) in
             let operation = try state.operation(from: source, to: target)
             let output = proj_trans(operation, PJ_FWD, proj_coord(x, y, 0, 0))
@@ -44,7 +69,8 @@ public final class CoordinateTransformer: Sendable {
 
     /// Whether PROJ knows this CRS.
     public func isKnown(_ crs: CoordinateReferenceSystem) -> Bool {
-        state.withLock { state in
+        if crs.offset != nil { return true }
+        return state.withLock { state in
             guard let object = proj_create(state.context, crs.description) else { return false }
             proj_destroy(object)
             return true

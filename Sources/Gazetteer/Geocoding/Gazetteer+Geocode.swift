@@ -1,0 +1,201 @@
+import Foundation
+
+extension Gazetteer {
+    /// Geocodes one address: segments it into divisions and a remainder, corrects what it can,
+    /// infers missing levels, and finds the address point or road when the address layer has it.
+    public func geocode(_ query: String, options: GeocodeOptions = GeocodeOptions()) -> GeocodeResult {
+        let text = normalizer.normalize(query)
+        guard !text.isEmpty else { return GeocodeResult(query: query, failure: .empty) }
+        return geocode(text: text, query: query, options: options, followAliases: true)
+    }
+
+    func geocode(text: [UInt32], query: String, options: GeocodeOptions, followAliases: Bool) -> GeocodeResult {
+        let day = options.asOf
+        let regionIDs = options.region.compactMap { idByCode[$0] }
+        let all = candidates(in: text, on: day)
+        let inRegion = regionIDs.isEmpty ? all : all.filter { candidate in regionIDs.contains { isWithin(candidate.division, $0) } }
+        let ranked = chains(inRegion)
+
+        if followAliases, let aliased = aliasResult(text: text, query: query, options: options, chain: ranked.first) {
+            return aliased
+        }
+        if !regionIDs.isEmpty, let outside = chains(all).first, let deepest = outside.deepest,
+            !regionIDs.contains(where: { isWithin(deepest.division, $0) }), outside.score >= (ranked.first?.score ?? 0) + 1.0
+        {
+            return GeocodeResult(
+                query: query, failure: .outsideRegion(found: fullName(deepest.division, on: day), region: regionNames(regionIDs, on: day)))
+        }
+        guard var chain = ranked.first, let best = chain.deepest else {
+            return GeocodeResult(query: query, failure: .noPlaceFound)
+        }
+        var notes: [String] = []
+        var quality = 1.0
+        let readLinks = chain.links
+
+        // Rival readings as good as the best one, about unrelated places.
+        let rivals = ranked.dropFirst().prefix(64).filter { rival in
+            guard let other = rival.deepest, rival.score >= chain.score - Self.rivalMargin else { return false }
+            return !isWithin(other.division, best.division) && !isWithin(best.division, other.division)
+        }
+        if !rivals.isEmpty {
+            let deepestIDs = [best.division] + rivals.compactMap(\.deepest?.division)
+            let common = commonAncestor(deepestIDs)
+            let matchedCommon = common.flatMap { id in chain.links.firstIndex { $0.division == id } }
+            guard let matchedCommon else {
+                let names = Array(Set(deepestIDs)).prefix(6).map { "\(fullName($0, on: day)) (\(divisions[Int($0)].code))" }.sorted()
+                let levels = Set(deepestIDs.map { divisions[Int($0)].level })
+                if levels.count > 1, rivals.allSatisfy({ !overlaps($0, chain) }) {
+                    return GeocodeResult(query: query, failure: .conflicting(details: names.joined(separator: " vs ")))
+                }
+                return GeocodeResult(query: query, failure: .ambiguous(candidates: names))
+            }
+            notes.append("ambiguous below \(divisions[Int(chain.links[matchedCommon].division)].currentName): \(deepestIDs.count) places match")
+            chain.links.removeSubrange((matchedCommon + 1)...)
+            quality *= 0.7
+        }
+
+        var position = chain.end
+        // Children the text names with a typo or a homophone, under the matched parent.
+        while let deepest = chain.deepest, deepest.level < .township, position < text.count,
+            let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day),
+            // Not where the text names another division exactly (北京市洪山区 is no typo of 房山区).
+            !all.contains(where: { $0.start == child.start && $0.end == child.end && ($0.kind == .full || $0.kind == .shortWithLevelWord) })
+        {
+            chain.links.append(child)
+            notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
+            position = child.end
+        }
+        // A village under the matched township (or county).
+        if let deepest = chain.deepest, deepest.level >= .county, deepest.level < .village,
+            let village = village(under: deepest.division, in: text, at: position, on: day)
+        {
+            chain.links.append(village)
+            position = village.end
+        }
+
+        guard let deepest = chain.deepest else { return GeocodeResult(query: query, failure: .noPlaceFound) }
+        for link in chain.links {
+            switch link.kind {
+            case .homophone:
+                notes.append("homophone: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
+            case .typo: break
+            case .shortWithSynonym:
+                notes.append("level word: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
+            default: break
+            }
+            if link.isFormer, let name = divisions[Int(link.division)].names.first(where: { !$0.validity.isCurrent }) {
+                notes.append(
+                    "former name: \(name.name) (until \(name.validity.to.map(String.init(describing:)) ?? "?")), now \(divisions[Int(link.division)].currentName)"
+                )
+            }
+        }
+        let lineageIDs = lineage(deepest.division)
+        let matchedIDs = Set(chain.links.map(\.division))
+        let inferred = lineageIDs.filter { !matchedIDs.contains($0) }
+        if !inferred.isEmpty {
+            notes.append("inferred: " + inferred.map { divisions[Int($0)].name(on: day)?.name ?? divisions[Int($0)].code }.joined(separator: ", "))
+        }
+
+        // Confidence.
+        let covered = chain.links.reduce(0) { $0 + $1.length }
+        let raw = chain.links.reduce(0.0) { $0 + Double($1.length) * $1.factor }
+        quality *= covered > 0 ? raw / Double(covered) : 0
+        if chain.links.count == 1 { quality *= deepest.level <= .county ? 0.9 : 0.7 }
+        quality *= pow(0.93, Double(chain.gapCharacters))
+        quality *= pow(0.97, Double(min(chain.leadCharacters, 10)))
+        let conflicts = all.filter { candidate in
+            candidate.kind != .homophone && candidate.kind != .short && candidate.length >= 3
+                // After the divisions, only a full name of a county or above contradicts (和平街 is a road).
+                && (candidate.start < chain.end || (candidate.kind == .full && candidate.level <= .county))
+                && !readLinks.contains { overlapsRange($0, candidate) } && !chain.links.contains { overlapsRange($0, candidate) }
+                && !lineageIDs.contains { isWithin($0, candidate.division) || isWithin(candidate.division, $0) }
+        }
+        if !conflicts.isEmpty {
+            quality *= pow(0.5, Double(conflicts.count))
+            var seen = Set<String>()
+            let ignored = conflicts.map { String(scalars: text[$0.start..<$0.end]) }.filter { seen.insert($0).inserted }
+            notes.append("ignored: " + ignored.joined(separator: ", "))
+        }
+
+        var result = GeocodeResult(query: query)
+        result.precision = GeocodePrecision(deepest.level)
+        let remainder = RemainderParser.parse(text[position...])
+        result.parts = remainder.parts
+        var admin = lineageIDs
+        if let (point, precision) = addressMatch(remainder, scope: deepest.division, on: day) {
+            result.point = point.point
+            result.pointPrecision = precision
+            result.precision = precision
+            if precision == .addressPoint {
+                result.standardAddress = point.standardAddress
+                result.addressPointID = point.id
+            }
+            // The address layer may know the levels the text left out (a road names its county).
+            if let code = point.divisionCode, let id = idByCode[code], isAncestor(deepest.division, of: id) {
+                let known = precision == .addressPoint ? id : addressScope(id)
+                if isAncestor(deepest.division, of: known) {
+                    admin = lineage(known)
+                    notes.append(
+                        "inferred from the address layer: "
+                            + admin.filter { !lineageIDs.contains($0) }.map { divisions[Int($0)].currentName }.joined(separator: ", "))
+                }
+            }
+        } else if let (point, level) = representativePoint(deepest.division) {
+            result.point = point
+            result.pointPrecision = GeocodePrecision(level)
+        }
+        result.admin = admin.map { id in
+            let division = divisions[Int(id)]
+            return AdminMatch(level: division.level, code: division.code, name: division.name(on: day)?.name ?? division.code)
+        }
+        result.notes = notes
+        if result.standardAddress == nil {
+            result.standardAddress = standardAddress(admin, parts: remainder.parts, on: day)
+        }
+        result.score = (min(1, quality) * 1000).rounded() / 1000
+        if result.score < options.minimumScore {
+            return GeocodeResult(
+                query: query, failure: .lowConfidence(best: result.standardAddress ?? fullName(deepest.division, on: day), score: result.score),
+                admin: result.admin, notes: notes)
+        }
+        return result
+    }
+
+    // MARK: - Helpers
+
+    /// `湖北省武汉市洪山区` for a division, with the names valid on a day.
+    func fullName(_ id: Int32, on day: GazetteerDate?) -> String {
+        lineage(id).map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined()
+    }
+
+    func standardAddress(_ lineage: [Int32], parts: AddressParts, on day: GazetteerDate?) -> String {
+        var text = lineage.map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined()
+        if let road = parts.road { text += road }
+        if let number = parts.number { text += number + "号" }
+        return text
+    }
+
+    private func regionNames(_ ids: [Int32], on day: GazetteerDate?) -> String {
+        ids.map { fullName($0, on: day) }.joined(separator: "、")
+    }
+
+    func commonAncestor(_ ids: [Int32]) -> Int32? {
+        guard let first = ids.first else { return nil }
+        for candidate in lineage(first).reversed() where ids.allSatisfy({ isWithin($0, candidate) }) { return candidate }
+        return nil
+    }
+
+    private func overlaps(_ rival: Chain, _ chain: Chain) -> Bool {
+        rival.links.contains { link in chain.links.contains { overlapsRange($0, link) } }
+    }
+
+    private func overlapsRange(_ a: Candidate, _ b: Candidate) -> Bool { a.start < b.end && b.start < a.end }
+
+    /// The point of a division, or of its nearest ancestor that has one.
+    func representativePoint(_ id: Int32) -> (GeoPoint, AdminLevel)? {
+        for ancestor in lineage(id).reversed() {
+            if let center = divisions[Int(ancestor)].center { return (center, divisions[Int(ancestor)].level) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Gazetteer
+import Geodesy
+import Testing
+
+/// Over the whole fetched data set (scripts/fetch-gazetteer-data). Opt in: these run when
+/// SHIKONG_GAZETTEER_DATA names the data directory, since building the full engine in a debug build
+/// takes a minute or two.
+@Suite("Full public data", .enabled(if: FullData.directory != nil))
+struct FullDataTests {
+    @Test("counts, national geocodes and every county seat in its own boundary")
+    func fullData() throws {
+        let directory = try #require(FullData.directory)
+        let data = PackagedData(directory: directory)
+        let gazetteer = Gazetteer(characters: try data.characterTables(), changes: try data.changes(transformer: CoordinateTransformer()))
+        let counts = gazetteer.counts
+        #expect(counts[.province] == 33 && counts[.city] == 333 && counts[.county] == 2845 && counts[.township] == 38723)
+        #expect((counts[.village] ?? 0) > 500_000)
+        #expect(gazetteer.boundaries.count > 2_800)
+        let cases = [
+            ("广东省深圳市南山区粤海街道科技园", "440305007"), ("浙江省杭州市西湖区灵隐街道", "330106003"), ("四川省成都市武侯区浆洗街街道", "510107001"),
+            ("新疆维吾尔自治区乌鲁木齐市天山区燕儿窝街道", "650102002"), ("湖北省武汉市洪山区珞南街道", "420111001"),
+        ]
+        for (text, township) in cases {
+            let result = gazetteer.geocode(text)
+            #expect(result.code(at: .township) == township, "\(text): \(result.admin)")
+        }
+        var inside = 0
+        var total = 0
+        for division in gazetteer.divisions where division.level == .county && gazetteer.boundaries[division.code] != nil {
+            guard let center = division.center else { continue }
+            total += 1
+            if gazetteer.reverse(center, maxDistance: 0).admin.contains(where: { $0.code == division.code }) { inside += 1 }
+        }
+        #expect(total > 2_500)
+        #expect(Double(inside) / Double(total) > 0.97, "\(inside) of \(total) county seats fall in their own boundary")
+    }
+}
+
+enum FullData {
+    static let directory: URL? = {
+        guard let path = ProcessInfo.processInfo.environment["SHIKONG_GAZETTEER_DATA"] else { return nil }
+        let url = URL(fileURLWithPath: path)
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("divisions.json").path) ? url : nil
+    }()
+}
