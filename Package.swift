@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
+                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
                 metrics, prometheus,
             ],
             swiftSettings: settings),

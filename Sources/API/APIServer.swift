@@ -18,9 +18,9 @@ public enum APIServer {
 
     /// The application, a `Service` to run in the platform's service group.
     public static func application(
-        configuration: Configuration, client: PostgresClient, logger: Logger, gazetteer: GazetteerRoutes? = nil,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        configuration: Configuration, context: APIContext, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol & Sendable {
+        let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.get("/") { request, _ in
@@ -31,6 +31,8 @@ public enum APIServer {
                     ["href": "\(request.baseURL)/conformance", "rel": "conformance", "type": "application/json"],
                     ["href": "\(request.baseURL)/collections", "rel": "data", "type": "application/json"],
                     ["href": "\(request.baseURL)/health", "rel": "status", "type": "application/json"],
+                    ["href": "\(request.baseURL)/dlq", "rel": "dead-letters", "type": "application/json"],
+                    ["href": "\(request.baseURL)/metrics", "rel": "metrics", "type": "text/plain"],
                 ],
             ])
         }
@@ -56,7 +58,9 @@ public enum APIServer {
             }
         }
         SensorCollections(client: client, logger: logger).addRoutes(to: router)
-        gazetteer?.addRoutes(to: router)
+        DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
+        MetricsRoute(context: context, logger: logger).addRoutes(to: router)
+        if let engine = context.gazetteer { GazetteerRoutes(engine: engine).addRoutes(to: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),

@@ -181,7 +181,9 @@ public struct JSONSchema: Sendable {
             case "additionalProperties", "items", "not":
                 try check(value, at: "\(path)/\(keyword)", patterns: &patterns)
             case "allOf", "anyOf", "oneOf":
-                for (index, subschema) in (value.array ?? []).enumerated() { try check(subschema, at: "\(path)/\(keyword)/\(index)", patterns: &patterns) }
+                for (index, subschema) in (value.array ?? []).enumerated() {
+                    try check(subschema, at: "\(path)/\(keyword)/\(index)", patterns: &patterns)
+                }
             case "pattern":
                 guard let source = value.string else { throw JSONSchemaError("\(path)/pattern must be a string") }
                 do {

@@ -8,7 +8,8 @@ extension JSONValue: Codable {
         }
         if let object = try? decoder.container(keyedBy: AnyKey.self) {
             // Keyed containers do not keep the document's order; sort so the result is stable.
-            self = .object(try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
+            self = .object(
+                try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
             return
         }
         let value = try decoder.singleValueContainer()

@@ -277,7 +277,7 @@ public struct KafkaConsumerBatches: AsyncSequence, Sendable {
             guard !Task.isCancelled, !consumer.isClosed else { return nil }
             do {
                 return try await consumer.poll(maxMessages: maxMessages, timeout: timeout)
-            } catch where error.code == .closed {
+            } catch  where error.code == .closed {
                 return nil
             }
         }

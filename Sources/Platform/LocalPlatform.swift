@@ -6,8 +6,8 @@ import Logging
 import Processors
 import Projections
 
-/// Brings up the local default stack and prepares it for the pipeline: database and schema,
-/// positions, topics.
+/// Brings up the local default stack and prepares it for the pipeline: database and schema, topics,
+/// and the log the in-memory broker lost, put back from the event archive.
 public enum LocalPlatform {
     public static func bringUp(
         _ stackConfiguration: StackConfiguration, httpPort: Int, feeds: [MQTTFeed], serviceArea: GeoBounds = .china,
@@ -15,19 +15,19 @@ public enum LocalPlatform {
     ) async throws -> (stack: LocalStack, configuration: PlatformConfiguration) {
         let stack = try await LocalStack.start(stackConfiguration, logger: logger)
         do {
-            let configuration = PlatformConfiguration(
+            var configuration = PlatformConfiguration(
                 kafkaBootstrap: stackConfiguration.kafkaBootstrap, mqttHost: stackConfiguration.host, mqttPort: stackConfiguration.mqttPort,
                 database: DatabaseConfiguration(
                     host: stackConfiguration.host, port: stackConfiguration.postgresPort, username: stackConfiguration.databaseUser,
                     database: stackConfiguration.databaseName),
                 httpHost: stackConfiguration.host, httpPort: httpPort, feeds: feeds, serviceArea: serviceArea, instance: instance)
+            // The local broker keeps its log in memory: sources are acknowledged once the archive has an event.
+            configuration.acknowledgeAfterArchive = true
+            configuration.dataDirectory = stackConfiguration.dataDirectory
+            configuration.topics = topics
             try await Pipeline.prepareDatabase(configuration.database, logger: logger)
-            // The local broker keeps its log in memory, so it always starts empty: stored positions
-            // point into a log that is gone. Start over; effects are keyed by event id.
-            try await Pipeline.withConnection(configuration.database, logger: logger) { connection in
-                try await ProjectionPositions.resetAll(on: connection, logger: logger)
-            }
             try Pipeline.applyTopics(topics, bootstrap: configuration.kafkaBootstrap, logger: logger)
+            try await Pipeline.recoverLog(configuration, logger: logger)
             return (stack, configuration)
         } catch {
             stack.stop()

@@ -1,6 +1,7 @@
 import API
 import Events
 import Foundation
+import Gazetteer
 import Geodesy
 import Ingest
 import Kafka
@@ -22,42 +23,82 @@ public final class Pipeline: Sendable {
     public init(
         configuration: PlatformConfiguration, stages: Set<Stage>, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws {
+        PlatformMetrics.bootstrap()
         self.configuration = configuration
-        let client = KafkaClientConfiguration(bootstrapServers: configuration.kafkaBootstrap, clientID: configuration.instance)
+        let client = configuration.kafkaClient
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
-        let needsDatabase = stages.contains(.project) || stages.contains(.serve)
+        let needsDatabase =
+            stages.contains(.project) || stages.contains(.serve) || (stages.contains(.ingest) && configuration.acknowledgeAfterArchive)
         let database = needsDatabase ? PostgresClient(configuration: configuration.database.client, backgroundLogger: logger) : nil
         self.database = database
         var services: [any Service] = []
         if let database { services.append(database) }
         services.append(producer)
+        var gate: ArchiveDurabilityGate?
+        if stages.contains(.ingest), configuration.acknowledgeAfterArchive, let database {
+            let archiveGate = ArchiveDurabilityGate(client: database, logger: Logger(label: "shikong.durability"))
+            gate = archiveGate
+            services.append(archiveGate)
+        }
         if stages.contains(.serve), let database {
             services.append(
                 APIServer.application(
-                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort), client: database,
+                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
+                    context: APIContext(
+                        database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
+                        gazetteer: Self.loadGazetteer(configuration, logger: logger)),
                     logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
-            services.append(
-                SensorProjection(
-                    configuration: .init(
-                        consumer: KafkaConsumerConfiguration(client: client, groupID: "\(configuration.instance).projection.sensors")),
-                    client: database, producer: producer, logger: Logger(label: "shikong.projection.sensors")))
+            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
         }
         if stages.contains(.process) {
+            let schema = try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema()
             services.append(
                 Spatialiser(
-                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: "\(configuration.instance).spatialiser")),
-                    spatialiser: ReadingSpatialiser(serviceArea: configuration.serviceArea), producer: producer,
+                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("spatialiser"))),
+                    spatialiser: ReadingSpatialiser(serviceArea: configuration.serviceArea, schema: schema), producer: producer,
                     logger: Logger(label: "shikong.spatialiser")))
         }
         if stages.contains(.ingest) {
             services.append(
                 MQTTBridge(
-                    configuration: .init(connection: configuration.mqttConnection, feeds: configuration.feeds), producer: producer,
+                    configuration: .init(connection: configuration.mqttConnection, feeds: configuration.feeds), producer: producer, gate: gate,
                     logger: Logger(label: "shikong.mqtt-bridge")))
         }
         self.services = services
+    }
+
+    /// The projection services of a process: the archive of every topic, sensors, dead letters.
+    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer) -> [any Service] {
+        func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
+            ProjectionRunner(
+                projection: projection,
+                configuration: .init(
+                    consumer: KafkaConsumerConfiguration(
+                        client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))),
+                client: database, producer: producer, logger: Logger(label: "shikong.projection.\(projection.name)"))
+        }
+        let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
+        return [runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection())]
+    }
+
+    /// The processors whose consumer-group positions `LogRecovery` restores.
+    public static func recoverableProcessors(_ configuration: PlatformConfiguration) -> [LogRecovery.Processor] {
+        [LogRecovery.Processor(group: configuration.group("spatialiser"), input: Topics.rawSensorReadings, outputs: [Topics.spatialEvents])]
+    }
+
+    /// The gazetteer snapshot under the data directory, when one was made (`shikong gazetteer load`).
+    static func loadGazetteer(_ configuration: PlatformConfiguration, logger: Logger) -> GazetteerEngine? {
+        guard let directory = configuration.dataDirectory,
+            FileManager.default.fileExists(atPath: GazetteerStore.snapshotURL(dataDirectory: directory).path)
+        else { return nil }
+        do {
+            return GazetteerEngine(try GazetteerStore.load(dataDirectory: directory))
+        } catch {
+            logger.warning("gazetteer snapshot not loaded; geocoding is off", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Creates the database if it is missing and applies migrations. Retries while PostgreSQL starts up.
@@ -86,6 +127,31 @@ public final class Pipeline: Sendable {
         let outcomes = try producer.admin.createTopics(catalogue.topics.map(\.specification))
         for (topic, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
             logger.info("topic \(outcome == .created ? "created" : "exists")", metadata: ["topic": "\(topic)"])
+        }
+    }
+
+    /// Puts back, from the event archive, a log the broker lost (see `LogRecovery`). Run it before any
+    /// stage starts.
+    @discardableResult
+    public static func recoverLog(_ configuration: PlatformConfiguration, logger: Logger) async throws -> LogRecovery.Report {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafkaClient), logger: logger)
+        defer { producer.close() }
+        return try await withDatabase(configuration.database, logger: logger) { client in
+            try await LogRecovery(
+                client: client, producer: producer, kafka: configuration.kafkaClient, processors: recoverableProcessors(configuration), logger: logger
+            ).run()
+        }
+    }
+
+    /// Runs `body` with a connection pool that lives as long as it does (for commands and setup steps).
+    public static func withDatabase<T: Sendable>(
+        _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
         }
     }
 

@@ -1,5 +1,7 @@
+import Events
 import Foundation
 import Ingest
+import Kafka
 import MQTT
 import Processors
 import Projections
@@ -19,6 +21,13 @@ public struct PlatformConfiguration: Sendable {
     public var serviceArea: GeoBounds
     /// Prefix of consumer group ids and the MQTT client id, so several platforms can share a broker.
     public var instance: String
+    /// Hold MQTT acknowledgements until the event archive has each event: for a broker that keeps its
+    /// log in memory (the local stack). A replicated Kafka cluster does not need it.
+    public var acknowledgeAfterArchive: Bool = false
+    /// Where local state lives (the gazetteer snapshot), when there is one.
+    public var dataDirectory: URL?
+    /// Value schemas of the topics, from `topics/`; raw payloads are validated against them.
+    public var topics: TopicCatalogue?
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",
@@ -34,6 +43,13 @@ public struct PlatformConfiguration: Sendable {
         self.serviceArea = serviceArea
         self.instance = instance
     }
+
+    public var kafkaClient: KafkaClientConfiguration {
+        KafkaClientConfiguration(bootstrapServers: kafkaBootstrap, clientID: instance)
+    }
+
+    /// Consumer group of a stage, e.g. `shikong.spatialiser`, `shikong.projection.sensors`.
+    public func group(_ stage: String) -> String { "\(instance).\(stage)" }
 
     public var mqttConnection: MQTTConnection {
         MQTTConnection(host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge")

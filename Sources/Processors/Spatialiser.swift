@@ -37,14 +37,13 @@ public final class Spatialiser: Service {
         defer { consumer.close() }
         logger.info("spatialiser started", metadata: ["input": "\(configuration.inputTopic)", "group": "\(configuration.consumer.groupID)"])
         var drain = StageDrain()
-        while true {
-            let batch = try await consumer.poll(maxMessages: configuration.batchSize, timeout: .milliseconds(100))
+        for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             guard !batch.isEmpty else { continue }
             var records: [OutgoingRecord] = []
             records.reserveCapacity(batch.count)
             var deadLetters = 0
-            for message in batch {
+            for message in batch where !message.isLogFiller {
                 switch spatialiser.spatialise(message) {
                 case .success(let record):
                     records.append(record)

@@ -23,7 +23,7 @@ public struct ArchiveProjection: Projection {
 
     public func prepare(_ messages: [KafkaMessage]) -> (rows: ArchivedRecords, failures: [ProjectionFailure]) {
         var records = ArchivedRecords()
-        for message in messages { records.append(message) }
+        for message in messages where !message.isLogFiller { records.append(message) }
         return (records, [])
     }
 

@@ -45,7 +45,8 @@ public struct DeadLetterProjection: Projection {
         let letters = rows.letters
         if !letters.isEmpty {
             let headers = letters.map { letter in
-                String(decoding: (try? JSONSerialization.data(withJSONObject: letter.headers, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
+                String(
+                    decoding: (try? JSONSerialization.data(withJSONObject: letter.headers, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
             }
             try await connection.query(
                 """

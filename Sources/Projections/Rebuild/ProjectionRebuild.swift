@@ -1,0 +1,278 @@
+import Events
+import Foundation
+import Kafka
+import Logging
+import PostgresNIO
+
+/// Rebuilds a projection blue/green: replays its events from the archive (or its topics) into shadow
+/// tables while the live tables keep serving, catches up with the live projection, then swaps the
+/// tables in one transaction. Queries never see an empty or half-built table: until the swap they
+/// read the old tables, after it the new ones.
+///
+/// With an `until` time the replay stops at that recorded time and the result is kept beside the live
+/// tables as a point-in-time snapshot (`<table>__asof_<time>`) instead of being swapped in.
+public struct ProjectionRebuild<P: Projection>: Sendable {
+    public struct Progress: Sendable {
+        public var phase: String
+        public var done: Int
+        public var total: Int
+    }
+
+    public struct Report: Sendable {
+        /// Events replayed from the archive or topics, and then applied while catching up.
+        public var replayed: Int
+        public var caughtUp: Int
+        public var elapsed: Duration
+        /// Tables now serving (after a swap), or the snapshot tables written.
+        public var tables: [String]
+        public var switched: Bool
+    }
+
+    public enum Source: Sendable {
+        case archive
+        case topics
+    }
+
+    public let projection: P
+    let client: PostgresClient
+    let producer: KafkaProducer
+    let kafka: KafkaClientConfiguration
+    let deadLetterTopic: String
+    let logger: Logger
+
+    public init(
+        projection: P, client: PostgresClient, producer: KafkaProducer, kafka: KafkaClientConfiguration, deadLetterTopic: String = Topics.deadLetters,
+        logger: Logger
+    ) {
+        self.projection = projection
+        self.client = client
+        self.producer = producer
+        self.kafka = kafka
+        self.deadLetterTopic = deadLetterTopic
+        self.logger = logger
+    }
+
+    private var shadowPositions: ProjectionPositions { ProjectionPositions(projection: projection.name + ProjectionTables.shadowSuffix) }
+    private var livePositions: ProjectionPositions { ProjectionPositions(projection: projection.name) }
+
+    public func run(
+        source: Source = .archive, until: Date? = nil, progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> Report {
+        guard !projection.tables.isEmpty else { throw RebuildError("the \(projection.name) projection has no tables to rebuild") }
+        let started = ContinuousClock.now
+        return try await client.withConnection { connection in
+            let locked = try await connection.query("SELECT pg_try_advisory_lock(4491, hashtext(\(projection.name)))", logger: logger)
+                .decode(Bool.self).reduce(false) { $0 || $1 }
+            guard locked else { throw RebuildError("another rebuild of \(projection.name) is running") }
+            do {
+                let report = try await rebuild(on: connection, source: source, until: until, started: started, progress: progress)
+                try await connection.query("SELECT pg_advisory_unlock(4491, hashtext(\(projection.name)))", logger: logger)
+                return report
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(4491, hashtext(\(projection.name)))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func rebuild(
+        on connection: PostgresConnection, source: Source, until: Date?, started: ContinuousClock.Instant,
+        progress: @escaping @Sendable (Progress) -> Void
+    ) async throws -> Report {
+        try await createShadows(on: connection)
+        let writer = ProjectionWriter(
+            projection: projection, client: client, producer: producer, deadLetterTopic: deadLetterTopic, positions: shadowPositions,
+            tables: .shadow, logger: logger)
+        let replayed: Int
+        switch source {
+        case .archive: replayed = try await replayArchive(until: until, writer: writer, progress: progress)
+        case .topics: replayed = try await replayTopics(until: until, writer: writer, progress: progress)
+        }
+        if let until {
+            let tables = try await keepSnapshot(at: until, on: connection)
+            return Report(replayed: replayed, caughtUp: 0, elapsed: .now - started, tables: tables, switched: false)
+        }
+        var caughtUp = 0
+        for _ in 0..<5 {
+            let gap = try await catchUp(writer: writer, progress: progress)
+            caughtUp += gap
+            if gap < 2_000 { break }
+        }
+        caughtUp += try await swap(writer: writer, progress: progress)
+        return Report(replayed: replayed, caughtUp: caughtUp, elapsed: .now - started, tables: projection.tables, switched: true)
+    }
+
+    private func createShadows(on connection: PostgresConnection) async throws {
+        for table in projection.tables {
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(ProjectionTables.shadow[table])"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE TABLE \(ProjectionTables.shadow[table]) (LIKE \(ProjectionTables.live[table]) INCLUDING ALL)"),
+                logger: logger)
+        }
+        try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+    }
+
+    private func replayArchive(until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
+        let reader = ArchiveReader(client: client, logger: logger)
+        let range = ArchiveReader.TimeRange(until: until)
+        let partitions = try await reader.partitions(of: projection.topics, in: range)
+        let total = partitions.reduce(0) { $0 + $1.count }
+        var done = 0
+        progress(Progress(phase: "replay", done: 0, total: total))
+        for (partition, _, _) in partitions {
+            var after: Int64 = -1
+            while true {
+                let page = try await reader.page(partition, after: after, limit: 5_000, in: range)
+                guard let last = page.last else { break }
+                try await writer.apply(page)
+                after = last.offset
+                done += page.count
+                progress(Progress(phase: "replay", done: done, total: total))
+            }
+        }
+        return done
+    }
+
+    private func replayTopics(until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
+        let ends = try await highWatermarks()
+        let total = Int(ends.values.reduce(0, +))
+        var done = 0
+        progress(Progress(phase: "replay", done: 0, total: total))
+        try await read(from: ends.mapValues { _ in Int64(0) }, to: ends) { batch in
+            let wanted = until.map { limit in batch.filter { ($0.timestampMilliseconds ?? 0) <= Timestamp.epochMilliseconds(limit) } } ?? batch
+            try await writer.apply(wanted)
+            done += batch.count
+            progress(Progress(phase: "replay", done: done, total: total))
+        }
+        return done
+    }
+
+    /// Applies to the shadows what the live projection applied since; returns how many records.
+    private func catchUp(writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
+        let live = try await allPositions(livePositions.projection)
+        let shadow = try await allPositions(shadowPositions.projection)
+        var from: [TopicPartition: Int64] = [:]
+        var to: [TopicPartition: Int64] = [:]
+        for (partition, end) in live where end > (shadow[partition] ?? 0) {
+            from[partition] = shadow[partition] ?? 0
+            to[partition] = end
+        }
+        guard !to.isEmpty else { return 0 }
+        let total = Int(to.map { $0.value - from[$0.key]! }.reduce(0, +))
+        var done = 0
+        try await read(from: from, to: to) { batch in
+            try await writer.apply(batch)
+            done += batch.count
+            progress(Progress(phase: "catch-up", done: done, total: total))
+        }
+        return done
+    }
+
+    /// Blocks live writes, applies the last gap, swaps the tables and keeps the live positions.
+    private func swap(writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(4490, hashtext(\(projection.name)))", logger: logger)
+            let gap = try await catchUp(writer: writer, progress: progress)
+            for table in projection.tables {
+                let old = ProjectionTables(suffix: "__old")
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(old[table])"), logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.live[table]) RENAME TO \(old[table])"), logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.shadow[table]) RENAME TO \(ProjectionTables.live[table])"),
+                    logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old[table])"), logger: logger)
+                try await renameIndexes(of: table, on: connection)
+            }
+            try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+            return gap
+        }
+    }
+
+    /// Gives the swapped-in table's indexes the names of the ones they replace (`x__rebuild_…` → `x_…`).
+    private func renameIndexes(of table: String, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = \(table) AND indexname LIKE '%\\_\\_rebuild%'",
+            logger: logger)
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        for name in names {
+            let renamed = name.replacingOccurrences(of: ProjectionTables.shadowSuffix, with: "")
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER INDEX \"\(name)\" RENAME TO \"\(renamed)\""), logger: logger)
+        }
+    }
+
+    /// Renames the shadows to `<table>__asof_<time>`, replacing an earlier snapshot of the same time.
+    private func keepSnapshot(at until: Date, on connection: PostgresConnection) async throws -> [String] {
+        let stamp = Timestamp.format(until).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+            .replacingOccurrences(of: ".", with: "").lowercased()
+        let snapshot = ProjectionTables(suffix: "__asof_\(stamp)")
+        for table in projection.tables {
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(snapshot[table])"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.shadow[table]) RENAME TO \(snapshot[table])"), logger: logger)
+        }
+        try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+        return projection.tables.map { snapshot.name($0) }
+    }
+
+    private func allPositions(_ name: String) async throws -> [TopicPartition: Int64] {
+        let rows = try await client.query(
+            "SELECT topic, partition, next_offset FROM projection_positions WHERE projection = \(name)", logger: logger)
+        var positions: [TopicPartition: Int64] = [:]
+        for try await (topic, partition, offset) in rows.decode((String, Int, Int64).self) {
+            positions[TopicPartition(topic: topic, partition: Int32(partition))] = offset
+        }
+        return positions
+    }
+
+    private func highWatermarks() async throws -> [TopicPartition: Int64] {
+        let admin = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
+        defer { admin.close() }
+        let counts = try admin.admin.partitionCounts()
+        var ends: [TopicPartition: Int64] = [:]
+        for topic in projection.topics {
+            for partition in 0..<Int32(counts[topic] ?? 0) {
+                let tp = TopicPartition(topic: topic, partition: partition)
+                ends[tp] = try admin.admin.watermarks(tp).high
+            }
+        }
+        return ends.filter { $0.value > 0 }
+    }
+
+    /// Reads each partition from `from` up to (not including) `to`, in batches.
+    private func read(
+        from: [TopicPartition: Int64], to: [TopicPartition: Int64], _ body: ([KafkaMessage]) async throws -> Void
+    ) async throws {
+        var remaining = to.filter { $0.value > (from[$0.key] ?? 0) }
+        guard !remaining.isEmpty else { return }
+        var configuration = KafkaConsumerConfiguration(client: kafka, groupID: "\(kafka.clientID).rebuild.\(projection.name)")
+        configuration.autoOffsetReset = "earliest"
+        let consumer = try KafkaConsumer(
+            configuration: configuration, subscription: .partitions(remaining.mapValues { _ in 0 }.merging(from) { _, start in start }),
+            logger: logger)
+        defer { consumer.close() }
+        var lastProgress = ContinuousClock.now
+        while !remaining.isEmpty {
+            let batch = try await consumer.poll(maxMessages: 5_000, timeout: .milliseconds(200))
+            let wanted = batch.filter { message in remaining[message.topicPartition].map { message.offset < $0 } ?? false }
+            if !wanted.isEmpty {
+                try await body(wanted)
+                lastProgress = .now
+            }
+            for message in batch where (remaining[message.topicPartition].map { message.offset + 1 >= $0 } ?? false) {
+                remaining[message.topicPartition] = nil
+            }
+            if ContinuousClock.now - lastProgress > .seconds(30) {
+                throw RebuildError("no records arrived for 30 s while reading \(remaining.keys.map(\.description).sorted())")
+            }
+        }
+    }
+}
+
+/// Why a rebuild cannot go on.
+public struct RebuildError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
