@@ -71,10 +71,11 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "ShikongTesting", dependencies: ["Platform", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
+            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: settings),
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,14 +10,46 @@ import ServiceLifecycle
 /// The local default stack: a PostgreSQL cluster under the data directory, Mosquitto and the Tansu
 /// broker, on loopback ports. Started in that order, stopped in reverse.
 public final class LocalStack: Sendable {
+    /// The services of the stack, in start order.
+    public enum Service: String, Sendable, CaseIterable {
+        case postgres, mosquitto, tansu
+    }
+
     public let configuration: StackConfiguration
-    public let children: [ChildProcess]
+    private let running: Mutex<[ChildProcess]>
     private let logger: Logger
 
     private init(configuration: StackConfiguration, children: [ChildProcess], logger: Logger) {
         self.configuration = configuration
-        self.children = children
+        self.running = Mutex(children)
         self.logger = logger
+    }
+
+    public var children: [ChildProcess] { running.withLock { $0 } }
+
+    /// The running process of a service.
+    public func process(_ service: Service) -> ChildProcess? {
+        children.first { $0.name == service.rawValue }
+    }
+
+    /// Starts a service again after it stopped or was killed (on the same ports and data). The
+    /// broker comes back with an empty log: run `LogRecovery` before stages use it.
+    public func restart(_ service: Service) async throws {
+        if let old = process(service), old.isRunning { old.stop(signal: SIGINT, timeout: 30) }
+        let child: ChildProcess
+        switch service {
+        case .postgres: child = try await PostgresCluster(configuration: configuration, logger: logger).start()
+        case .mosquitto: child = try await MosquittoBroker(configuration: configuration, logger: logger).start()
+        case .tansu: child = try await TansuBroker(configuration: configuration, logger: logger).start()
+        }
+        running.withLock { children in
+            if let index = children.firstIndex(where: { $0.name == service.rawValue }) {
+                children[index] = child
+            } else {
+                children.append(child)
+            }
+        }
+        logger.info("restarted \(service.rawValue)")
     }
 
     /// Starts every service and waits until each accepts connections. If one fails, those already

@@ -6,11 +6,12 @@ import Logging
 #endif
 
 /// Mosquitto on loopback with persistence under `<data>/mosquitto`, so a persistent session's
-/// unacknowledged messages survive a broker restart. The in-flight window is unlimited and the queue
-/// raised far above Mosquitto's defaults (20 and 1000), which would otherwise throttle or drop a busy
-/// feed. Unlimited in-flight also avoids a Mosquitto 2.0.11 fault: with a bounded window, messages
-/// queued behind it were sometimes never sent to a connected subscriber (seen in `bench pipeline`:
-/// `$SYS/broker/publish/messages/sent` stuck ~1% below `received`, with nothing dropped).
+/// unacknowledged messages survive a broker restart. The in-flight window (1000) and the queue are
+/// raised well above Mosquitto's defaults (20 and 1000), which would otherwise throttle or drop a busy
+/// feed. The window must stay well below 65,535: a message id is 16 bits, and with more messages in
+/// flight Mosquitto reuses ids, so one acknowledgement would remove two messages (a lost reading,
+/// possible with an unlimited window and a backlog of more than 65,535 messages). Mosquitto 2.0.11
+/// sometimes never sent messages queued behind a bounded window; `scripts/setup` installs 2.0.21.
 struct MosquittoBroker {
     let configuration: StackConfiguration
     let logger: Logger
@@ -27,7 +28,7 @@ struct MosquittoBroker {
             "persistence true",
             "persistence_location \(directory.path)/",
             "autosave_interval 10",
-            "max_inflight_messages 0",
+            "max_inflight_messages 1000",
             "max_queued_messages 1000000",
             "log_dest stderr",
             "log_type error",

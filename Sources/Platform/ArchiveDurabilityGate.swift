@@ -3,6 +3,7 @@ import Ingest
 import Kafka
 import Logging
 import PostgresNIO
+import Projections
 import ServiceLifecycle
 import Synchronization
 
@@ -94,12 +95,6 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
     }
 
     private func archivePositions() async throws -> [TopicPartition: Int64] {
-        let rows = try await client.query(
-            "SELECT topic, partition, next_offset FROM projection_positions WHERE projection = 'archive'", logger: logger)
-        var positions: [TopicPartition: Int64] = [:]
-        for try await (topic, partition, offset) in rows.decode((String, Int, Int64).self) {
-            positions[TopicPartition(topic: topic, partition: Int32(partition))] = offset
-        }
-        return positions
+        try await ProjectionPositions(projection: "archive").all(client: client, logger: logger)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import LocalStack
 import Logging
+import MQTT
 import Processors
 import Projections
 
@@ -28,6 +29,9 @@ public enum LocalPlatform {
             try await Pipeline.prepareDatabase(configuration.database, logger: logger)
             try Pipeline.applyTopics(topics, bootstrap: configuration.kafkaBootstrap, logger: logger)
             try await Pipeline.recoverLog(configuration, logger: logger)
+            // The bridge's session exists before anything can publish, so no reading arrives while
+            // nobody subscribes (QoS 1 messages wait in the session from here on).
+            try MQTTSession.register(configuration.mqttConnection, topicFilters: feeds.map(\.topicFilter))
             return (stack, configuration)
         } catch {
             stack.stop()

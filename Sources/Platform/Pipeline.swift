@@ -46,7 +46,7 @@ public final class Pipeline: Sendable {
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
                     context: APIContext(
                         database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                        gazetteer: Self.loadGazetteer(configuration, logger: logger)),
+                        processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger)),
                     logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
@@ -88,6 +88,11 @@ public final class Pipeline: Sendable {
         [LogRecovery.Processor(group: configuration.group("spatialiser"), input: Topics.rawSensorReadings, outputs: [Topics.spatialEvents])]
     }
 
+    /// Processor consumer groups and their inputs, for lag reports.
+    public static func processorGroups(_ configuration: PlatformConfiguration) -> [(group: String, topics: [String])] {
+        recoverableProcessors(configuration).map { ($0.group, [$0.input]) }
+    }
+
     /// The gazetteer snapshot under the data directory, when one was made (`shikong gazetteer load`).
     static func loadGazetteer(_ configuration: PlatformConfiguration, logger: Logger) -> GazetteerEngine? {
         guard let directory = configuration.dataDirectory,
@@ -119,15 +124,22 @@ public final class Pipeline: Sendable {
         }
     }
 
-    /// Creates the topics of the catalogue that do not exist yet.
-    public static func applyTopics(_ catalogue: TopicCatalogue, bootstrap: String, logger: Logger) throws {
+    /// Creates the catalogue's missing topics and reconciles the others; logs what it did and any drift.
+    @discardableResult
+    public static func applyTopics(_ catalogue: TopicCatalogue, bootstrap: String, logger: Logger) throws -> [TopicReconciler.Outcome] {
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
-        let outcomes = try producer.admin.createTopics(catalogue.topics.map(\.specification))
-        for (topic, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
-            logger.info("topic \(outcome == .created ? "created" : "exists")", metadata: ["topic": "\(topic)"])
+        let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: true)
+        for outcome in outcomes {
+            if outcome.drift.isEmpty {
+                logger.info(
+                    "topic \(outcome.actions.isEmpty ? "in line" : outcome.actions.joined(separator: "; "))", metadata: ["topic": "\(outcome.topic)"])
+            } else {
+                logger.warning("topic drift", metadata: ["topic": "\(outcome.topic)", "drift": "\(outcome.drift.joined(separator: "; "))"])
+            }
         }
+        return outcomes
     }
 
     /// Puts back, from the event archive, a log the broker lost (see `LogRecovery`). Run it before any

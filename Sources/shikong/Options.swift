@@ -1,7 +1,9 @@
 import ArgumentParser
+import Events
 import Foundation
 import Ingest
 import Logging
+import Platform
 import Processors
 import Projections
 
@@ -38,6 +40,15 @@ struct ExternalServiceOptions: ParsableArguments {
     @Option(help: "HTTP API port. Env SHIKONG_HTTP_PORT.")
     var httpPort: Int = Int(env("SHIKONG_HTTP_PORT", "18080")) ?? 18080
 
+    @Option(help: "Local state directory (the gazetteer snapshot the API serves). Env SHIKONG_DATA_DIR.")
+    var dataDir: String = env("SHIKONG_DATA_DIR", ".shikong")
+
+    @Flag(
+        help:
+            "Acknowledge MQTT messages only once the event archive holds them (ingest; for a broker that does not keep its log, like the local one)."
+    )
+    var ackAfterArchive = false
+
     @OptionGroup var pipeline: PipelineOptions
 
     func platform() throws -> PlatformConfigurationParts {
@@ -47,6 +58,18 @@ struct ExternalServiceOptions: ParsableArguments {
         }
         return PlatformConfigurationParts(
             kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: databaseConfiguration, httpHost: httpHost, httpPort: httpPort)
+    }
+
+    /// The platform configuration these options describe.
+    func configuration() throws -> PlatformConfiguration {
+        let parts = try platform()
+        var configuration = PlatformConfiguration(
+            kafkaBootstrap: parts.kafka, mqttHost: parts.mqttHost, mqttPort: parts.mqttPort, database: parts.database, httpHost: parts.httpHost,
+            httpPort: parts.httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), instance: pipeline.instance)
+        configuration.acknowledgeAfterArchive = ackAfterArchive
+        configuration.dataDirectory = URL(fileURLWithPath: dataDir)
+        configuration.topics = try pipeline.catalogue()
+        return configuration
     }
 }
 
@@ -71,6 +94,13 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Instance name: prefixes consumer groups and the MQTT client id.")
     var instance: String = env("SHIKONG_INSTANCE", "shikong")
+
+    @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
+    var topicsDir: String?
+
+    func catalogue() throws -> TopicCatalogue {
+        try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+    }
 
     func parsedFeeds() throws -> [MQTTFeed] {
         try feeds.map { text in

@@ -3,32 +3,35 @@ import Synchronization
 
 /// A progress bar on standard error: done/total, rate and ETA, redrawn at most ten times a second.
 final class ProgressBar: Sendable {
-    private let total: Int
     private let label: String
     private let started = ContinuousClock.now
-    private let lastDraw = Mutex<ContinuousClock.Instant?>(nil)
+    private let state: Mutex<(lastDraw: ContinuousClock.Instant?, done: Int, total: Int)>
 
     init(total: Int, label: String) {
-        self.total = total
         self.label = label
+        state = Mutex((nil, 0, total))
     }
 
-    /// Redraws the bar (rate-limited; ``finish()`` draws the final state).
-    func update(_ done: Int) {
+    /// Redraws the bar (rate-limited; ``finish()`` draws the final state). A total given here replaces
+    /// the one given at the start (for work whose size is only known once it began).
+    func update(_ done: Int, total: Int? = nil) {
         let now = ContinuousClock.now
-        let draw = lastDraw.withLock { last -> Bool in
-            if let previous = last, now - previous < .milliseconds(100) { return false }
-            last = now
-            return true
+        let draw: (done: Int, total: Int)? = state.withLock { state in
+            state.done = done
+            if let total { state.total = total }
+            if let previous = state.lastDraw, now - previous < .milliseconds(100) { return nil }
+            state.lastDraw = now
+            return (state.done, state.total)
         }
-        if draw { FileHandle.standardError.write(Data(line(done, now: now).utf8)) }
+        if let draw { FileHandle.standardError.write(Data(line(draw.done, draw.total, now: now).utf8)) }
     }
 
     func finish() {
-        FileHandle.standardError.write(Data((line(total, now: .now) + "\n").utf8))
+        let (done, total) = state.withLock { ($0.done, max($0.total, $0.done)) }
+        FileHandle.standardError.write(Data((line(max(done, total), total, now: .now) + "\n").utf8))
     }
 
-    private func line(_ done: Int, now: ContinuousClock.Instant) -> String {
+    private func line(_ done: Int, _ total: Int, now: ContinuousClock.Instant) -> String {
         let elapsed = Double((now - started).components.attoseconds) / 1e18 + Double((now - started).components.seconds)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let fraction = total > 0 ? Double(done) / Double(total) : 1

@@ -12,7 +12,7 @@ struct Shikong: AsyncParsableCommand {
             """,
         subcommands: [
             Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self,
-            BenchCommand.self, GazetteerCommand.self, GeocodeCommand.self,
+            ReplayCommand.self, StatusCommand.self, BenchCommand.self, GazetteerCommand.self, GeocodeCommand.self,
         ]
     )
 }

@@ -8,11 +8,7 @@ import ServiceLifecycle
 /// Runs some stages in this process against external Kafka, MQTT and PostgreSQL.
 func runStages(_ stages: Set<Stage>, options: ExternalServiceOptions, logging: LoggingOptions, migrate: Bool) async throws {
     let logger = logging.bootstrap("shikong.\(stages.map(\.rawValue).sorted().joined(separator: "+"))")
-    let parts = try options.platform()
-    let configuration = PlatformConfiguration(
-        kafkaBootstrap: parts.kafka, mqttHost: parts.mqttHost, mqttPort: parts.mqttPort, database: parts.database, httpHost: parts.httpHost,
-        httpPort: parts.httpPort, feeds: try options.pipeline.parsedFeeds(), serviceArea: try options.pipeline.parsedServiceArea(),
-        instance: options.pipeline.instance)
+    let configuration = try options.configuration()
     if migrate { try await Pipeline.prepareDatabase(configuration.database, logger: logger) }
     let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
     defer { pipeline.producer.close() }
@@ -52,23 +48,4 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ExternalServiceOptions
     @OptionGroup var logging: LoggingOptions
     func run() async throws { try await runStages([.serve], options: options, logging: logging, migrate: false) }
-}
-
-struct TopicsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "topics", abstract: "Manage the topics declared in topics/.", subcommands: [Apply.self])
-
-    struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create the catalogue's topics that do not exist on the cluster.")
-        @Option(help: "Kafka bootstrap servers. Env SHIKONG_KAFKA.")
-        var kafka: String = env("SHIKONG_KAFKA", "127.0.0.1:19092")
-        @Option(help: "Topic catalogue directory (default: the nearest topics/).")
-        var topicsDir: String?
-        @OptionGroup var logging: LoggingOptions
-
-        func run() async throws {
-            let logger = logging.bootstrap("shikong.topics")
-            try Pipeline.applyTopics(try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir)), bootstrap: kafka, logger: logger)
-        }
-    }
 }

@@ -30,9 +30,6 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Directory with PostgreSQL's initdb and postgres. Env SHIKONG_PG_BIN.")
     var pgBin: String = env("SHIKONG_PG_BIN", "/usr/lib/postgresql/15/bin")
 
-    @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
-    var topicsDir: String?
-
     @Flag(help: "Also publish a synthetic air-quality feed for Wuhan over MQTT.")
     var demo = false
 
@@ -55,7 +52,7 @@ struct Up: AsyncParsableCommand {
         stack.mqttPort = mqttPort
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
-        let catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        let catalogue = try pipeline.catalogue()
         let (local, configuration) = try await LocalPlatform.bringUp(
             stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)

@@ -113,7 +113,7 @@ struct SensorPipelineTests {
         var letters: [String: DeadLetter] = [:]
         let deadline = ContinuousClock.now + .seconds(60)
         while letters.count < bad.count, ContinuousClock.now < deadline {
-            for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(500)) {
+            for message in try await consumer.poll(maxMessages: 500, timeout: .milliseconds(500)) where message.header("ce_type") == "dead.letter" {
                 let letter = try EventJSON.decoder().decode(DeadLetter.self, from: message.value)
                 if letter.headers["ce_subject"] == "sensor:bad-\(marker)" { letters[String(decoding: letter.original, as: UTF8.self)] = letter }
             }

@@ -26,7 +26,8 @@ public final class TestPlatform: Sendable {
     }
 
     /// Starts a platform; with an existing `dataDirectory` and `ports`, it resumes on that data.
-    public static func start(dataDirectory: URL? = nil, ports: Ports? = nil) async throws -> TestPlatform {
+    /// `stages` run in this process (none: the services only, for tests that run stages as processes).
+    public static func start(dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases)) async throws -> TestPlatform {
         let logger = Logger(label: "shikong.test")
         let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("shikong-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -42,13 +43,13 @@ public final class TestPlatform: Sendable {
         let (stack, configuration) = try await LocalPlatform.bringUp(
             stackConfiguration, httpPort: ports.http, feeds: [.init(topicFilter: "city/+/air")], topics: catalogue, instance: "test", logger: logger)
         StackRegistry.register(stack)
-        let pipeline = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
+        let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: pipeline.services.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         let platform = TestPlatform(
             stack: stack, configuration: configuration, dataDirectory: directory, pipeline: pipeline, group: group, running: running)
-        try await platform.waitUntilServing()
+        if stages.contains(.serve) { try await platform.waitUntilServing() }
         return platform
     }
 

@@ -41,6 +41,11 @@ public struct LogRecovery: Sendable {
                 ? "the broker still has its log"
                 : "re-published \(republished) records (\(fillers) fillers) to \(partitions.count) partitions"
                     + (shifted.isEmpty ? "" : "; offsets shifted on \(shifted.map(\.description).sorted()), positions reset")
+                    + processorPositions.sorted { $0.key < $1.key }.map { group, positions in
+                        "; \(group) resumes at "
+                            + positions.sorted { $0.key.description < $1.key.description }.map { "\($0.key)@\($0.value)" }
+                            .joined(separator: ",")
+                    }.joined()
         }
     }
 
@@ -88,7 +93,7 @@ public struct LogRecovery: Sendable {
 
     /// The archive's next offset per partition: everything before it was read by the archive.
     private func archivePositions() async throws -> [TopicPartition: Int64] {
-        try await allPositions("archive")
+        try await ProjectionPositions(projection: "archive").all(client: client, logger: logger)
     }
 
     private func republish(_ partition: TopicPartition, end: Int64) async throws -> (records: Int, fillers: Int, shifted: Bool) {
@@ -135,7 +140,7 @@ public struct LogRecovery: Sendable {
 
     /// Positions past the archive's end go back to it; on shifted partitions every position starts over.
     private func fixPositions(republished: [TopicPartition], shifted: [TopicPartition], archived: [TopicPartition: Int64]) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             for partition in republished {
                 let isShifted = shifted.contains(partition)
                 let end = isShifted ? 0 : archived[partition] ?? 0
@@ -178,13 +183,4 @@ public struct LogRecovery: Sendable {
         return positions
     }
 
-    private func allPositions(_ projection: String) async throws -> [TopicPartition: Int64] {
-        let rows = try await client.query(
-            "SELECT topic, partition, next_offset FROM projection_positions WHERE projection = \(projection)", logger: logger)
-        var positions: [TopicPartition: Int64] = [:]
-        for try await (topic, partition, offset) in rows.decode((String, Int, Int64).self) {
-            positions[TopicPartition(topic: topic, partition: Int32(partition))] = offset
-        }
-        return positions
-    }
 }

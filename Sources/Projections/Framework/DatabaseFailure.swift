@@ -10,7 +10,7 @@ enum DatabaseFailure {
     case fatal
 
     init(_ error: any Error) {
-        guard let error = error as? PSQLError else {
+        guard !(error is ConnectionLost), let error = error as? PSQLError else {
             self = .transient
             return
         }

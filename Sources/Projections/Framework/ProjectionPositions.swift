@@ -14,15 +14,27 @@ public struct ProjectionPositions: Sendable {
     public func load(_ partitions: [TopicPartition], client: PostgresClient, logger: Logger) async throws -> [TopicPartition: Int64] {
         let topics = partitions.map(\.topic)
         let numbers = partitions.map { Int($0.partition) }
-        let rows = try await client.query(
-            """
-            SELECT p.topic, p.partition, p.next_offset FROM projection_positions p
-            JOIN unnest(\(topics)::text[], \(numbers)::int[]) AS wanted(topic, partition)
-              ON wanted.topic = p.topic AND wanted.partition = p.partition
-            WHERE p.projection = \(projection)
-            """, logger: logger)
+        return try Self.positions(
+            in: try await client.rows(
+                """
+                SELECT p.topic, p.partition, p.next_offset FROM projection_positions p
+                JOIN unnest(\(topics)::text[], \(numbers)::int[]) AS wanted(topic, partition)
+                  ON wanted.topic = p.topic AND wanted.partition = p.partition
+                WHERE p.projection = \(projection)
+                """, logger: logger))
+    }
+
+    /// Every stored position of the projection.
+    public func all(client: PostgresClient, logger: Logger) async throws -> [TopicPartition: Int64] {
+        try Self.positions(
+            in: try await client.rows(
+                "SELECT topic, partition, next_offset FROM projection_positions WHERE projection = \(projection)", logger: logger))
+    }
+
+    private static func positions(in rows: [PostgresRow]) throws -> [TopicPartition: Int64] {
         var positions: [TopicPartition: Int64] = [:]
-        for try await (topic, partition, offset) in rows.decode((String, Int, Int64).self) {
+        for row in rows {
+            let (topic, partition, offset) = try row.decode((String, Int, Int64).self)
             positions[TopicPartition(topic: topic, partition: Int32(partition))] = offset
         }
         return positions

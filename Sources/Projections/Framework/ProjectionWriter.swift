@@ -57,7 +57,7 @@ struct ProjectionWriter<P: Projection>: Sendable {
         var waitingSince: ContinuousClock.Instant?
         while true {
             do {
-                try await client.withTransaction(logger: logger) { connection in
+                try await client.transaction(logger: logger) { connection in
                     if tables == .live {
                         try await connection.query(
                             "SELECT pg_advisory_xact_lock_shared(4490, hashtext(\(projection.name)))", logger: logger)

@@ -119,10 +119,11 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         let total = partitions.reduce(0) { $0 + $1.count }
         var done = 0
         progress(Progress(phase: "replay", done: 0, total: total))
-        for (partition, _, _) in partitions {
+        for (partition, _, end) in partitions {
             var after: Int64 = -1
             while true {
-                let page = try await reader.page(partition, after: after, limit: 5_000, in: range)
+                // Up to the end seen when the replay started; what came later is caught up from the log.
+                let page = try await reader.page(partition, after: after, limit: 5_000, in: range).filter { $0.offset < end }
                 guard let last = page.last else { break }
                 try await writer.apply(page)
                 after = last.offset
@@ -148,9 +149,9 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
     }
 
     /// Applies to the shadows what the live projection applied since; returns how many records.
-    private func catchUp(writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
-        let live = try await allPositions(livePositions.projection)
-        let shadow = try await allPositions(shadowPositions.projection)
+    private func catchUp(writer: ProjectionWriter<P>, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int {
+        let live = try await livePositions.all(client: client, logger: logger)
+        let shadow = try await shadowPositions.all(client: client, logger: logger)
         var from: [TopicPartition: Int64] = [:]
         var to: [TopicPartition: Int64] = [:]
         for (partition, end) in live where end > (shadow[partition] ?? 0) {
@@ -169,8 +170,8 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
     }
 
     /// Blocks live writes, applies the last gap, swaps the tables and keeps the live positions.
-    private func swap(writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
+    private func swap(writer: ProjectionWriter<P>, progress: @escaping @Sendable (Progress) -> Void) async throws -> Int {
+        try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(4490, hashtext(\(projection.name)))", logger: logger)
             let gap = try await catchUp(writer: writer, progress: progress)
             for table in projection.tables {
@@ -214,16 +215,6 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
         return projection.tables.map { snapshot.name($0) }
-    }
-
-    private func allPositions(_ name: String) async throws -> [TopicPartition: Int64] {
-        let rows = try await client.query(
-            "SELECT topic, partition, next_offset FROM projection_positions WHERE projection = \(name)", logger: logger)
-        var positions: [TopicPartition: Int64] = [:]
-        for try await (topic, partition, offset) in rows.decode((String, Int, Int64).self) {
-            positions[TopicPartition(topic: topic, partition: Int32(partition))] = offset
-        }
-        return positions
     }
 
     private func highWatermarks() async throws -> [TopicPartition: Int64] {

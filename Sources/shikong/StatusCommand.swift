@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import Platform
+import PostgresNIO
+import Projections
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Lag and throughput of every projection and processor, dead letters waiting, and the archive's size.",
+        discussion: "Samples positions twice, --interval apart, to measure throughput.")
+    @OptionGroup var options: ExternalServiceOptions
+    @Option(help: "Seconds between the two samples.")
+    var interval = 2.0
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap("shikong.status")
+        let configuration = try options.configuration()
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafkaClient))
+        defer { producer.close() }
+        try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
+            let probe = ConsumerLag(client: client, admin: producer.admin, kafka: configuration.kafkaClient, logger: logger)
+            let groups = Pipeline.processorGroups(configuration)
+            let first = try await probe.measure(processors: groups)
+            try await Task.sleep(for: .seconds(interval))
+            let second = try await probe.measure(processors: groups)
+            var table = [["kind", "name", "lag", "events/s", "last write"]]
+            let names = Array(Set(second.map { "\($0.kind)|\($0.name)" })).sorted()
+            for key in names {
+                let parts = key.split(separator: "|").map(String.init)
+                let now = second.filter { $0.kind == parts[0] && $0.name == parts[1] }
+                let before = first.filter { $0.kind == parts[0] && $0.name == parts[1] }
+                let moved = now.map(\.position).reduce(0, +) - before.map(\.position).reduce(0, +)
+                let last = now.compactMap(\.updatedAt).max().map { "\(Int(Date().timeIntervalSince($0)))s ago" } ?? "-"
+                table.append([parts[0], parts[1], String(now.map(\.lag).reduce(0, +)), String(format: "%.0f", Double(moved) / interval), last])
+            }
+            print(render(table))
+            let open = try await client.query("SELECT count(*)::int8 FROM dead_letters WHERE status = 'open'", logger: logger)
+                .decode(Int64.self).reduce(0, +)
+            // The planner's estimate, cheap on any size; exact while the archive is small or not analysed yet.
+            var archived = try await client.query(
+                "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::int8 FROM pg_class WHERE relname LIKE 'event\\_archive\\_%' AND relkind = 'r'",
+                logger: logger
+            ).decode(Int64.self).reduce(0, +)
+            if archived < 1_000_000 {
+                archived = try await client.query("SELECT count(*)::int8 FROM event_archive", logger: logger).decode(Int64.self).reduce(0, +)
+            }
+            print("\ndead letters waiting: \(open)    archived events: \(archived)")
+        }
+    }
+}

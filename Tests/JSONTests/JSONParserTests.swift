@@ -1,0 +1,45 @@
+import Foundation
+import JSON
+import Testing
+
+@Suite("JSON parser and writer")
+struct JSONParserTests {
+    @Test("parses every kind of value, keeping member order")
+    func values() throws {
+        let value = try JSONParser.parse(#" {"b":[1,-2.5e3,true,false,null],"a":"é\n\u00e9\ud83d\ude00","c":{}} "#)
+        #expect(value.members?.map(\.key) == ["b", "a", "c"])
+        #expect(value["b"] == .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]))
+        #expect(value["a"]?.string == "é\né😀")
+        #expect(value["c"] == .object([]))
+    }
+
+    @Test(
+        "says where malformed JSON breaks",
+        arguments: [
+            ("{", 1, 2), (#"{"a":}"#, 1, 6), ("[1,]", 1, 4), ("{\n\"a\" 1}", 2, 5), ("01", 1, 3), ("\"tab\u{09}\"", 1, 5),
+            (#"{"a":1,"a":2}"#, 1, 12), ("[1] x", 1, 5), (#""\x""#, 1, 4),
+        ])
+    func errors(text: String, line: Int, column: Int) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("\(text) parsed")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+        }
+    }
+
+    @Test("limits nesting")
+    func nesting() {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(String(repeating: "[", count: 10_000)) }
+    }
+
+    @Test("writes what it parses back to equal text")
+    func roundTrip() throws {
+        let text = #"{"k":"quote \" backslash \\ control \u0001","n":[0,1.5,-3,1e+300],"t":true,"z":null}"#
+        let value = try JSONParser.parse(text)
+        #expect(try JSONParser.parse(value.text) == value)
+        // JSONEncoder writes members in its own order; the values survive.
+        let encoded = try JSONParser.parse(bytes: Array(try JSONEncoder().encode(value)))
+        for key in ["k", "n", "t", "z"] { #expect(encoded[key] == value[key]) }
+    }
+}
