@@ -7,6 +7,16 @@ public enum Topics {
     public static let rawSensorReadings = "raw.sensor.readings"
     public static let spatialEvents = "spatial.events"
     public static let deadLetters = "dlq"
+    /// Entity changes as imported or written, before checking and geocoding.
+    public static let rawEntities = "raw.entities"
+    /// Entity changes checked, geocoded and labelled, in EPSG:4490.
+    public static let spatialEntities = "spatial.entities"
+    /// Collection registrations and metadata edits (the catalogue).
+    public static let catalogue = "catalogue"
+    /// Import (and other) job progress.
+    public static let jobs = "jobs"
+    /// Gazetteer changes: divisions, names, boundaries, address points, aliases.
+    public static let gazetteer = "gazetteer.changes"
 }
 
 extension TopicCatalogue {

@@ -98,6 +98,93 @@ public enum Migrations {
                 "CREATE INDEX dead_letters_event_id ON dead_letters (event_id)",
             ]
         ),
+        (
+            3, "collections, entity versions and import jobs",
+            [
+                // The catalogue: every collection with its metadata (R-ENG-1, R-DM-8), from `catalogue` events.
+                """
+                CREATE TABLE collections (
+                    id text PRIMARY KEY,
+                    kind text NOT NULL CHECK (kind IN ('entities', 'sensors', 'readings')),
+                    title text NOT NULL,
+                    description text NOT NULL DEFAULT '',
+                    keywords text[] NOT NULL DEFAULT '{}',
+                    domain text,
+                    industry text,
+                    theme text,
+                    classification text NOT NULL DEFAULT 'public',
+                    source text,
+                    update_frequency text,
+                    allow_outside_service_area boolean NOT NULL DEFAULT false,
+                    properties jsonb NOT NULL DEFAULT '[]',
+                    registered_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    event_id uuid NOT NULL
+                )
+                """,
+                // Every version of every entity, bitemporal: valid time (true in the world) and system
+                // time (known to the platform). A change at system time S closes the system range of
+                // the versions it supersedes at S and adds versions that start at S. A retirement
+                // adds a version with `retired` set, so every event leaves exactly one row.
+                """
+                CREATE TABLE entity_versions (
+                    collection text NOT NULL,
+                    entity_id text NOT NULL,
+                    version integer NOT NULL,
+                    event_id uuid NOT NULL,
+                    valid tstzrange NOT NULL,
+                    system tstzrange NOT NULL,
+                    retired boolean NOT NULL DEFAULT false,
+                    geom geometry(Geometry, 4490),
+                    properties jsonb NOT NULL DEFAULT '{}',
+                    content_hash text,
+                    source text,
+                    PRIMARY KEY (collection, entity_id, version)
+                )
+                """,
+                "CREATE INDEX entity_versions_event ON entity_versions (event_id)",
+                "CREATE INDEX entity_versions_geom ON entity_versions USING gist (geom)",
+                "CREATE INDEX entity_versions_valid ON entity_versions USING gist (valid)",
+                "CREATE INDEX entity_versions_system ON entity_versions USING gist (system)",
+                "CREATE INDEX entity_versions_collection_system ON entity_versions (collection, upper(system))",
+                // What is known now and valid now: the versions whose system range is open and whose
+                // valid range holds now, not retired. Kept by the entity projection beside the history.
+                """
+                CREATE TABLE entity_current (
+                    collection text NOT NULL,
+                    entity_id text NOT NULL,
+                    version integer NOT NULL,
+                    event_id uuid NOT NULL,
+                    valid_from timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    geom geometry(Geometry, 4490),
+                    properties jsonb NOT NULL DEFAULT '{}',
+                    content_hash text,
+                    PRIMARY KEY (collection, entity_id)
+                )
+                """,
+                "CREATE INDEX entity_current_geom ON entity_current USING gist (geom)",
+                "CREATE INDEX entity_current_collection ON entity_current (collection, entity_id)",
+                // Import jobs and their counts, from `jobs` events.
+                """
+                CREATE TABLE import_jobs (
+                    id uuid PRIMARY KEY,
+                    collection text NOT NULL,
+                    file text NOT NULL,
+                    status text NOT NULL,
+                    total integer,
+                    read integer NOT NULL DEFAULT 0,
+                    upserted integer NOT NULL DEFAULT 0,
+                    unchanged integer NOT NULL DEFAULT 0,
+                    retired integer NOT NULL DEFAULT 0,
+                    failed integer NOT NULL DEFAULT 0,
+                    message text,
+                    started_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not applied yet.
