@@ -45,6 +45,9 @@ let package = Package(
         .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
+        // The read side: collections, items as GeoJSON text, exports (the API and `shikong export`).
+        .target(
+            name: "FeatureStore", dependencies: ["Events", "CQL2", "GeoFormats", "JSON", "Projections", postgres, logging], swiftSettings: settings),
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
