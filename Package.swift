@@ -50,11 +50,11 @@ let package = Package(
             name: "FeatureStore", dependencies: ["Events", "CQL2", "GeoFormats", "JSON", "Projections", postgres, logging], swiftSettings: settings),
 
         // Stages.
-        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
         .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(
-            name: "API", dependencies: ["Events", "Kafka", "Projections", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
+            name: "API", dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
