@@ -50,11 +50,17 @@ let package = Package(
             name: "FeatureStore", dependencies: ["Events", "CQL2", "GeoFormats", "JSON", "Projections", postgres, logging], swiftSettings: settings),
 
         // Stages.
-        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
+        .target(
+            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
         .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(
-            name: "API", dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
+            name: "API",
+            dependencies: [
+                "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "FeatureStore", "CQL2", "GeoFormats", hummingbird,
+                postgres,
+                logging, prometheus,
+            ],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
@@ -62,12 +68,16 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
+                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging,
+                lifecycle,
                 metrics, prometheus,
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "shikong", dependencies: ["Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
+            name: "shikong",
+            dependencies: [
+                "Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", "FeatureStore", "GeoFormats", argumentParser,
+            ],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
@@ -82,7 +92,8 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
-        .testTarget(name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, hummingbirdTesting], swiftSettings: settings),
+        .testTarget(
+            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, hummingbirdTesting], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",

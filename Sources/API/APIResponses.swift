@@ -14,9 +14,9 @@ func text(_ body: String, contentType: String, status: HTTPResponse.Status = .ok
     return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
 }
 
-extension HTTPField.Name {
+extension HTTPFields.Element.Name {
     /// OGC API Features Part 2: the CRS of the geometries in the body.
-    static let contentCrs = HTTPField.Name("Content-Crs")!
+    static let contentCrs = HTTPFields.Element.Name("Content-Crs")!
 }
 
 extension Request {

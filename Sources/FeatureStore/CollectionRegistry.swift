@@ -26,7 +26,9 @@ public final class CollectionRegistry: Sendable {
         self.client = client
         self.refreshInterval = refreshInterval
         self.logger = logger
-        let builtIn = CollectionRegistration.builtIn.map { ServedCollection(metadata: Self.resolved($0.data), registeredAt: nil, updatedAt: nil, sensorValues: []) }
+        let builtIn = CollectionRegistration.builtIn.map {
+            ServedCollection(metadata: Self.resolved($0.data), registeredAt: nil, updatedAt: nil, sensorValues: [])
+        }
         state.withLock { snapshot in
             for collection in builtIn { snapshot.collections[collection.id] = collection }
             snapshot.order = builtIn.map(\.id)
@@ -48,6 +50,12 @@ public final class CollectionRegistry: Sendable {
             throw FeatureStoreError(.notFound, "no collection \(id); GET /collections lists them")
         }
         return found
+    }
+
+    /// Whether `id` names a collection (re-reading the table first).
+    public func contains(_ id: String) async -> Bool {
+        await refreshIfStale(force: true)
+        return state.withLock { $0.collections[id] != nil }
     }
 
     /// Re-reads the table now (after a write through the catalogue, in tests).

@@ -111,9 +111,12 @@ public struct ItemRequest: Sendable {
     }
 
     /// Four numbers (or six, with heights) in the axis order of `crs`.
-    static func bbox(_ text: String, crs: SupportedCRS) throws(FeatureStoreError) -> [Double] {
+    public static func bbox(_ text: String, crs: SupportedCRS) throws(FeatureStoreError) -> [Double] {
         let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        let order = crs.swapsAxes ? (crs.isGeographic ? "south,west,north,east" : "lower northing,lower easting,upper northing,upper easting") : (crs.isGeographic ? "west,south,east,north" : "min x,min y,max x,max y")
+        let order =
+            crs.swapsAxes
+            ? (crs.isGeographic ? "south,west,north,east" : "lower northing,lower easting,upper northing,upper easting")
+            : (crs.isGeographic ? "west,south,east,north" : "min x,min y,max x,max y")
         guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite ?? false }) else {
             throw FeatureStoreError(.badRequest, "bbox must be four numbers, \(order) in \(crs.uri) (six with heights), not \(text)")
         }
@@ -123,7 +126,8 @@ public struct ItemRequest: Sendable {
             throw FeatureStoreError(.badRequest, "bbox \(text) is not a box: its corners are \(order) in \(crs.uri)")
         }
         if crs.isGeographic {
-            let (longitudes, latitudes) = crs.swapsAxes ? ([corners[1], corners[3]], [corners[0], corners[2]]) : ([corners[0], corners[2]], [corners[1], corners[3]])
+            let (longitudes, latitudes) =
+                crs.swapsAxes ? ([corners[1], corners[3]], [corners[0], corners[2]]) : ([corners[0], corners[2]], [corners[1], corners[3]])
             guard longitudes.allSatisfy({ abs($0) <= 180 }), latitudes.allSatisfy({ abs($0) <= 90 }) else {
                 throw FeatureStoreError(.badRequest, "bbox \(text) is outside ±180° longitude, ±90° latitude; in \(crs.uri) it is \(order)")
             }

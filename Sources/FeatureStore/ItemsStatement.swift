@@ -76,6 +76,7 @@ public enum ItemsStatement {
                 "(SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(\(properties)) WHERE key = ANY(\(builder.bind(selection.names))::text[]))"
         }
         let geometry = request.skipGeometry ? "'null'" : "coalesce(ST_AsGeoJSON(\(request.crs.geometrySQL("geom")), 15, 0), 'null')"
-        return #"'{"type":"Feature","id":' || to_json(\#(source.key)::text)::text || ',"geometry":' || \#(geometry) || ',"properties":' || (\#(properties))::text || '}'"#
+        return
+            #"'{"type":"Feature","id":' || to_json(\#(source.key)::text)::text || ',"geometry":' || \#(geometry) || ',"properties":' || (\#(properties))::text || '}'"#
     }
 }

@@ -94,7 +94,7 @@ public final class Pipeline: Sendable {
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
         return [
             runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()),
+            runner(ImportJobProjection()), runner(CatalogueProjection()),
         ]
     }
 

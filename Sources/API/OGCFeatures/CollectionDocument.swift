@@ -62,7 +62,9 @@ enum CollectionDocument {
             ["href": "\(url)/overlay", "rel": "overlay", "type": "application/geo+json", "title": "Intersection with a geometry"],
         ]
         if collection.isBitemporal {
-            links.append(["href": "\(url)/items?as_of=", "rel": "version-history", "type": "application/geo+json", "title": "State as of a system time"])
+            links.append([
+                "href": "\(url)/items?as_of=", "rel": "version-history", "type": "application/geo+json", "title": "State as of a system time",
+            ])
         }
         return links
     }
