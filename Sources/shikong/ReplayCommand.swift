@@ -25,6 +25,8 @@ struct ReplayCommand: AsyncParsableCommand {
     enum ProjectionName: String, CaseIterable, ExpressibleByArgument {
         case sensors
         case deadLetters = "dead_letters"
+        case entities
+        case importJobs = "import_jobs"
     }
 
     enum Source: String, CaseIterable, ExpressibleByArgument {
@@ -54,6 +56,8 @@ struct ReplayCommand: AsyncParsableCommand {
         switch projection {
         case .sensors: try await replay(SensorProjection(), configuration: configuration, logger: logger)
         case .deadLetters: try await replay(DeadLetterProjection(), configuration: configuration, logger: logger)
+        case .entities: try await replay(EntityProjection(), configuration: configuration, logger: logger)
+        case .importJobs: try await replay(ImportJobProjection(), configuration: configuration, logger: logger)
         }
     }
 
