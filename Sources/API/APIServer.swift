@@ -34,6 +34,10 @@ public enum APIServer {
                     "Spatiotemporal big-data platform: sensor readings and geographic entities with full history, in CGCS2000 (EPSG:4490).",
                 "links": [
                     ["href": "\(base)/", "rel": "self", "type": "application/json", "title": "This document"],
+                    [
+                        "href": "\(base)/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
+                        "title": "The API definition",
+                    ],
                     ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
                     ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
                     ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
@@ -42,6 +46,9 @@ public enum APIServer {
                     ["href": "\(base)/metrics", "rel": "metrics", "type": "text/plain", "title": "Prometheus metrics"],
                 ],
             ])
+        }
+        router.get("/api") { request, _ in
+            try json(OpenAPIDocument.make(serverURL: request.baseURL), contentType: "application/vnd.oai.openapi+json;version=3.0")
         }
         router.get("/conformance") { _, _ in
             try json(["conformsTo": Conformance.classes])
