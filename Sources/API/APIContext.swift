@@ -25,6 +25,8 @@ public struct APIContext: Sendable {
     public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
     /// Page, export, filter and statement limits of the query API.
     public var queryLimits = QueryLimits()
+    /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
+    public var adminRegions: String? = "wuhan_districts"
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, kafka: KafkaClientConfiguration? = nil,

@@ -68,6 +68,7 @@ public enum APIServer {
         }
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
+        StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
         MeasurementRoutes(client: client, logger: logger).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context, logger: logger).addRoutes(to: router)

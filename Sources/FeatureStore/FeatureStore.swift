@@ -69,3 +69,18 @@ public struct FeaturePage: Sendable {
     /// Whether more features follow this page.
     public var hasMore: Bool
 }
+
+extension FeatureStore {
+    /// Grouped aggregates as JSON objects (text), at most `limits.maximumStatisticsRows`; `truncated`
+    /// says more groups exist.
+    public func statistics(_ collection: ServedCollection, _ request: StatisticsRequest) async throws -> (rows: [String], truncated: Bool) {
+        let query = try StatisticsStatement.make(collection, request, maximumRows: limits.maximumStatisticsRows)
+        var rows: [String] = []
+        try await evaluating {
+            for try await row in try await client.query(query, logger: logger).decode(String.self) { rows.append(row) }
+        }
+        let truncated = rows.count > limits.maximumStatisticsRows
+        if truncated { rows.removeLast() }
+        return (rows, truncated)
+    }
+}

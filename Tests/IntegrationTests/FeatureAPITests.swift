@@ -269,3 +269,81 @@ struct CatalogueTests {
         #expect(try await Self.send(platform, "PATCH", "/collections/nothing-here", body: "{}").status == 404)
     }
 }
+
+/// `/collections/{c}/stats`: counts and aggregates by property, grid cell, admin region and time bucket
+/// agree with the same figures computed here from the imported data.
+@Suite("Statistics", .serialized)
+struct StatisticsTests {
+    static func rows(_ platform: TestPlatform, _ path: String) async throws -> [[String: Any]] {
+        let answer = try await platform.get(path)
+        #expect(answer.status == 200, "\(path): \(answer.json)")
+        return answer.json["rows"] as? [[String: Any]] ?? []
+    }
+
+    @Test("group by property, grid and admin region, bucket by time, with filters")
+    func groups() async throws {
+        let platform = try await TestPlatform.shared()
+        let name = "stats_\(UUID().uuidString.prefix(6).lowercased())"
+        let places = FeatureAPITests.places
+        try await FeatureAPITests.importPlaces(places, into: name, platform: platform, validFrom: "2026-01-01T00:00:00Z")
+        _ = try await platform.poll("/collections/\(name)/items?limit=100") { FeatureAPITests.ids($0).count == places.count }
+
+        // By property, with aggregates.
+        let byKind = try await Self.rows(platform, "/collections/\(name)/stats?group_by=kind&agg=count,avg(floors),max(floors),sum(floors)")
+        #expect(byKind.compactMap { $0["kind"] as? String } == ["hospital", "park", "school"])
+        for row in byKind {
+            let kind = row["kind"] as? String
+            let floors = places.filter { $0.kind == kind }.map(\.floors)
+            #expect(row["count"] as? Int == floors.count)
+            #expect(row["max(floors)"] as? Int == floors.max())
+            #expect(row["sum(floors)"] as? Int == floors.reduce(0, +))
+            #expect(abs((row["avg(floors)"] as? Double ?? 0) - Double(floors.reduce(0, +)) / Double(floors.count)) < 1e-9)
+        }
+        // With a filter and a bbox: only what the items request would select.
+        let filtered = try await Self.rows(platform, "/collections/\(name)/stats?filter=floors%20%3E%204&bbox=114.23,30.51,114.29,30.55")
+        let expected = places.filter { $0.floors > 4 && (114.23...114.29).contains($0.lon) && (30.51...30.55).contains($0.lat) }.count
+        #expect(filtered.first?["count"] as? Int == expected)
+
+        // Grid cells of 0.05°: the counts add up, and each cell's box holds its features.
+        let cells = try await Self.rows(platform, "/collections/\(name)/stats?group_by=grid&grid_size=0.05&geometry=true")
+        #expect(cells.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == places.count)
+        for cell in cells {
+            let box = cell["cell_bbox"] as? [Double] ?? []
+            let inside = places.filter { box.count == 4 && $0.lon >= box[0] && $0.lon < box[2] && $0.lat >= box[1] && $0.lat < box[3] }
+            #expect(cell["count"] as? Int == inside.count, "\(cell)")
+            #expect((cell["geometry"] as? [String: Any])?["type"] as? String == "Polygon")
+        }
+
+        // Admin regions: two rectangles imported as a region collection.
+        let regions = "regions_\(UUID().uuidString.prefix(6).lowercased())"
+        let directory = platform.dataDirectory.appendingPathComponent("stats-\(regions)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("regions.geojson")
+        func rectangle(_ code: String, _ west: Double, _ east: Double) -> String {
+            #"{"type":"Feature","properties":{"code":"\#(code)","name":"区\#(code)"},"geometry":{"type":"Polygon","coordinates":[[[\#(west),30.4],[\#(east),30.4],[\#(east),30.7],[\#(west),30.7],[\#(west),30.4]]]}}"#
+        }
+        try #"{"type":"FeatureCollection","features":[\#(rectangle("W", 114.1, 114.25)),\#(rectangle("E", 114.25, 114.4))]}"#.write(
+            to: file, atomically: true, encoding: .utf8)
+        #expect(try runCLI(["import", file.path, "--collection", regions, "--id-field", "code"], platform: platform).status == 0)
+        _ = try await platform.poll("/collections/\(regions)/items") { FeatureAPITests.ids($0).count == 2 }
+        let byRegion = try await Self.rows(platform, "/collections/\(name)/stats?group_by=admin&regions=\(regions)&geometry=true")
+        let west = places.filter { $0.lon < 114.25 }.count
+        #expect(byRegion.first { $0["region_id"] as? String == "W" }?["count"] as? Int == west)
+        #expect(byRegion.first { $0["region_id"] as? String == "E" }?["count"] as? Int == places.count - west)
+        #expect(byRegion.first?["region_name"] as? String == "区E")
+
+        // Time buckets of valid time: one bucket, the import's valid time.
+        let buckets = try await Self.rows(platform, "/collections/\(name)/stats?time_bucket=1d&group_by=kind")
+        #expect(buckets.count == 3)
+        #expect(buckets.allSatisfy { ($0["time"] as? String)?.hasPrefix("2026-01-01T00:00:00") == true })
+
+        for (path, phrase) in [
+            ("/collections/\(name)/stats?group_by=colour", "colour"), ("/collections/\(name)/stats?agg=avg(kind)", "kind"),
+            ("/collections/\(name)/stats?time_bucket=5x", "time_bucket"), ("/collections/\(name)/stats?agg=median(floors)", "median"),
+        ] {
+            let answer = try await platform.get(path)
+            #expect(answer.status == 400, "\(path)")
+            #expect((answer.json["detail"] as? String ?? "").contains(phrase), "\(answer.json)")
+        }
+    }
+}

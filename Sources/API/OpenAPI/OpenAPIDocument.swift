@@ -127,6 +127,19 @@ enum OpenAPIDocument {
                     query("offset", "Changes to skip.", integer),
                 ], content: [geoJSON: featureCollection], errors: ["400", "404"])
         ],
+        "/collections/{collectionId}/stats": [
+            "get": operation(
+                "statistics", "Grouped aggregates (by admin region, grid cell, property values, time bucket) of the selected features",
+                tag: "Features",
+                parameters: parameters(["collectionId", "bbox", "bbox-crs", "datetime", "as_of", "filter", "filter-lang", "filter-crs"]) + [
+                    query("group_by", "Comma-separated: admin, grid, or queryable names."),
+                    query("time_bucket", "Buckets of observation or valid time: 15m, 1h, 1d, 1w …"),
+                    query("agg", "Comma-separated: count, count(p), avg(p), min(p), max(p), sum(p), stddev(p); default count."),
+                    query("grid_size", "Grid cell side in degrees (EPSG:4490), default 0.01.", number),
+                    query("regions", "The entity collection of region polygons for group_by=admin."),
+                    query("geometry", "Add each region's or cell's geometry to its row.", ["type": "boolean"]),
+                ], content: [json: object], errors: ["400", "404"])
+        ],
         "/collections/{collectionId}/nearest": [
             "get": operation(
                 "nearest", "The features nearest a point, with geodesic distances (CGCS2000 ellipsoid)", tag: "Measurement",
