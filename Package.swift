@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging,
+                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "FeatureStore", "LocalStack", postgres, logging,
                 lifecycle,
                 metrics, prometheus,
             ],

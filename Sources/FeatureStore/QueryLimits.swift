@@ -1,4 +1,4 @@
-/// Size limits of the query API, all configurable (`shikong serve --help`).
+/// Size limits of the query API, all configurable (`shikong serve --help`: --max-page-size, …).
 public struct QueryLimits: Sendable, Hashable {
     /// Features per page when `limit` is not given.
     public var defaultLimit = 10
@@ -12,8 +12,6 @@ public struct QueryLimits: Sendable, Hashable {
     public var maximumRequestBody = 4 * 1_048_576
     /// Most rows a statistics request returns.
     public var maximumStatisticsRows = 10_000
-    /// Longest a query may run before PostgreSQL cancels it, in milliseconds (0: no limit).
-    public var statementTimeoutMilliseconds = 30_000
 
     public init() {}
 }

@@ -41,18 +41,19 @@ public final class Pipeline: Sendable {
             services.append(archiveGate)
         }
         if stages.contains(.serve), let database {
+            var context = APIContext(
+                database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
+                processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger),
+                importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
+                serviceArea: (
+                    configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
+                ))
+            context.queryLimits = configuration.queryLimits
+            context.adminRegions = configuration.adminRegions
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
-                    context: APIContext(
-                        database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                        processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger),
-                        importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
-                        serviceArea: (
-                            configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east,
-                            configuration.serviceArea.north
-                        )),
-                    logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
+                    context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
             services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))

@@ -55,8 +55,9 @@ struct ExportCommand: AsyncParsableCommand {
         if let limit { parameters.append(("limit", String(limit))) }
         let target = URL(fileURLWithPath: output)
         let (collectionID, crsRequested, given) = (collection, crs != nil, parameters)
+        let limits = configuration.queryLimits
         let result = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
-            let store = FeatureStore(client: client, logger: logger)
+            let store = FeatureStore(client: client, limits: limits, logger: logger)
             do {
                 let served = try await store.registry.collection(collectionID)
                 let request = try ItemRequest(given, collection: served, limits: store.limits, unlimited: true)

@@ -50,7 +50,7 @@ struct ExportTests {
         #expect(answer.status == 200)
         #expect(answer.headers["content-type"] == "application/geopackage+sqlite3")
         #expect(answer.headers["content-disposition"]?.contains(".gpkg") == true)
-        let info = try runTool("ogrinfo", ["-ro", "-al", "-so", gpkg.path])
+        let info = try await runToolDetached("ogrinfo", ["-ro", "-al", "-so", gpkg.path])
         #expect(info.status == 0, "\(info.output)")
         #expect(info.output.contains("Feature Count: \(places.count)"), "\(info.output)")
         #expect(info.output.contains("floors: Integer"), "\(info.output)")
@@ -62,7 +62,7 @@ struct ExportTests {
         let zipped = try await Self.download(platform, "/collections/\(name)/items?kind=park&crs=EPSG:4547", accept: "application/zip", to: shp)
         #expect(zipped.status == 200)
         #expect(zipped.headers["content-crs"] == "<http://www.opengis.net/def/crs/EPSG/0/4547>")
-        let shpInfo = try runTool("ogrinfo", ["-ro", "-al", "-so", "/vsizip/" + shp.path])
+        let shpInfo = try await runToolDetached("ogrinfo", ["-ro", "-al", "-so", "/vsizip/" + shp.path])
         #expect(shpInfo.output.contains("Feature Count: \(parks)"), "\(shpInfo.output)")
         #expect(shpInfo.output.contains("CGCS2000 / 3-degree Gauss-Kruger CM 114E"), "\(shpInfo.output)")
 
@@ -80,10 +80,10 @@ struct ExportTests {
         try await FeatureAPITests.importPlaces(changed, into: name, platform: platform, validFrom: "2026-05-01T00:00:00Z")
         _ = try await platform.poll("/collections/\(name)/items?limit=100") { FeatureAPITests.ids($0).count == changed.count }
         let old = directory.appendingPathComponent("before.geojson")
-        let exported = try runCLI(
-            ["export", "--collection", name, "--as-of", Timestamp.format(before), "--format", "geojson", "-o", old.path], platform: platform)
+        let exportArguments = ["export", "--collection", name, "--as-of", Timestamp.format(before), "--format", "geojson", "-o", old.path]
+        let exported = try await detached { try runCLI(exportArguments, platform: platform) }
         #expect(exported.status == 0, "\(exported.output)")
-        let oldInfo = try runTool("ogrinfo", ["-ro", "-al", "-so", old.path])
+        let oldInfo = try await runToolDetached("ogrinfo", ["-ro", "-al", "-so", old.path])
         #expect(oldInfo.output.contains("Feature Count: \(places.count)"), "\(oldInfo.output)")
     }
 
@@ -99,10 +99,12 @@ struct ExportTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for format in ["gpkg", "shp"] {
             let file = directory.appendingPathComponent("trip.\(format == "shp" ? "shp.zip" : format)")
-            let exported = try runCLI(["export", "--collection", name, "--format", format, "-o", file.path], platform: platform)
+            let exported = try await detached {
+                try runCLI(["export", "--collection", name, "--format", format, "-o", file.path], platform: platform)
+            }
             #expect(exported.status == 0, "\(exported.output)")
             let copy = "\(name)_\(format)"
-            let imported = try runCLI(["import", file.path, "--collection", copy, "--id-field", "code"], platform: platform)
+            let imported = try await detached { try runCLI(["import", file.path, "--collection", copy, "--id-field", "code"], platform: platform) }
             #expect(imported.status == 0, "\(imported.output)")
             _ = try await platform.poll("/collections/\(copy)/items?limit=100") { FeatureAPITests.ids($0).count == places.count }
             #expect(try await Self.state(platform, copy) == original, "\(format)")

@@ -22,3 +22,20 @@ func runTool(_ executable: String, _ arguments: [String], environment: [String: 
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// Runs blocking work (a child process) on a GCD thread, so it does not hold one of the few
+/// threads of Swift's cooperative pool — the API under test runs in this process and needs them.
+func detached<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}
+
+/// ``runTool(_:_:environment:)`` off the cooperative pool.
+func runToolDetached(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (
+    status: Int32, output: String
+) {
+    try await detached { try runTool(executable, arguments, environment: environment) }
+}

@@ -66,7 +66,8 @@ struct FeatureAPITests {
         try file(places).write(to: path, atomically: true, encoding: .utf8)
         var arguments = ["import", path.path, "--collection", name, "--id-field", "code"]
         if let validFrom { arguments += ["--valid-from", validFrom] }
-        let imported = try runCLI(arguments, platform: platform)
+        let given = arguments
+        let imported = try await detached { try runCLI(given, platform: platform) }
         #expect(imported.status == 0, "\(imported.output)")
     }
 
@@ -324,7 +325,8 @@ struct StatisticsTests {
         }
         try #"{"type":"FeatureCollection","features":[\#(rectangle("W", 114.1, 114.25)),\#(rectangle("E", 114.25, 114.4))]}"#.write(
             to: file, atomically: true, encoding: .utf8)
-        #expect(try runCLI(["import", file.path, "--collection", regions, "--id-field", "code"], platform: platform).status == 0)
+        #expect(
+            try await detached { try runCLI(["import", file.path, "--collection", regions, "--id-field", "code"], platform: platform) }.status == 0)
         _ = try await platform.poll("/collections/\(regions)/items") { FeatureAPITests.ids($0).count == 2 }
         let byRegion = try await Self.rows(platform, "/collections/\(name)/stats?group_by=admin&regions=\(regions)&geometry=true")
         let west = places.filter { $0.lon < 114.25 }.count

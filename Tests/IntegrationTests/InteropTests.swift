@@ -31,33 +31,33 @@ struct InteropTests {
     func gdal() async throws {
         let (platform, name) = try await Self.prepared()
         let places = FeatureAPITests.places
-        let listed = try runTool("ogrinfo", ["-ro", "-q", "OAPIF:" + platform.baseURL])
+        let listed = try await runToolDetached("ogrinfo", ["-ro", "-q", "OAPIF:" + platform.baseURL])
         #expect(listed.status == 0, "\(listed.output)")
         #expect(listed.output.contains(name), "\(listed.output)")
         #expect(listed.output.contains("sensors"), "\(listed.output)")
 
         let directory = platform.dataDirectory.appendingPathComponent("interop-\(name)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func copy(_ file: String, _ extra: [String]) throws -> [[String: Any]] {
+        func copy(_ file: String, _ extra: [String]) async throws -> [[String: Any]] {
             let output = directory.appendingPathComponent(file)
             try? FileManager.default.removeItem(at: output)
-            let run = try runTool(
+            let run = try await runToolDetached(
                 "ogr2ogr", ["-f", "GeoJSON", output.path, "OAPIF:" + platform.baseURL, name, "-oo", "PAGE_SIZE=10"] + extra,
                 environment: ["CPL_DEBUG": "OFF"])
             #expect(run.status == 0, "\(run.output)")
             return try Self.features(output)
         }
         // Paging: four pages of ten, every feature once.
-        let all = try copy("all.geojson", [])
+        let all = try await copy("all.geojson", [])
         #expect(Self.codes(all) == places.map(\.code).sorted())
         // bbox (-spat) and an attribute filter (-where), which GDAL sends to the server.
         let inBox = places.filter { (114.23...114.29).contains($0.lon) && (30.51...30.55).contains($0.lat) }.map(\.code).sorted()
-        #expect(Self.codes(try copy("box.geojson", ["-spat", "114.23", "30.51", "114.29", "30.55"])) == inBox)
+        #expect(Self.codes(try await copy("box.geojson", ["-spat", "114.23", "30.51", "114.29", "30.55"])) == inBox)
         let parks = places.filter { $0.kind == "park" }.map(\.code).sorted()
-        #expect(Self.codes(try copy("parks.geojson", ["-where", "kind = 'park'"])) == parks)
+        #expect(Self.codes(try await copy("parks.geojson", ["-where", "kind = 'park'"])) == parks)
         let tall = places.filter { $0.kind == "park" && $0.floors > 4 }.map(\.code).sorted()
-        #expect(Self.codes(try copy("tall.geojson", ["-where", "kind = 'park' AND floors > 4"])) == tall)
-        let summary = try runTool("ogrinfo", ["-ro", "-so", "OAPIF:" + platform.baseURL, name])
+        #expect(Self.codes(try await copy("tall.geojson", ["-where", "kind = 'park' AND floors > 4"])) == tall)
+        let summary = try await runToolDetached("ogrinfo", ["-ro", "-so", "OAPIF:" + platform.baseURL, name])
         #expect(summary.output.contains("floors: Integer"), "\(summary.output)")
     }
 
@@ -87,7 +87,7 @@ struct InteropTests {
                 "one": one["id"],
             }))
             """
-        let run = try runTool(
+        let run = try await runToolDetached(
             OpenAPITests.venv.appendingPathComponent("python").path, ["-c", script, platform.baseURL, name])
         #expect(run.status == 0, "\(run.output)")
         let line = run.output.split(separator: "\n").last.map(String.init) ?? ""

@@ -60,7 +60,7 @@ struct OpenAPITests {
         #expect(document["openapi"] as? String == "3.0.3")
         let file = platform.dataDirectory.appendingPathComponent("openapi.json")
         try data.write(to: file)
-        let validated = try runTool(Self.venv.appendingPathComponent("openapi-spec-validator").path, [file.path])
+        let validated = try await runToolDetached(Self.venv.appendingPathComponent("openapi-spec-validator").path, [file.path])
         #expect(validated.status == 0, "\(validated.output)")
 
         let paths = try #require(document["paths"] as? [String: [String: Any]])
@@ -79,7 +79,7 @@ struct OpenAPITests {
     @Test("schemathesis driven by /api finds no 5xx on the read endpoints")
     func fuzz() async throws {
         let platform = try await TestPlatform.shared()
-        let run = try runTool(
+        let run = try await runToolDetached(
             Self.venv.appendingPathComponent("st").path,
             [
                 "run", platform.baseURL + "/api", "--checks", "not_a_server_error", "--include-method", "GET", "--exclude-path", "/replay",
