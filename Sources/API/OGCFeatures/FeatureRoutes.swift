@@ -70,17 +70,34 @@ struct FeatureRoutes: Sendable {
         }
     }
 
-    /// The whole result as a file (at most `maximumExportFeatures`), removed once read.
+    /// The whole result as a file (at most `maximumExportFeatures`), streamed from disk in 1 MiB
+    /// chunks and removed once sent (or when the client goes away).
     private func export(_ collection: ServedCollection, _ items: ItemRequest, format: ExportFormat, crsRequested: Bool) async throws -> Response {
         let result = try await CollectionExporter(store: store).export(collection, items, format: format, crsRequested: crsRequested)
-        defer { try? result.file.remove() }
-        let data = try result.file.data()
+        let file = result.file
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: file.url)
+        } catch {
+            try? file.remove()
+            throw error
+        }
         var headers: HTTPFields = [
-            .contentType: result.file.contentType, .contentDisposition: "attachment; filename=\"\(result.file.suggestedFileName)\"",
+            .contentType: file.contentType, .contentDisposition: "attachment; filename=\"\(file.suggestedFileName)\"",
             .contentCrs: crsRequested ? items.crs.header : SupportedCRS.cgcs2000.header,
         ]
         if !result.rejected.isEmpty { headers[HTTPFields.Element.Name("Shikong-Rejected-Features")!] = String(result.rejected.count) }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        let body = ResponseBody(contentLength: file.byteCount) { writer in
+            defer {
+                try? handle.close()
+                try? file.remove()
+            }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     static func quoted(_ text: String) -> String {
