@@ -59,11 +59,12 @@ enum CollectionDocument {
             ],
             ["href": "\(url)/stats", "rel": "statistics", "type": "application/json", "title": "Statistics"],
             ["href": "\(url)/nearest", "rel": "nearest", "type": "application/geo+json", "title": "Nearest features"],
-            ["href": "\(url)/overlay", "rel": "overlay", "type": "application/geo+json", "title": "Intersection with a geometry"],
+            ["href": "\(url)/intersect", "rel": "related", "type": "application/geo+json", "title": "Intersection with a geometry (POST)"],
         ]
         if collection.isBitemporal {
             links.append([
-                "href": "\(url)/items?as_of=", "rel": "version-history", "type": "application/geo+json", "title": "State as of a system time",
+                "href": "\(url)/diff", "rel": "related", "type": "application/geo+json",
+                "title": "Changes between two system times (diff?from=…&to=…); items take as_of=… for a past state",
             ])
         }
         return links
