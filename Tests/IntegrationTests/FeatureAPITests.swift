@@ -268,6 +268,14 @@ struct CatalogueTests {
             #expect((refused.json["detail"] as? String ?? "").contains(phrase), "\(refused.json)")
         }
         #expect(try await Self.send(platform, "PATCH", "/collections/nothing-here", body: "{}").status == 404)
+
+        // A built-in collection's metadata can be edited too.
+        let marker = "edited-\(UUID().uuidString.prefix(6).lowercased())"
+        let builtIn = try await Self.send(platform, "PATCH", "/collections/readings", body: #"{"keywords":["IoT","\#(marker)"]}"#)
+        #expect(builtIn.status == 202, "\(builtIn.json)")
+        let readings = try await platform.poll("/collections/readings") { ($0["keywords"] as? [String] ?? []).contains(marker) }
+        #expect(readings["keywords"] as? [String] == ["IoT", marker])
+        #expect(readings["title"] as? String == "Sensor readings")
     }
 }
 

@@ -47,16 +47,25 @@ struct CatalogueRoutes: Sendable {
                 let body = try await request.body.collect(upTo: store.limits.maximumRequestBody)
                 let metadata = try MetadataEdit.decode(Data(buffer: body), id: collection.id)
                 if method == .put && metadata.title == nil { throw Problem.badRequest("PUT sets the metadata and needs at least a title") }
+                // A built-in collection has no row until its registration is projected: send it first (its
+                // content-derived id makes a repeat a no-op), on the same key, so the edit finds the row.
+                if collection.registeredAt == nil, let builtIn = CollectionRegistration.builtIn.first(where: { $0.data.id == collection.id }) {
+                    try await send(builtIn)
+                }
                 return try await publish(CollectionRegistration.edit(metadata, source: "api://collections/\(collection.id)"), request: request)
             }
         }
     }
 
-    private func publish(_ event: CatalogueEvent, request: Request) async throws -> Response {
+    private func send(_ event: CatalogueEvent) async throws {
         guard let producer else {
             throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
         }
         try await producer.send(try event.record())
+    }
+
+    private func publish(_ event: CatalogueEvent, request: Request) async throws -> Response {
+        try await send(event)
         let location = request.url("/collections/\(event.data.id)")
         var response = try json(
             ["event_id": event.id.uuidString.lowercased(), "type": event.type, "collection": event.data.id, "href": location], status: .accepted)
