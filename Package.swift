@@ -68,7 +68,8 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "FeatureStore", "LocalStack", postgres, logging,
+                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "FeatureStore", "LocalStack",
+                postgres, logging,
                 lifecycle,
                 metrics, prometheus,
             ],
@@ -90,6 +91,7 @@ let package = Package(
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: settings),
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
+        .testTarget(name: "FeatureStoreTests", dependencies: ["FeatureStore", "CQL2", "Events"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(
