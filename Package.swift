@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "shikong", targets: ["shikong"]),
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
         .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
+        .executable(name: "items-bench", targets: ["ItemsBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -48,10 +49,10 @@ let package = Package(
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
+        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "Gazetteer", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(
-            name: "API", dependencies: ["Events", "Kafka", "Projections", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
+            name: "API", dependencies: ["Events", "Kafka", "Projections", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, postgres, logging, prometheus],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
@@ -64,10 +65,11 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "shikong", dependencies: ["Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
+            name: "shikong", dependencies: ["Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
+        .executableTarget(name: "ItemsBenchmark", dependencies: ["Processors", "Gazetteer", "Geodesy", "Events", "Kafka"], swiftSettings: settings),
 
         // Tests.
         .target(
