@@ -48,11 +48,12 @@ let package = Package(
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
 
         // Stages.
-        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "Gazetteer", "JSON", logging, lifecycle], swiftSettings: settings),
         .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(
-            name: "API", dependencies: ["Events", "Kafka", "Projections", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, postgres, logging, prometheus],
+            name: "API",
+            dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, postgres, logging, prometheus],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.

@@ -1,4 +1,5 @@
 import Gazetteer
+import Ingest
 import Kafka
 import PostgresNIO
 import Prometheus
@@ -15,10 +16,17 @@ public struct APIContext: Sendable {
     public var processors: [(group: String, topics: [String])]
     /// The geocoding engine, when a gazetteer snapshot was loaded.
     public var gazetteer: GazetteerEngine?
+    /// What an import compares a file with (the entity projection's current state).
+    public var importBaseline: any ImportBaseline
+    /// Imported features outside it are dead letters (EPSG:4490 degrees).
+    public var serviceArea: (west: Double, south: Double, east: Double, north: Double)
+    /// Largest upload accepted by `POST /imports` (`--max-upload-bytes`).
+    public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, kafka: KafkaClientConfiguration? = nil,
-        metrics: PrometheusCollectorRegistry? = nil, processors: [(group: String, topics: [String])] = [], gazetteer: GazetteerEngine? = nil
+        metrics: PrometheusCollectorRegistry? = nil, processors: [(group: String, topics: [String])] = [], gazetteer: GazetteerEngine? = nil,
+        importBaseline: any ImportBaseline, serviceArea: (west: Double, south: Double, east: Double, north: Double)
     ) {
         self.database = database
         self.producer = producer
@@ -26,5 +34,7 @@ public struct APIContext: Sendable {
         self.metrics = metrics
         self.processors = processors
         self.gazetteer = gazetteer
+        self.importBaseline = importBaseline
+        self.serviceArea = serviceArea
     }
 }

@@ -60,6 +60,9 @@ public enum APIServer {
         SensorCollections(client: client, logger: logger).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context, logger: logger).addRoutes(to: router)
+        EntityHistoryRoutes(context: context, logger: logger).addRoutes(to: router)
+        ReplayRoute(context: context, logger: logger).addRoutes(to: router)
+        ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         if let engine = context.gazetteer { GazetteerRoutes(engine: engine).addRoutes(to: router) }
         return Application(
             router: router,

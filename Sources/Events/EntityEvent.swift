@@ -102,10 +102,12 @@ public struct EntityData: Codable, Sendable, Equatable {
     public var origin: ImportOrigin?
     /// Why an entity was retired, e.g. `missing from a full re-import of <file>`.
     public var reason: String?
+    /// Set when the collection keeps features outside the service area (they are otherwise dead letters).
+    public var outsideServiceAreaAllowed: Bool?
 
     public init(
         collection: String, entityID: String, validFrom: Date, properties: JSONValue? = nil, contentHash: String? = nil,
-        origin: ImportOrigin? = nil, reason: String? = nil
+        origin: ImportOrigin? = nil, reason: String? = nil, outsideServiceAreaAllowed: Bool? = nil
     ) {
         self.collection = collection
         self.entityID = entityID
@@ -114,6 +116,7 @@ public struct EntityData: Codable, Sendable, Equatable {
         self.contentHash = contentHash
         self.origin = origin
         self.reason = reason
+        self.outsideServiceAreaAllowed = outsideServiceAreaAllowed
     }
 
     enum CodingKeys: String, CodingKey {
@@ -121,6 +124,7 @@ public struct EntityData: Codable, Sendable, Equatable {
         case entityID = "entity_id"
         case validFrom = "valid_from"
         case contentHash = "content_hash"
+        case outsideServiceAreaAllowed = "outside_service_area_allowed"
     }
 }
 

@@ -53,8 +53,7 @@ extension EventIDGenerator {
     /// every projection applies it once.
     public static func contentID(at date: Date, content: [UInt8]) -> UUID {
         let milliseconds = UInt64(max(0, Timestamp.epochMilliseconds(date)))
-        let high = fnv1a(content, seed: 0xcbf2_9ce4_8422_2325)
-        let low = fnv1a(content, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(content.count))
+        let (high, low) = ContentHash.bits(content)
         let bytes: [UInt8] = [
             UInt8(truncatingIfNeeded: milliseconds >> 40), UInt8(truncatingIfNeeded: milliseconds >> 32),
             UInt8(truncatingIfNeeded: milliseconds >> 24), UInt8(truncatingIfNeeded: milliseconds >> 16),
@@ -71,8 +70,22 @@ extension EventIDGenerator {
                 bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
             ))
     }
+}
 
-    /// 64-bit FNV-1a, a fast non-cryptographic hash; two seeds give the bits an id needs.
+/// A fast, stable 128-bit content hash (two seeded FNV-1a passes): not cryptographic, but the same on
+/// every machine and run, which is what content-derived ids and change detection need.
+public enum ContentHash {
+    public static func bits(_ bytes: [UInt8]) -> (UInt64, UInt64) {
+        (fnv1a(bytes, seed: 0xcbf2_9ce4_8422_2325), fnv1a(bytes, seed: 0x8422_2325_cbf2_9ce4 ^ UInt64(bytes.count)))
+    }
+
+    /// 32 hexadecimal digits.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let (high, low) = bits(bytes)
+        let text = String(high, radix: 16) + "-" + String(low, radix: 16)
+        return text.split(separator: "-").map { String(repeating: "0", count: 16 - $0.count) + $0 }.joined()
+    }
+
     private static func fnv1a(_ bytes: [UInt8], seed: UInt64) -> UInt64 {
         var hash = seed
         for byte in bytes {

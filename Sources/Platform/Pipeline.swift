@@ -46,13 +46,25 @@ public final class Pipeline: Sendable {
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
                     context: APIContext(
                         database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                        processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger)),
+                        processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger),
+                        importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
+                        serviceArea: (
+                            configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east,
+                            configuration.serviceArea.north
+                        )),
                     logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
             services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
         }
         if stages.contains(.process) {
+            services.append(
+                EntityProcessor(
+                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("entities"))),
+                    checker: EntityChecker(
+                        serviceArea: configuration.serviceArea, geocoder: configuration.geocoder,
+                        schema: try configuration.topics?.definition(Topics.rawEntities)?.compiledSchema()),
+                    producer: producer, logger: Logger(label: "shikong.entities")))
             let schema = try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema()
             services.append(
                 Spatialiser(
@@ -80,12 +92,18 @@ public final class Pipeline: Sendable {
                 client: database, producer: producer, logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        return [runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection())]
+        return [
+            runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
+            runner(ImportJobProjection()),
+        ]
     }
 
     /// The processors whose consumer-group positions `LogRecovery` restores.
     public static func recoverableProcessors(_ configuration: PlatformConfiguration) -> [LogRecovery.Processor] {
-        [LogRecovery.Processor(group: configuration.group("spatialiser"), input: Topics.rawSensorReadings, outputs: [Topics.spatialEvents])]
+        [
+            LogRecovery.Processor(group: configuration.group("spatialiser"), input: Topics.rawSensorReadings, outputs: [Topics.spatialEvents]),
+            LogRecovery.Processor(group: configuration.group("entities"), input: Topics.rawEntities, outputs: [Topics.spatialEntities]),
+        ]
     }
 
     /// Processor consumer groups and their inputs, for lag reports.

@@ -28,6 +28,8 @@ public struct PlatformConfiguration: Sendable {
     public var dataDirectory: URL?
     /// Value schemas of the topics, from `topics/`; raw payloads are validated against them.
     public var topics: TopicCatalogue?
+    /// Places items that come with an address only (the gazetteer, when loaded).
+    public var geocoder: (any AddressGeocoder)?
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

@@ -73,6 +73,7 @@ public enum Migrations {
                 #"CREATE INDEX event_archive_position ON event_archive (topic, partition, "offset")"#,
                 "CREATE INDEX event_archive_subject ON event_archive (subject, recorded_at)",
                 "CREATE INDEX event_archive_recorded_at ON event_archive (recorded_at)",
+                "CREATE INDEX event_archive_occurred_at ON event_archive (occurred_at)",
                 "CREATE INDEX event_archive_geom ON event_archive USING gist (geom)",
                 """
                 CREATE TABLE dead_letters (
@@ -147,8 +148,8 @@ public enum Migrations {
                 "CREATE INDEX entity_versions_valid ON entity_versions USING gist (valid)",
                 "CREATE INDEX entity_versions_system ON entity_versions USING gist (system)",
                 "CREATE INDEX entity_versions_collection_system ON entity_versions (collection, upper(system))",
-                // What is known now and valid now: the versions whose system range is open and whose
-                // valid range holds now, not retired. Kept by the entity projection beside the history.
+                // The latest state: per entity, the version whose system and valid ranges are both open,
+                // unless it is a retirement. Kept by the entity projection beside the history.
                 """
                 CREATE TABLE entity_current (
                     collection text NOT NULL,
@@ -160,6 +161,7 @@ public enum Migrations {
                     geom geometry(Geometry, 4490),
                     properties jsonb NOT NULL DEFAULT '{}',
                     content_hash text,
+                    source text,
                     PRIMARY KEY (collection, entity_id)
                 )
                 """,
