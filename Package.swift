@@ -19,7 +19,6 @@ let package = Package(
         .executable(name: "shikong", targets: ["shikong"]),
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
         .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
-        .executable(name: "items-bench", targets: ["ItemsBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -66,15 +65,16 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "shikong", dependencies: ["Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
+            name: "shikong",
+            dependencies: ["Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", argumentParser],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
-        .executableTarget(name: "ItemsBenchmark", dependencies: ["Processors", "Gazetteer", "Geodesy", "Events", "Kafka"], swiftSettings: settings),
 
         // Tests.
         .target(
-            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
+            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", "Gazetteer", "Geodesy", postgres],
+            path: "Tests/ShikongTesting",
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "Projections", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
+            dependencies: ["ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

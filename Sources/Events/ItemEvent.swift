@@ -14,7 +14,9 @@ public enum RawItems {
     /// twice gives the same events, which every stage applies once. The subject is `item:<id>` when
     /// the line is a JSON object with a string `id`; otherwise `item:line-<n>` (the processor sends
     /// such lines to the dead-letter topic with the reason).
-    public static func record(line: Data, lineNumber: Int, source: String, receivedAt: Date = Date(), topic: String = Topics.rawItems) -> OutgoingRecord {
+    public static func record(line: Data, lineNumber: Int, source: String, receivedAt: Date = Date(), topic: String = Topics.rawItems)
+        -> OutgoingRecord
+    {
         var itemID: String?
         var time: Date?
         if let json = try? JSONParser.parse(bytes: Array(line)), let members = json.members {

@@ -41,7 +41,7 @@ struct GeocodeQueryOptions: ParsableArguments {
 struct GazetteerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gazetteer", abstract: "The gazetteer and geocoding engine (地名地址引擎): load data, look up addresses and positions.",
-        subcommands: [Load.self, Lookup.self, Reverse.self])
+        subcommands: [Load.self, Lookup.self, Reverse.self, GazetteerAliasCommand.self, GazetteerRenameCommand.self])
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

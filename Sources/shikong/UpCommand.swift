@@ -30,7 +30,7 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Directory with PostgreSQL's initdb and postgres. Env SHIKONG_PG_BIN.")
     var pgBin: String = env("SHIKONG_PG_BIN", "/usr/lib/postgresql/15/bin")
 
-    @Flag(help: "Also publish a synthetic air-quality feed for Wuhan over MQTT.")
+    @Flag(help: "Also publish a synthetic air-quality feed for Wuhan over MQTT, and a few Chinese crawl items to place (see /items).")
     var demo = false
 
     @Option(help: "Demo stations.")
@@ -68,6 +68,7 @@ struct Up: AsyncParsableCommand {
                     connection: MQTTConnection(
                         host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
+            services.append(DemoItems(producer: pipelineServices.producer))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -85,7 +85,8 @@ extension Gazetteer {
         result.score = (min(result.score, 0.95) * 0.9 * 1000).rounded() / 1000
         if result.score < options.minimumScore {
             return GeocodeResult(
-                query: text, failure: .lowConfidence(best: result.standardAddress ?? fullName(chosen.candidate.division, on: day), score: result.score),
+                query: text,
+                failure: .lowConfidence(best: result.standardAddress ?? fullName(chosen.candidate.division, on: day), score: result.score),
                 admin: result.admin, notes: result.notes)
         }
         return result

@@ -32,11 +32,48 @@ public final class GazetteerFollower: Service {
         self.logger = logger
     }
 
+    /// Reads the topic once from its start up to its current end, applies what the engine lacks, and
+    /// returns how many changes were applied: for commands that geocode with the gazetteer as the
+    /// platform has it (`shikong replay --projection items`) without running a follower.
+    public func catchUp() async throws -> Int {
+        let admin = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
+        var remaining: [TopicPartition: Int64] = [:]
+        for partition in 0..<partitions {
+            let tp = TopicPartition(topic: topic, partition: Int32(partition))
+            let high = try admin.admin.watermarks(tp).high
+            if high > 0 { remaining[tp] = high }
+        }
+        admin.close()
+        guard !remaining.isEmpty else { return 0 }
+        var configuration = KafkaConsumerConfiguration(
+            client: kafka, groupID: "\(kafka.clientID).gazetteer-\(UUID().uuidString.prefix(8).lowercased())")
+        configuration.autoOffsetReset = "earliest"
+        let consumer = try KafkaConsumer(configuration: configuration, subscription: .partitions(remaining.mapValues { _ in -2 }), logger: logger)
+        defer { consumer.close() }
+        var seen = Set<UUID>()
+        var applied = 0
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !remaining.isEmpty {
+            guard ContinuousClock.now < deadline else { throw KafkaError(code: .timedOut, message: "gazetteer changes did not arrive within 60 s") }
+            let batch = try await consumer.poll(maxMessages: 2_000, timeout: .milliseconds(200))
+            var changes: [GazetteerChange] = []
+            for message in batch {
+                if let end = remaining[message.topicPartition], message.offset + 1 >= end { remaining[message.topicPartition] = nil }
+                guard !message.isLogFiller, let (metadata, change) = try? GazetteerChangeRecord.decode(message), seen.insert(metadata.id).inserted
+                else { continue }
+                changes.append(change)
+            }
+            applied += engine.applyChanges(changes)
+        }
+        return applied
+    }
+
     /// Events read and changes applied so far.
     public var progress: (read: Int, applied: Int) { status.progress }
 
     public func run() async throws {
-        var configuration = KafkaConsumerConfiguration(client: kafka, groupID: "\(kafka.clientID).gazetteer-\(UUID().uuidString.prefix(8).lowercased())")
+        var configuration = KafkaConsumerConfiguration(
+            client: kafka, groupID: "\(kafka.clientID).gazetteer-\(UUID().uuidString.prefix(8).lowercased())")
         configuration.autoOffsetReset = "earliest"
         let start = Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: Int32($0)), Int64(-2)) })
         let consumer = try KafkaConsumer(configuration: configuration, subscription: .partitions(start), logger: logger)
