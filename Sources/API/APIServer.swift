@@ -65,7 +65,7 @@ public enum APIServer {
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, logger: logger).addRoutes(to: router)
         if let engine = context.gazetteer {
-            GazetteerRoutes(engine: engine).addRoutes(to: router)
+            GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
         return Application(
