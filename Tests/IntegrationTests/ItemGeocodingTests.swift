@@ -30,12 +30,14 @@ struct ItemGeocodingTests {
             ("addr-\(run)", Self.line("addr-\(run)", address: "湖北省武汉市武昌区八一路299号"), "420106", "address"),
             ("short-\(run)", Self.line("short-\(run)", address: "洪山区珞喻路1037号"), "420111", "address"),
             ("text-\(run)", Self.line("text-\(run)", text: "昨晚，武汉市江汉区江汉路步行街举行灯光秀，吸引大批市民驻足观看。"), "420103", "text"),
+            // 襄樊市 became 襄阳市 in 2010: an item from 2008 is read with the divisions valid then.
+            ("past-\(run)", Self.line("past-\(run)", time: "2008-05-12T15:00:00+08:00", text: "襄樊市樊城区各界群众踊跃为灾区捐款捐物。"), "420606", "text"),
         ]
         let (status, answer) = try await platform.post("/items", body: expected.map(\.1).joined(separator: "\n"))
         #expect(status == 202, "\(answer)")
-        #expect(answer["accepted"] as? Int == 3)
+        #expect(answer["accepted"] as? Int == 4)
         let ids = expected.map(\.0)
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM located_items WHERE item_id = ANY(\(ids))") { $0 == 3 } == 3)
+        #expect(try await platform.waitForCount("SELECT count(*)::int FROM located_items WHERE item_id = ANY(\(ids))") { $0 == 4 } == 4)
         let rows = try await platform.withDatabase { client in
             try await client.query(
                 """
@@ -55,7 +57,8 @@ struct ItemGeocodingTests {
             #expect(row.method == method)
             #expect(row.srid == 4490)
             #expect(row.score > 0.5 && row.score <= 1)
-            #expect((113.6...115.1).contains(row.lon) && (29.9...31.4).contains(row.lat), "\(id) at \(row.lon), \(row.lat)")
+            let (west, south, east, north) = county == "420606" ? (111.5, 31.5, 112.6, 32.5) : (113.6, 29.9, 115.1, 31.4)
+            #expect((west...east).contains(row.lon) && (south...north).contains(row.lat), "\(id) at \(row.lon), \(row.lat)")
         }
         #expect(rows["addr-\(run)"]?.precision == "address_point", "\(String(describing: rows["addr-\(run)"]))")
 
@@ -134,9 +137,62 @@ struct ItemGeocodingTests {
         try "code,名称,地址\nwhu,武汉大学,湖北省武汉市武昌区八一路299号\nhust,华中科技大学,武汉市洪山区珞喻路1037号\n".write(to: file, atomically: true, encoding: .utf8)
         let imported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code", "--address-column", "地址"], platform: platform)
         #expect(imported.status == 0, "\(imported.output)")
+        #expect(imported.output.contains("2 upserted"), "\(imported.output)")
         #expect(
             try await platform.waitForCount(
                 "SELECT count(*)::int FROM entity_current WHERE collection = \(name) AND ST_SRID(geom) = 4490 AND ST_Intersects(geom, ST_MakeEnvelope(113.6, 29.9, 115.1, 31.4, 4490))"
             ) { $0 == 2 } == 2)
+    }
+
+    @Test("after a gazetteer fix, shikong replay --projection items re-geocodes the located items")
+    func replayRegeocodes() async throws {
+        let platform = try await TestPlatform.sharedWithGazetteer()
+        let alias = "测绘学院旧址"
+        let encoded = alias.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? alias
+        let body = { (target: String) in #"{"kind": "address", "alias": "\#(alias)", "target": "point:\#(target)", "scope": "420100"}"# }
+        #expect(try await platform.post("/gazetteer/aliases", body: body("whu")).status == 202)
+        _ = try await platform.poll("/geocode?q=\(encoded)", timeout: .seconds(20)) { $0["standardAddress"] != nil }
+        let id = "fixed-\(UUID().uuidString.prefix(6).lowercased())"
+        #expect(try await platform.post("/items", body: Self.line(id, address: alias)).status == 202)
+        let placed: PostgresQuery = "SELECT count(*)::int FROM located_items WHERE item_id = \(id) AND '420106' = ANY(admin_codes)"
+        #expect(try await platform.waitForCount(placed) { $0 == 1 } == 1)
+
+        // The fix: the alias meant another campus. Live items stay where they were placed…
+        #expect(try await platform.post("/gazetteer/aliases", body: body("hust")).status == 202)
+        let moved = try await platform.poll("/geocode?q=\(encoded)", timeout: .seconds(20)) {
+            ($0["standardAddress"] as? String)?.contains("珞喻路1037号") == true
+        }
+        #expect((moved["standardAddress"] as? String)?.contains("珞喻路1037号") == true, "\(moved)")
+        #expect(try await platform.count(placed) == 1)
+
+        // …until the projection is rebuilt with the gazetteer as it is now.
+        let replay = try runCLI(["replay", "--projection", "items", "--data-dir", platform.dataDirectory.path], platform: platform)
+        #expect(replay.status == 0, "\(replay.output)")
+        #expect(replay.output.contains("swapped in: located_items"), "\(replay.output)")
+        #expect(try await platform.count("SELECT count(*)::int FROM located_items WHERE item_id = \(id) AND '420111' = ANY(admin_codes)") == 1)
+        #expect(
+            try await platform.count("SELECT count(*)::int FROM located_items WHERE item_id LIKE 'addr-%'") >= 1, "other items survive the rebuild")
+    }
+
+    @Test("a division renamed over HTTP geocodes by its new name, and by its old one as of an earlier day")
+    func rename() async throws {
+        let platform = try await TestPlatform.sharedWithGazetteer()
+        let (status, answer) = try await platform.post("/gazetteer/divisions/420114/rename", body: #"{"name": "蔡甸新区", "on": "2026-01-01"}"#)
+        #expect(status == 202, "\(answer)")
+        /// The name of 420114 in a geocode answer.
+        func county(_ json: [String: Any]) -> String? {
+            ((json["admin"] as? [[String: Any]]) ?? []).first { $0["code"] as? String == "420114" }?["name"] as? String
+        }
+        let renamed = "武汉市蔡甸新区".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+        let now = try await platform.poll("/geocode?q=\(renamed)", timeout: .seconds(20)) { county($0) == "蔡甸新区" }
+        #expect(county(now) == "蔡甸新区", "\(now)")
+        let old = "武汉市蔡甸区".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+        let before = try await platform.get("/geocode?q=\(old)&as_of=2020-06-01")
+        #expect(before.status == 200)
+        #expect(county(before.json) == "蔡甸区", "\(before.json)")
+        #expect(
+            try await platform.waitForCount(
+                "SELECT count(*)::int FROM gazetteer_changes WHERE type = 'gazetteer.division.renamed' AND subject = 'division:420114'"
+            ) { $0 == 1 } == 1)
     }
 }
