@@ -58,6 +58,7 @@ public enum APIServer {
             }
         }
         SensorCollections(client: client, logger: logger).addRoutes(to: router)
+        MeasurementRoutes(client: client, logger: logger).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context, logger: logger).addRoutes(to: router)
         EntityHistoryRoutes(context: context, logger: logger).addRoutes(to: router)

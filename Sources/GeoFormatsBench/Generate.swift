@@ -18,6 +18,13 @@ struct Generate: ParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 2026
 
+    @Option(
+        help: """
+            A later edition of the same file, for re-import and diff benchmarks: with N > 0, 1% of the points \
+            get a new value, 0.1% move by about 50 m, 0.1% are left out and 0.1% new ones are added (N varies which).
+            """)
+    var revision = 0
+
     @Argument(help: "Output file; the extension follows the format.")
     var output: String
 
@@ -51,12 +58,44 @@ struct Generate: ParsableCommand {
                 "数值": .real((random.unit() * 10_000).rounded() / 100),
                 "日期": .date(CivilDate(year: 2024, month: Int(random.next() % 12) + 1, day: day)),
             ]
-            try writer.write(Feature(properties: properties, geometry: point(longitude, latitude)))
+            let edit = revision > 0 ? Self.edit(index, revision: revision) : .none
+            switch edit {
+            case .none: try writer.write(Feature(properties: properties, geometry: point(longitude, latitude)))
+            case .omit: continue
+            case .revalue:
+                var revised = properties
+                revised["数值"] = .real(Double(revision) + Double(index % 100) / 100)
+                try writer.write(Feature(properties: revised, geometry: point(longitude, latitude)))
+            case .move: try writer.write(Feature(properties: properties, geometry: point(longitude + 0.0005, latitude + 0.0003)))
+            }
+        }
+        if revision > 0 {
+            for extra in 0..<(points / 1_000) {
+                let properties: Properties = [
+                    "id": .integer(Int64(points + revision * points + extra + 1)), "名称": .string("新增点\(revision)-\(extra + 1)"),
+                    "类别": .string(categories[extra % categories.count]), "数值": .real(Double(extra % 100)),
+                    "日期": .date(CivilDate(year: 2025, month: 1, day: 1)),
+                ]
+                try writer.write(Feature(properties: properties, geometry: point(113.70 + random.unit() * 1.35, 29.97 + random.unit() * 1.40)))
+            }
         }
         let file = try writer.finish()
         let seconds = Date().timeIntervalSince(start)
         print("wrote \(file.url.path) (\(file.byteCount / 1_048_576) MiB, \(target)): \(formatRate(file.featureCount, seconds))")
         for warning in file.warnings { print("warning: \(warning)") }
+    }
+
+    enum Edit { case none, revalue, move, omit }
+
+    /// Which features a revision changes: a fixed share of them, picked by a hash of index and revision.
+    static func edit(_ index: Int, revision: Int) -> Edit {
+        var mix = SplitMix64(state: UInt64(index) &* 0x1000_0001 &+ UInt64(revision))
+        switch mix.next() % 1_000 {
+        case 0..<10: return .revalue
+        case 10: return .move
+        case 11: return .omit
+        default: return .none
+        }
     }
 
     /// A 2D point as little-endian ISO WKB.

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// A handful of crawl items as a news crawler would send them (address and/or text, no coordinates),
 /// published once to `raw.items` by `shikong up --demo` so a newcomer sees them placed on
 /// `/items` — and one that cannot be placed, on `/dlq`. Ids derive from the content, so publishing
-/// them again on the next start changes nothing.
+/// them again on the next start changes nothing. It ends once they are published (run it with
+/// `successTerminationBehavior: .ignore`).
 public struct DemoItems: Service {
     /// One JSON line each.
     public static let lines: [String] = [
@@ -46,6 +47,5 @@ public struct DemoItems: Service {
         } catch {
             logger.warning("demo crawl items not published", metadata: ["error": "\(error)"])
         }
-        try await gracefulShutdown()
     }
 }

@@ -31,6 +31,8 @@ struct ReplayCommand: AsyncParsableCommand {
     enum ProjectionName: String, CaseIterable, ExpressibleByArgument {
         case sensors
         case deadLetters = "dead_letters"
+        case entities
+        case importJobs = "import_jobs"
         case items
         case gazetteer
     }
@@ -62,6 +64,8 @@ struct ReplayCommand: AsyncParsableCommand {
         switch projection {
         case .sensors: try await replay(SensorProjection(), configuration: configuration, logger: logger)
         case .deadLetters: try await replay(DeadLetterProjection(), configuration: configuration, logger: logger)
+        case .entities: try await replay(EntityProjection(), configuration: configuration, logger: logger)
+        case .importJobs: try await replay(ImportJobProjection(), configuration: configuration, logger: logger)
         case .gazetteer: try await replay(GazetteerChangeProjection(), configuration: configuration, logger: logger)
         case .items:
             let dataDirectory = configuration.dataDirectory ?? URL(fileURLWithPath: ".shikong")

@@ -30,7 +30,12 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Directory with PostgreSQL's initdb and postgres. Env SHIKONG_PG_BIN.")
     var pgBin: String = env("SHIKONG_PG_BIN", "/usr/lib/postgresql/15/bin")
 
-    @Flag(help: "Also publish a synthetic air-quality feed for Wuhan over MQTT, and a few Chinese crawl items to place (see /items).")
+    @Flag(
+        help: """
+            Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
+            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, and publish a few \
+            Chinese crawl items to place (see /items).
+            """)
     var demo = false
 
     @Option(help: "Demo stations.")
@@ -62,17 +67,23 @@ struct Up: AsyncParsableCommand {
             )
         }
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
+        var oneShot: [any Service] = []
         if demo {
+            oneShot.append(
+                DemoBaseData(
+                    data: CityBaseData(gazetteerData: CityBaseData.defaultDataDirectory), configuration: configuration,
+                    producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
             services.append(
                 AirQualityFeed(
                     connection: MQTTConnection(
                         host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
-            services.append(DemoItems(producer: pipelineServices.producer))
+            oneShot.append(DemoItems(producer: pipelineServices.producer))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                    + oneShot.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer {
             pipelineServices.producer.close()

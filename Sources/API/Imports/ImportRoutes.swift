@@ -94,7 +94,7 @@ struct ImportRoutes: Sendable {
 
     /// Streams the body to a file, refusing more than `limit` bytes.
     static func save(_ body: RequestBody, to url: URL, limit: Int) async throws -> Int {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var size = 0

@@ -114,12 +114,25 @@ public struct EntityTimeTravel: Sendable {
         let (t1, t2) = (Timestamp.format(from), Timestamp.format(to))
         let rows = try await client.rows(
             """
-            WITH a AS (
-                SELECT entity_id, geom, properties FROM entity_versions
-                WHERE collection = \(collection) AND system @> \(t1)::timestamptz AND valid @> \(t1)::timestamptz AND NOT retired
+            WITH bounds AS (
+                SELECT least(\(t1)::timestamptz, \(t2)::timestamptz) AS lo, greatest(\(t1)::timestamptz, \(t2)::timestamptz) AS hi
+            ), candidates AS (
+                -- An entity's state can differ between the two times only if one of its versions starts or
+                -- ends, in system or valid time, in between (ranges are [lower, upper)).
+                SELECT entity_id FROM entity_versions, bounds
+                WHERE collection = \(collection) AND lower(system) > lo AND lower(system) <= hi
+                UNION SELECT entity_id FROM entity_versions, bounds
+                WHERE collection = \(collection) AND upper(system) > lo AND upper(system) <= hi
+                UNION SELECT entity_id FROM entity_versions, bounds
+                WHERE collection = \(collection) AND lower(valid) > lo AND lower(valid) <= hi
+                UNION SELECT entity_id FROM entity_versions, bounds
+                WHERE collection = \(collection) AND upper(valid) > lo AND upper(valid) <= hi
+            ), a AS (
+                SELECT v.entity_id, v.geom, v.properties FROM entity_versions v JOIN candidates USING (entity_id)
+                WHERE v.collection = \(collection) AND v.system @> \(t1)::timestamptz AND v.valid @> \(t1)::timestamptz AND NOT v.retired
             ), b AS (
-                SELECT entity_id, geom, properties FROM entity_versions
-                WHERE collection = \(collection) AND system @> \(t2)::timestamptz AND valid @> \(t2)::timestamptz AND NOT retired
+                SELECT v.entity_id, v.geom, v.properties FROM entity_versions v JOIN candidates USING (entity_id)
+                WHERE v.collection = \(collection) AND v.system @> \(t2)::timestamptz AND v.valid @> \(t2)::timestamptz AND NOT v.retired
             ), changes AS (
                 SELECT coalesce(a.entity_id, b.entity_id) AS entity_id,
                        CASE WHEN a.entity_id IS NULL THEN 'added' WHEN b.entity_id IS NULL THEN 'removed' ELSE 'changed' END AS kind,

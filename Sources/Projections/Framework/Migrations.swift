@@ -73,7 +73,6 @@ public enum Migrations {
                 #"CREATE INDEX event_archive_position ON event_archive (topic, partition, "offset")"#,
                 "CREATE INDEX event_archive_subject ON event_archive (subject, recorded_at)",
                 "CREATE INDEX event_archive_recorded_at ON event_archive (recorded_at)",
-                "CREATE INDEX event_archive_occurred_at ON event_archive (occurred_at)",
                 "CREATE INDEX event_archive_geom ON event_archive USING gist (geom)",
                 """
                 CREATE TABLE dead_letters (
@@ -148,8 +147,8 @@ public enum Migrations {
                 "CREATE INDEX entity_versions_valid ON entity_versions USING gist (valid)",
                 "CREATE INDEX entity_versions_system ON entity_versions USING gist (system)",
                 "CREATE INDEX entity_versions_collection_system ON entity_versions (collection, upper(system))",
-                // The latest state: per entity, the version whose system and valid ranges are both open,
-                // unless it is a retirement. Kept by the entity projection beside the history.
+                // What is known now and valid now: the versions whose system range is open and whose
+                // valid range holds now, not retired. Kept by the entity projection beside the history.
                 """
                 CREATE TABLE entity_current (
                     collection text NOT NULL,
@@ -161,7 +160,6 @@ public enum Migrations {
                     geom geometry(Geometry, 4490),
                     properties jsonb NOT NULL DEFAULT '{}',
                     content_hash text,
-                    source text,
                     PRIMARY KEY (collection, entity_id)
                 )
                 """,
@@ -188,7 +186,19 @@ public enum Migrations {
             ]
         ),
         (
-            4, "located items and gazetteer changes",
+            4, "entity sources and time-travel indexes",
+            [
+                "ALTER TABLE entity_current ADD COLUMN IF NOT EXISTS source text",
+                // Scenario replay selects archived events by event time.
+                "CREATE INDEX IF NOT EXISTS event_archive_occurred_at ON event_archive (occurred_at)",
+                // A diff between two times looks only at entities with a version boundary between them.
+                "CREATE INDEX IF NOT EXISTS entity_versions_collection_known_from ON entity_versions (collection, lower(system))",
+                "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_from ON entity_versions (collection, lower(valid))",
+                "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_to ON entity_versions (collection, upper(valid))",
+            ]
+        ),
+        (
+            5, "located items and gazetteer changes",
             [
                 // Crawl items and thematic records placed by the item processor: the latest placement
                 // of each item, with what it was placed from and how well (R-SP-3).

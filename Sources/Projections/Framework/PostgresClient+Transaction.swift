@@ -13,7 +13,7 @@ extension PostgresClient {
     public func transaction<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in
             do {
-                try await connection.guarded { try await $0.query("BEGIN", logger: logger) }
+                _ = try await connection.guarded { try await $0.query("BEGIN", logger: logger) }
             } catch {
                 try? await connection.close()
                 throw error
@@ -26,7 +26,7 @@ extension PostgresClient {
                     try? await connection.close()
                 } else {
                     do {
-                        try await connection.guarded { try await $0.query("ROLLBACK", logger: logger) }
+                        _ = try await connection.guarded { try await $0.query("ROLLBACK", logger: logger) }
                     } catch {
                         try? await connection.close()
                     }
@@ -34,7 +34,7 @@ extension PostgresClient {
                 throw error
             }
             do {
-                try await connection.guarded { try await $0.query("COMMIT", logger: logger) }
+                _ = try await connection.guarded { try await $0.query("COMMIT", logger: logger) }
             } catch {
                 // The outcome is unknown; callers that retry are safe only because effects are keyed by event id.
                 try? await connection.close()
