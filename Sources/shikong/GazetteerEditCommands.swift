@@ -33,6 +33,7 @@ struct GazetteerAliasCommand: AsyncParsableCommand {
         @Option(help: "An alias table to publish instead (CSV: kind,alias,target[,scope]).")
         var file: String?
         @OptionGroup var options: ExternalServiceOptions
+        @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
             if file == nil && (alias == nil || target == nil) { throw ValidationError("give an alias and a target, or --file") }
@@ -49,6 +50,7 @@ struct GazetteerAliasCommand: AsyncParsableCommand {
             } else {
                 changes = []
             }
+            _ = logging.bootstrap("shikong.gazetteer")
             try await publishGazetteerChanges(changes, options: options)
         }
     }
@@ -63,12 +65,14 @@ struct GazetteerAliasCommand: AsyncParsableCommand {
         @Option(help: "The division the alias is restricted to, if any.")
         var scope: String?
         @OptionGroup var options: ExternalServiceOptions
+        @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
             if Alias.Kind(rawValue: kind) == nil { throw ValidationError("--kind must be address or element, not \(kind)") }
         }
 
         func run() async throws {
+            _ = logging.bootstrap("shikong.gazetteer")
             let kind = Alias.Kind(rawValue: kind) ?? .address
             try await publishGazetteerChanges([.aliasRemoved(kind: kind, text: alias, scopeCode: scope)], options: options)
         }
@@ -89,12 +93,14 @@ struct GazetteerRenameCommand: AsyncParsableCommand {
     @Option(help: "The day (YYYY-MM-DD) the new name takes effect.")
     var on: String
     @OptionGroup var options: ExternalServiceOptions
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if GazetteerDate(parsing: on) == nil { throw ValidationError("--on must be YYYY-MM-DD, not \(on)") }
     }
 
     func run() async throws {
+        _ = logging.bootstrap("shikong.gazetteer")
         guard let day = GazetteerDate(parsing: on) else { return }
         let change = GazetteerChange.divisionRenamed(
             code: code, name: DivisionName(name: name, shortName: shortName, validity: Validity(from: day)), on: day)
