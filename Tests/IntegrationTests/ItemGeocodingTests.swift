@@ -195,4 +195,24 @@ struct ItemGeocodingTests {
                 "SELECT count(*)::int FROM gazetteer_changes WHERE type = 'gazetteer.division.renamed' AND subject = 'division:420114'"
             ) { $0 == 1 } == 1)
     }
+
+    @Test("shikong ingest-items publishes a JSON-lines file; publishing it again changes nothing")
+    func ingestFile() async throws {
+        let platform = try await TestPlatform.sharedWithGazetteer()
+        let run = UUID().uuidString.prefix(6).lowercased()
+        let file = platform.dataDirectory.appendingPathComponent("items-\(run).jsonl")
+        let lines = [Self.line("file1-\(run)", address: "武汉市江岸区"), Self.line("file2-\(run)", text: "武汉市青山区今日举行马拉松比赛")]
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        for _ in 0..<2 {
+            let result = try runCLI(["ingest-items", file.path], platform: platform)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("published 2 items"), "\(result.output)")
+        }
+        let query: PostgresQuery =
+            "SELECT count(*)::int FROM located_items WHERE item_id IN (\("file1-\(run)"), \("file2-\(run)")) AND admin_code IN ('420102', '420107')"
+        #expect(try await platform.waitForCount(query) { $0 == 2 } == 2)
+        let events: PostgresQuery =
+            "SELECT count(DISTINCT event_id)::int FROM event_archive WHERE topic = 'raw.items' AND subject IN (\("item:file1-\(run)"), \("item:file2-\(run)"))"
+        #expect(try await platform.waitForCount(events) { $0 >= 2 } == 2, "the same lines are the same events")
+    }
 }
