@@ -129,7 +129,12 @@ public final class Pipeline: Sendable {
     static func loadGazetteer(_ configuration: PlatformConfiguration, logger: Logger) -> GazetteerEngine? {
         guard let directory = configuration.dataDirectory,
             FileManager.default.fileExists(atPath: GazetteerStore.snapshotURL(dataDirectory: directory).path)
-        else { return nil }
+        else {
+            logger.notice(
+                "no gazetteer snapshot: /geocode is off, and crawl items and address-only imports become dead letters until `shikong gazetteer load` and a restart",
+                metadata: ["data directory": "\(configuration.dataDirectory?.path ?? "none")"])
+            return nil
+        }
         do {
             return GazetteerEngine(try GazetteerStore.load(dataDirectory: directory))
         } catch {
