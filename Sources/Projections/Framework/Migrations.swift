@@ -195,6 +195,8 @@ public enum Migrations {
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_known_from ON entity_versions (collection, lower(system))",
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_from ON entity_versions (collection, lower(valid))",
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_to ON entity_versions (collection, upper(valid))",
+                // The primary key already is (collection, entity_id).
+                "DROP INDEX IF EXISTS entity_current_collection",
             ]
         ),
         (
