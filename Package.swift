@@ -48,10 +48,11 @@ let package = Package(
 
         // Stages.
         .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
+        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "Gazetteer", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics], swiftSettings: settings),
         .target(
-            name: "API", dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", hummingbird, postgres, logging, prometheus],
+            name: "API",
+            dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, postgres, logging, prometheus],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
@@ -64,14 +65,16 @@ let package = Package(
             ],
             swiftSettings: settings),
         .executableTarget(
-            name: "shikong", dependencies: ["Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", argumentParser],
+            name: "shikong",
+            dependencies: ["Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", argumentParser],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
 
         // Tests.
         .target(
-            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
+            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", "Gazetteer", "Geodesy", postgres],
+            path: "Tests/ShikongTesting",
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
@@ -79,11 +82,12 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
-        .testTarget(name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, hummingbirdTesting], swiftSettings: settings),
+        .testTarget(
+            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "Projections", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
+            dependencies: ["ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]
