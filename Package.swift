@@ -52,8 +52,10 @@ let package = Package(
         // Stages.
         .target(
             name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "JSON", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", postgres, logging, lifecycle, metrics], swiftSettings: settings),
+        .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "Gazetteer", "JSON", logging, lifecycle], swiftSettings: settings),
+        .target(
+            name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics],
+            swiftSettings: settings),
         .target(
             name: "API",
             dependencies: [
@@ -77,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "shikong",
             dependencies: [
-                "Platform", "LocalStack", "Events", "Kafka", "Projections", "Gazetteer", "Geodesy", "FeatureStore", "GeoFormats", argumentParser,
+                "Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "FeatureStore", "GeoFormats",
+                argumentParser,
             ],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
@@ -85,7 +88,8 @@ let package = Package(
 
         // Tests.
         .target(
-            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", postgres], path: "Tests/ShikongTesting",
+            name: "ShikongTesting", dependencies: ["Platform", "Projections", "LocalStack", "MQTT", "Kafka", "Gazetteer", "Geodesy", postgres],
+            path: "Tests/ShikongTesting",
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
@@ -95,11 +99,14 @@ let package = Package(
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(
-            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", hummingbird, hummingbirdTesting], swiftSettings: settings),
+            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
+            swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "Projections", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
+            dependencies: [
+                "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres,
+            ],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

@@ -75,7 +75,11 @@ public enum APIServer {
         EntityHistoryRoutes(context: context, logger: logger).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
-        if let engine = context.gazetteer { GazetteerRoutes(engine: engine).addRoutes(to: router) }
+        ItemRoutes(context: context, logger: logger).addRoutes(to: router)
+        if let engine = context.gazetteer {
+            GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
+            GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),

@@ -40,8 +40,11 @@ struct PostgresCluster {
         let postgres = "\(configuration.postgresBin)/postgres"
         let arguments = [
             "-D", directory.path, "-p", String(configuration.postgresPort), "-c", "listen_addresses=\(configuration.host)",
-            "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=256MB",
-            "-c", "synchronous_commit=on", "-c", "log_min_messages=warning",
+            "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=1GB",
+            // Projections write in large batches into tables with several GiST indexes: fewer forced
+            // checkpoints (and their full-page writes) and more memory for index builds and sorts.
+            "-c", "max_wal_size=4GB", "-c", "min_wal_size=512MB", "-c", "checkpoint_timeout=15min", "-c", "maintenance_work_mem=256MB",
+            "-c", "work_mem=16MB", "-c", "synchronous_commit=on", "-c", "log_min_messages=warning",
         ]
         let child = try ChildProcess(
             name: "postgres", executable: owner == nil ? postgres : "/usr/bin/setpriv", arguments: Self.asOwner(owner, postgres, arguments),

@@ -40,10 +40,16 @@ public final class Pipeline: Sendable {
             gate = archiveGate
             services.append(archiveGate)
         }
+        // One gazetteer engine for the process, kept in step with `gazetteer.changes`.
+        let engine = stages.contains(.serve) || stages.contains(.process) ? Self.loadGazetteer(configuration, logger: logger) : nil
+        if let engine {
+            services.append(GazetteerFollower(engine: engine, kafka: client, logger: Logger(label: "shikong.gazetteer")))
+        }
+        let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
         if stages.contains(.serve), let database {
             var context = APIContext(
                 database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                processors: Self.processorGroups(configuration), gazetteer: Self.loadGazetteer(configuration, logger: logger),
+                processors: Self.processorGroups(configuration), gazetteer: engine,
                 importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
                 serviceArea: (
                     configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
@@ -63,9 +69,15 @@ public final class Pipeline: Sendable {
                 EntityProcessor(
                     configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("entities"))),
                     checker: EntityChecker(
-                        serviceArea: configuration.serviceArea, geocoder: configuration.geocoder,
+                        serviceArea: configuration.serviceArea, geocoder: configuration.geocoder ?? geocoder,
                         schema: try configuration.topics?.definition(Topics.rawEntities)?.compiledSchema()),
                     producer: producer, logger: Logger(label: "shikong.entities")))
+            services.append(
+                ItemProcessor(
+                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("items"))),
+                    locator: ItemLocator(
+                        geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema()),
+                    producer: producer, logger: Logger(label: "shikong.items")))
             let schema = try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema()
             services.append(
                 Spatialiser(
@@ -82,7 +94,8 @@ public final class Pipeline: Sendable {
         self.services = services
     }
 
-    /// The projection services of a process: the archive of every topic, sensors, dead letters.
+    /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
+    /// import jobs, located items and gazetteer changes.
     static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer) -> [any Service] {
         func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
             ProjectionRunner(
@@ -95,7 +108,7 @@ public final class Pipeline: Sendable {
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
         return [
             runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(CatalogueProjection()),
+            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
         ]
     }
 
@@ -104,6 +117,7 @@ public final class Pipeline: Sendable {
         [
             LogRecovery.Processor(group: configuration.group("spatialiser"), input: Topics.rawSensorReadings, outputs: [Topics.spatialEvents]),
             LogRecovery.Processor(group: configuration.group("entities"), input: Topics.rawEntities, outputs: [Topics.spatialEntities]),
+            LogRecovery.Processor(group: configuration.group("items"), input: Topics.rawItems, outputs: [Topics.spatialItems]),
         ]
     }
 
@@ -116,7 +130,12 @@ public final class Pipeline: Sendable {
     static func loadGazetteer(_ configuration: PlatformConfiguration, logger: Logger) -> GazetteerEngine? {
         guard let directory = configuration.dataDirectory,
             FileManager.default.fileExists(atPath: GazetteerStore.snapshotURL(dataDirectory: directory).path)
-        else { return nil }
+        else {
+            logger.notice(
+                "no gazetteer snapshot: /geocode is off, and crawl items and address-only imports become dead letters until `shikong gazetteer load` and a restart",
+                metadata: ["data directory": "\(configuration.dataDirectory?.path ?? "none")"])
+            return nil
+        }
         do {
             return GazetteerEngine(try GazetteerStore.load(dataDirectory: directory))
         } catch {

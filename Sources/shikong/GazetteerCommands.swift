@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Foundation
 import Gazetteer
@@ -41,7 +42,7 @@ struct GeocodeQueryOptions: ParsableArguments {
 struct GazetteerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gazetteer", abstract: "The gazetteer and geocoding engine (地名地址引擎): load data, look up addresses and positions.",
-        subcommands: [Load.self, Lookup.self, Reverse.self])
+        subcommands: [Load.self, Lookup.self, Reverse.self, GazetteerAliasCommand.self, GazetteerRenameCommand.self])
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -149,7 +150,7 @@ struct GazetteerCommand: AsyncParsableCommand {
 
 struct GeocodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "geocode", abstract: "Geocode the address column of a CSV or JSON-lines file to CGCS2000 (CSV or GeoJSON out).",
+        commandName: "geocode", abstract: "Geocode the address column of a CSV or JSON-lines file to CGCS2000 (CSV, GeoJSON or GeoPackage out).",
         discussion: """
             Output rows are the input columns followed by gz_status, gz_standard_address, the codes of every level, gz_lon/gz_lat \
             (EPSG:4490), gz_precision, gz_score and gz_failure (the reason, when an address cannot be placed). Uses the snapshot \
@@ -162,19 +163,19 @@ struct GeocodeCommand: AsyncParsableCommand {
     var column: String
     @Option(help: "Output file (default: stdout).")
     var output: String?
-    @Option(help: "Output format: csv or geojson (default: from the output file's extension, else csv).")
+    @Option(help: "Output format: csv, geojson or gpkg (default: from the output file's extension, else csv).")
     var format: String?
     @OptionGroup var query: GeocodeQueryOptions
     @OptionGroup var location: GazetteerLocation
 
     func run() async throws {
-        let outputFormat: GeocodeOutput.Format
-        if let format {
-            guard let parsed = GeocodeOutput.Format(rawValue: format.lowercased()) else { throw ValidationError("--format must be csv or geojson") }
-            outputFormat = parsed
-        } else {
-            outputFormat = output.map { $0.lowercased().hasSuffix(".geojson") || $0.lowercased().hasSuffix(".json") } == true ? .geoJSON : .csv
+        let writers = GeocodeResultWriters.withGeoPackage
+        let extensionFormat = output.map { URL(fileURLWithPath: $0).pathExtension.lowercased() }.map { $0 == "json" ? "geojson" : $0 }
+        let outputFormat = format?.lowercased() ?? extensionFormat.flatMap { writers.formats.contains($0) ? $0 : nil } ?? "csv"
+        guard writers.formats.contains(outputFormat) else {
+            throw ValidationError("--format must be one of \(writers.formats.joined(separator: ", "))")
         }
+        if outputFormat == "gpkg" && output == nil { throw ValidationError("a GeoPackage needs --output FILE.gpkg") }
         let table = try GeocodeTable.parse(try Data(contentsOf: URL(fileURLWithPath: file)), format: GeocodeTable.Format(fileName: file))
         let addresses = try table.values(of: column)
         let gazetteer = try location.load()
@@ -182,7 +183,7 @@ struct GeocodeCommand: AsyncParsableCommand {
         let bar = ProgressBar(total: addresses.count, label: "geocoding")
         let results = BatchGeocoder.geocode(addresses, with: gazetteer, options: options) { bar.update($0) }
         bar.finish()
-        let data = GeocodeOutput.write(table, results, as: outputFormat)
+        let data = try writers.write(outputFormat, table, results) ?? Data()
         if let output {
             try data.write(to: URL(fileURLWithPath: output))
         } else {

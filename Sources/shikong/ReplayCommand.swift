@@ -1,10 +1,12 @@
 import ArgumentParser
 import Events
 import Foundation
+import Gazetteer
 import Kafka
 import Logging
 import Platform
 import PostgresNIO
+import Processors
 import Projections
 
 struct ReplayCommand: AsyncParsableCommand {
@@ -19,6 +21,10 @@ struct ReplayCommand: AsyncParsableCommand {
                 replays only what was recorded until then and keeps the result as <table>__asof_<time> tables.
             shikong replay --projection sensors --from 2026-11-25T08:00:00+08:00
                 re-applies to the live tables the archived events recorded since then (a repair; applied events stay as they are).
+            shikong replay --projection items
+                re-geocodes every located item with the gazetteer as it is now (the snapshot under --data-dir plus the
+                edits on gazetteer.changes) into a shadow located_items and swaps it in: run it after a gazetteer fix.
+                Items that no longer place become dead letters with the reason.
             Projections: \(ProjectionName.allCases.map(\.rawValue).joined(separator: ", ")). Times are RFC 3339 (recorded time, not event time).
             """)
 
@@ -27,6 +33,8 @@ struct ReplayCommand: AsyncParsableCommand {
         case deadLetters = "dead_letters"
         case entities
         case importJobs = "import_jobs"
+        case items
+        case gazetteer
     }
 
     enum Source: String, CaseIterable, ExpressibleByArgument {
@@ -58,6 +66,23 @@ struct ReplayCommand: AsyncParsableCommand {
         case .deadLetters: try await replay(DeadLetterProjection(), configuration: configuration, logger: logger)
         case .entities: try await replay(EntityProjection(), configuration: configuration, logger: logger)
         case .importJobs: try await replay(ImportJobProjection(), configuration: configuration, logger: logger)
+        case .gazetteer: try await replay(GazetteerChangeProjection(), configuration: configuration, logger: logger)
+        case .items:
+            let dataDirectory = configuration.dataDirectory ?? URL(fileURLWithPath: ".shikong")
+            let engine = GazetteerEngine(try GazetteerStore.load(dataDirectory: dataDirectory))
+            let edits = try await GazetteerFollower(engine: engine, kafka: configuration.kafkaClient, logger: logger).catchUp()
+            print(
+                "gazetteer: snapshot from \(GazetteerStore.snapshotURL(dataDirectory: dataDirectory).path), \(edits) changes applied from \(Topics.gazetteer)"
+            )
+            let locator = ItemLocator(geocoder: GazetteerGeocoder(engine: engine))
+            let projection = ItemProjection { event in
+                do throws(EventDecodingError) {
+                    return .success(try locator.relocate(event))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try await replay(projection, configuration: configuration, logger: logger)
         }
     }
 

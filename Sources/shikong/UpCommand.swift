@@ -32,8 +32,9 @@ struct Up: AsyncParsableCommand {
 
     @Flag(
         help: """
-            Also publish a synthetic air-quality feed for Wuhan over MQTT, and import Wuhan's real district boundaries \
-            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts.
+            Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
+            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, and publish a few \
+            Chinese crawl items to place (see /items).
             """)
     var demo = false
 
@@ -81,6 +82,7 @@ struct Up: AsyncParsableCommand {
                     connection: MQTTConnection(
                         host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
+            oneShot.append(DemoItems(producer: pipelineServices.producer))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -1,5 +1,6 @@
 @testable import API
 import Foundation
+import GeoFormats
 import Gazetteer
 import Geodesy
 import Hummingbird
@@ -32,10 +33,12 @@ struct GazetteerRoutesTests {
         return Gazetteer(changes: changes)
     }()
 
-    func withApp(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withApp(
+        writers: GeocodeResultWriters = .standard, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
-        GazetteerRoutes(engine: GazetteerEngine(Self.gazetteer)).addRoutes(to: router)
+        GazetteerRoutes(engine: GazetteerEngine(Self.gazetteer), writers: writers).addRoutes(to: router)
         try await Application(router: router).test(.router, body)
     }
 
@@ -146,6 +149,53 @@ struct GazetteerRoutesTests {
             try await client.execute(uri: "/geocode/batch/nope", method: .get) { response in
                 #expect(response.status == .notFound)
             }
+        }
+    }
+
+    @Test("batch results download as a GeoPackage that GDAL reads back: points in EPSG:4490, failures without geometry")
+    func batchGeoPackage() async throws {
+        try await withApp(writers: .withGeoPackage) { client in
+            let csv = "id,addr\n1,武汉市洪山区珞南街道\n2,啊啊啊\n3,华中科技大学\n"
+            var path = ""
+            try await client.execute(
+                uri: "/geocode/batch?column=addr", method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: csv)
+            ) { response in
+                path = (Self.json(response.body)["self"] as? String ?? "").replacingOccurrences(of: "http://localhost", with: "")
+            }
+            var finished = false
+            for _ in 0..<200 where !finished {
+                try await client.execute(uri: path, method: .get) { finished = Self.json($0.body)["status"] as? String == "finished" }
+                if !finished { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            var bytes = Data()
+            try await client.execute(uri: path + "/results?f=gpkg", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/geopackage+sqlite3")
+                bytes = Data(buffer: response.body)
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("geocoded-\(UUID().uuidString).gpkg")
+            try bytes.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            var options = ReadOptions()
+            options.allowMissingGeometry = true
+            let reader = try FeatureReader(path: file.path, options: options)
+            defer { reader.close() }
+            let layer = try #require(reader.layers.first)
+            #expect(layer.name == "geocoded")
+            #expect(layer.geometryType.flat == .point)
+            #expect(layer.declaredCRS?.epsg == 4490)
+            #expect(layer.fields.first { $0.name == "gz_score" }?.type == .real)
+            let cursor = try reader.cursor()
+            var rows: [String: Feature] = [:]
+            while let result = try cursor.next() {
+                if let feature = result.feature, case .string(let id)? = feature.properties["id"] { rows[id] = feature }
+            }
+            #expect(rows.count == 3)
+            #expect(rows["1"]?.properties["gz_township"] == .string("420111001"))
+            #expect(rows["1"]?.geometry != nil)
+            #expect(rows["2"]?.geometry == nil)
+            #expect(rows["2"]?.properties["gz_status"] == .string("failed"))
+            #expect(rows["3"]?.geometry?.envelope.map { abs($0.minX - 114.414) < 1e-6 && abs($0.minY - 30.513) < 1e-6 } == true)
         }
     }
 }

@@ -127,12 +127,21 @@ struct EntityTests {
         let before = try await platform.withDatabase { client in
             try await client.query(versionsQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
         }
+        let indexQuery: PostgresQuery =
+            "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('entity_versions', 'entity_current')"
+        let indexesBefore = try await platform.withDatabase { client in
+            try await client.query(indexQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
+        }
         let rebuilt = try runCLI(["replay", "--projection", "entities"], platform: platform)
         #expect(rebuilt.status == 0 && rebuilt.output.contains("swapped in: entity_versions, entity_current"), "\(rebuilt.output)")
         let after = try await platform.withDatabase { client in
             try await client.query(versionsQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
         }
         #expect(!before.isEmpty && after == before)
+        let indexesAfter = try await platform.withDatabase { client in
+            try await client.query(indexQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
+        }
+        #expect(indexesAfter == indexesBefore, "the swapped-in tables keep the index names")
 
         // The scenario replays in event-time order over Server-Sent Events.
         let (data, _) = try await URLSession.shared.data(

@@ -258,6 +258,47 @@ enum OpenAPIDocument {
                     query("crs", "CRS of the geometry."),
                 ], content: [geoJSON: OpenAPISchemas.ref("Feature")], body: jsonBody(OpenAPISchemas.ref("Geometry")), errors: ["400", "413"])
         ],
+        "/items": [
+            "post": operation(
+                "postItems", "Crawl items and thematic records as JSON lines (id, time, address and/or text, source_url or task) onto raw.items",
+                tag: "Geocoding", status: "202", description: "Accepted: the items processor places them", content: [json: accepted],
+                body: ["required": true, "content": ["application/x-ndjson": ["schema": binary] as Object] as Object], errors: ["400", "413", "503"]),
+            "get": operation(
+                "items", "Located items as GeoJSON (EPSG:4490)", tag: "Geocoding",
+                parameters: [
+                    query("bbox", "west,south,east,north (EPSG:4490)."), query("datetime", "The item's time: instant or interval."),
+                    query("admin_code", "A division code or a prefix of one."), query("limit", "At most this many.", integer),
+                    query("offset", "Items to skip.", integer),
+                ], content: [geoJSON: featureCollection]),
+        ],
+        "/items/{id}": [
+            "get": operation(
+                "locatedItem", "One located item", tag: "Geocoding", parameters: [OpenAPIParameters.path("id", "The item id.")],
+                content: [geoJSON: OpenAPISchemas.ref("Feature")], errors: ["404"])
+        ],
+        "/gazetteer/aliases": [
+            "post": operation(
+                "addAlias", "Add or replace an address or element alias (a gazetteer.changes event)", tag: "Geocoding", status: "202",
+                description: "Accepted", content: [json: accepted], body: jsonBody(object), errors: ["400", "413", "503"]),
+            "delete": operation(
+                "removeAlias", "Remove an alias", tag: "Geocoding",
+                parameters: [
+                    query("kind", "address or element."), query("alias", "The alias.", required: true),
+                    query("scope", "A division code it applies in."),
+                ], status: "202", description: "Accepted", content: [json: accepted], errors: ["400", "503"]),
+        ],
+        "/gazetteer/divisions/{code}/rename": [
+            "post": operation(
+                "renameDivision", "Rename a division from a day on (the old name stays valid before it)", tag: "Geocoding",
+                parameters: [OpenAPIParameters.path("code", "The division code.")], status: "202", description: "Accepted", content: [json: accepted],
+                body: jsonBody(object), errors: ["400", "404", "413", "503"])
+        ],
+        "/gazetteer/changes": [
+            "get": operation(
+                "gazetteerChanges", "Gazetteer edits, newest first", tag: "Geocoding",
+                parameters: [query("limit", "At most this many (1–1000).", integer)],
+                content: [json: object])
+        ],
         "/dlq": [
             "get": operation(
                 "deadLetters", "Dead letters: what failed, where and why", tag: "Operations",

@@ -18,4 +18,19 @@ public final class GazetteerEngine: Sendable {
         next.apply(contentsOf: changes)
         state.withLock { $0 = next }
     }
+
+    /// Applies, in order and atomically for readers, the changes that are not no-ops (see
+    /// ``Gazetteer/isNoOp(_:)``); returns how many were applied. Readers wait while it runs, so callers
+    /// pass batches of a few thousand at most.
+    @discardableResult
+    public func applyChanges(_ changes: [GazetteerChange]) -> Int {
+        state.withLock { gazetteer in
+            var applied = 0
+            for change in changes where !gazetteer.isNoOp(change) {
+                gazetteer.apply(change)
+                applied += 1
+            }
+            return applied
+        }
+    }
 }

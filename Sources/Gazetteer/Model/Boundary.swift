@@ -75,3 +75,45 @@ public struct Boundary: Hashable, Sendable, Codable {
         return inside
     }
 }
+
+extension Boundary {
+    /// JSON as a GeoJSON MultiPolygon geometry (`{"type":"MultiPolygon","coordinates":[[[[lon,lat],…]]]}`),
+    /// coordinates rounded to 1e-7° (about 1 cm) like the engine snapshot, so a boundary read back from an
+    /// event equals the one a snapshot holds. A `Polygon` is read as a multipolygon of one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: GeoJSONKeys.self)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "MultiPolygon":
+            polygons = try container.decode([[[[Double]]]].self, forKey: .coordinates).map { try $0.map(Self.ring) }
+        case "Polygon":
+            polygons = [try container.decode([[[Double]]].self, forKey: .coordinates).map(Self.ring)]
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "a boundary is a MultiPolygon or Polygon, not \(type)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: GeoJSONKeys.self)
+        try container.encode("MultiPolygon", forKey: .type)
+        try container.encode(
+            polygons.map { $0.map { $0.map { [Self.rounded($0.lon), Self.rounded($0.lat)] } } }, forKey: .coordinates)
+    }
+
+    /// The value the snapshot stores: whole 1e-7 degrees.
+    static func rounded(_ degrees: Double) -> Double { (degrees * 1e7).rounded() / 1e7 }
+
+    private static func ring(_ positions: [[Double]]) throws -> [GeoPoint] {
+        try positions.map { position in
+            guard position.count >= 2, position[0].isFinite, position[1].isFinite else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a position is [lon, lat]"))
+            }
+            return GeoPoint(lon: position[0], lat: position[1])
+        }
+    }
+
+    private enum GeoJSONKeys: String, CodingKey {
+        case type, coordinates
+    }
+}

@@ -128,11 +128,18 @@ public struct EntityTimeTravel: Sendable {
                 UNION SELECT entity_id FROM entity_versions, bounds
                 WHERE collection = \(collection) AND upper(valid) > lo AND upper(valid) <= hi
             ), a AS (
-                SELECT v.entity_id, v.geom, v.properties FROM entity_versions v JOIN candidates USING (entity_id)
-                WHERE v.collection = \(collection) AND v.system @> \(t1)::timestamptz AND v.valid @> \(t1)::timestamptz AND NOT v.retired
+                -- One index lookup per candidate (whatever the planner estimates).
+                SELECT c.entity_id, v.geom, v.properties FROM candidates c CROSS JOIN LATERAL (
+                    SELECT geom, properties FROM entity_versions v
+                    WHERE v.collection = \(collection) AND v.entity_id = c.entity_id
+                      AND v.system @> \(t1)::timestamptz AND v.valid @> \(t1)::timestamptz AND NOT v.retired
+                    LIMIT 1) v
             ), b AS (
-                SELECT v.entity_id, v.geom, v.properties FROM entity_versions v JOIN candidates USING (entity_id)
-                WHERE v.collection = \(collection) AND v.system @> \(t2)::timestamptz AND v.valid @> \(t2)::timestamptz AND NOT v.retired
+                SELECT c.entity_id, v.geom, v.properties FROM candidates c CROSS JOIN LATERAL (
+                    SELECT geom, properties FROM entity_versions v
+                    WHERE v.collection = \(collection) AND v.entity_id = c.entity_id
+                      AND v.system @> \(t2)::timestamptz AND v.valid @> \(t2)::timestamptz AND NOT v.retired
+                    LIMIT 1) v
             ), changes AS (
                 SELECT coalesce(a.entity_id, b.entity_id) AS entity_id,
                        CASE WHEN a.entity_id IS NULL THEN 'added' WHEN b.entity_id IS NULL THEN 'removed' ELSE 'changed' END AS kind,

@@ -195,6 +195,53 @@ public enum Migrations {
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_known_from ON entity_versions (collection, lower(system))",
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_from ON entity_versions (collection, lower(valid))",
                 "CREATE INDEX IF NOT EXISTS entity_versions_collection_valid_to ON entity_versions (collection, upper(valid))",
+                // The primary key already is (collection, entity_id).
+                "DROP INDEX IF EXISTS entity_current_collection",
+            ]
+        ),
+        (
+            5, "located items and gazetteer changes",
+            [
+                // Crawl items and thematic records placed by the item processor: the latest placement
+                // of each item, with what it was placed from and how well (R-SP-3).
+                """
+                CREATE TABLE located_items (
+                    item_id text PRIMARY KEY,
+                    event_id uuid NOT NULL,
+                    source text NOT NULL,
+                    occurred_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    projected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    geom geometry(Point, 4490) NOT NULL,
+                    method text NOT NULL,
+                    standard_address text NOT NULL,
+                    admin_code text,
+                    admin_codes text[] NOT NULL,
+                    precision text NOT NULL,
+                    score double precision NOT NULL,
+                    labels jsonb NOT NULL,
+                    data jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX located_items_geom ON located_items USING gist (geom)",
+                "CREATE INDEX located_items_admin_code ON located_items (admin_code text_pattern_ops)",
+                "CREATE INDEX located_items_occurred_at ON located_items (occurred_at)",
+                // Every gazetteer change published on `gazetteer.changes` (operator edits of aliases,
+                // renames, …), in the order the engines apply them.
+                """
+                CREATE TABLE gazetteer_changes (
+                    event_id uuid PRIMARY KEY,
+                    type text NOT NULL,
+                    subject text NOT NULL,
+                    source text NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    partition integer NOT NULL,
+                    "offset" bigint NOT NULL,
+                    change jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX gazetteer_changes_subject ON gazetteer_changes (subject, recorded_at)",
+                #"CREATE INDEX gazetteer_changes_position ON gazetteer_changes (partition, "offset")"#,
             ]
         ),
     ]

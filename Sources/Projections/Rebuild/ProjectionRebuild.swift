@@ -98,6 +98,10 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             caughtUp += gap
             if gap < 2_000 { break }
         }
+        // Fresh tables have no statistics yet; plan queries on them as on the ones they replace.
+        for table in projection.tables {
+            try await client.query(PostgresQuery(unsafeSQL: "ANALYZE \(ProjectionTables.shadow[table])"), logger: logger)
+        }
         caughtUp += try await swap(writer: writer, progress: progress)
         return Report(replayed: replayed, caughtUp: caughtUp, elapsed: .now - started, tables: projection.tables, switched: true)
     }
@@ -176,6 +180,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             let gap = try await catchUp(writer: writer, progress: progress)
             for table in projection.tables {
                 let old = ProjectionTables(suffix: "__old")
+                let liveIndexes = try await indexes(of: ProjectionTables.live.name(table), on: connection)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(old[table])"), logger: logger)
                 try await connection.query(
                     PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.live[table]) RENAME TO \(old[table])"), logger: logger)
@@ -183,23 +188,35 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
                     PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.shadow[table]) RENAME TO \(ProjectionTables.live[table])"),
                     logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old[table])"), logger: logger)
-                try await renameIndexes(of: table, on: connection)
+                try await renameIndexes(of: table, like: liveIndexes, on: connection)
             }
             try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
             return gap
         }
     }
 
-    /// Gives the swapped-in table's indexes the names of the ones they replace (`x__rebuild_…` → `x_…`).
-    private func renameIndexes(of table: String, on connection: PostgresConnection) async throws {
+    /// The indexes of a table: name → definition with the index and table names taken out.
+    private func indexes(of table: String, on connection: PostgresConnection) async throws -> [String: String] {
         let rows = try await connection.query(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = \(table) AND indexname LIKE '%\\_\\_rebuild%'",
-            logger: logger)
-        var names: [String] = []
-        for try await name in rows.decode(String.self) { names.append(name) }
-        for name in names {
-            let renamed = name.replacingOccurrences(of: ProjectionTables.shadowSuffix, with: "")
-            try await connection.query(PostgresQuery(unsafeSQL: "ALTER INDEX \"\(name)\" RENAME TO \"\(renamed)\""), logger: logger)
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = \(table)", logger: logger)
+        var found: [String: String] = [:]
+        for try await (name, definition) in rows.decode((String, String).self) {
+            found[name] = definition.replacingOccurrences(of: "INDEX \(name) ON", with: "INDEX ON")
+                .replacingOccurrences(of: "INDEX \"\(name)\" ON", with: "INDEX ON").replacingOccurrences(of: "\"\(table)\"", with: "TABLE")
+                .replacingOccurrences(of: " \(table) ", with: " TABLE ").replacingOccurrences(of: ".\(table) ", with: ".TABLE ")
+        }
+        return found
+    }
+
+    /// Gives the swapped-in table's indexes the names of the ones they replace: the same definition
+    /// gets the same name (a shadow made with LIKE names its indexes after their columns).
+    private func renameIndexes(of table: String, like replaced: [String: String], on connection: PostgresConnection) async throws {
+        let current = try await indexes(of: table, on: connection)
+        var byDefinition: [String: String] = [:]
+        for (name, definition) in replaced { byDefinition[definition] = name }
+        for (name, definition) in current.sorted(by: { $0.key < $1.key }) {
+            guard let wanted = byDefinition.removeValue(forKey: definition), wanted != name, current[wanted] == nil else { continue }
+            try await connection.query(PostgresQuery(unsafeSQL: "ALTER INDEX \"\(name)\" RENAME TO \"\(wanted)\""), logger: logger)
         }
     }
 
