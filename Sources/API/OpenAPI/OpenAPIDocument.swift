@@ -264,7 +264,7 @@ enum OpenAPIDocument {
                 tag: "Geocoding", status: "202", description: "Accepted: the items processor places them", content: [json: accepted],
                 body: ["required": true, "content": ["application/x-ndjson": ["schema": binary] as Object] as Object], errors: ["400", "413", "503"]),
             "get": operation(
-                "items", "Located items as GeoJSON (EPSG:4490)", tag: "Geocoding",
+                "locatedItems", "Located items as GeoJSON (EPSG:4490)", tag: "Geocoding",
                 parameters: [
                     query("bbox", "west,south,east,north (EPSG:4490)."), query("datetime", "The item's time: instant or interval."),
                     query("admin_code", "A division code or a prefix of one."), query("limit", "At most this many.", integer),
