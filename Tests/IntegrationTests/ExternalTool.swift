@@ -2,8 +2,11 @@ import Foundation
 
 /// Runs a command-line tool (GDAL's ogrinfo/ogr2ogr, the project's Python) and returns its status
 /// and output; stderr is folded into the output so a failure explains itself.
-func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> (
+    status: Int32, output: String
+) {
     let process = Process()
+    if let directory { process.currentDirectoryURL = directory }
     if executable.hasPrefix("/") {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -34,8 +37,8 @@ func detached<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 /// ``runTool(_:_:environment:)`` off the cooperative pool.
-func runToolDetached(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (
-    status: Int32, output: String
-) {
-    try await detached { try runTool(executable, arguments, environment: environment) }
+func runToolDetached(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws
+    -> (status: Int32, output: String)
+{
+    try await detached { try runTool(executable, arguments, environment: environment, directory: directory) }
 }

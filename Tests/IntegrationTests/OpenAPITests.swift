@@ -79,13 +79,14 @@ struct OpenAPITests {
     @Test("schemathesis driven by /api finds no 5xx on the read endpoints")
     func fuzz() async throws {
         let platform = try await TestPlatform.shared()
+        // schemathesis keeps a cache in its working directory: the test's data directory, not the repository.
         let run = try await runToolDetached(
             Self.venv.appendingPathComponent("st").path,
             [
                 "run", platform.baseURL + "/api", "--checks", "not_a_server_error", "--include-method", "GET", "--exclude-path", "/replay",
                 "--exclude-path", "/metrics", "--phases", "examples,coverage,fuzzing", "-n", "8", "--generation-deterministic", "--request-timeout",
                 "20", "--no-color",
-            ], environment: ["SCHEMATHESIS_HOOKS": ""])
+            ], environment: ["SCHEMATHESIS_HOOKS": ""], directory: platform.dataDirectory)
         #expect(run.status == 0, "\(run.output.suffix(6_000))")
         // It ran the operations: schemathesis reports the fuzzing phase with what passed.
         #expect(run.output.contains("Fuzzing") && run.output.contains("passed"), "\(run.output.suffix(2_000))")
