@@ -45,14 +45,24 @@ let package = Package(
         .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
+        // The read side: collections, items as GeoJSON text, exports (the API and `shikong export`).
+        .target(
+            name: "FeatureStore", dependencies: ["Events", "CQL2", "GeoFormats", "JSON", "Projections", postgres, logging], swiftSettings: settings),
 
         // Stages.
-        .target(name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
+        .target(
+            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", logging, lifecycle], swiftSettings: settings),
         .target(name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "Gazetteer", "JSON", logging, lifecycle], swiftSettings: settings),
-        .target(name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics], swiftSettings: settings),
+        .target(
+            name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", postgres, logging, lifecycle, metrics],
+            swiftSettings: settings),
         .target(
             name: "API",
-            dependencies: ["Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, postgres, logging, prometheus],
+            dependencies: [
+                "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "FeatureStore", "CQL2", "GeoFormats", hummingbird,
+                postgres,
+                logging, prometheus,
+            ],
             swiftSettings: settings),
 
         // Running the platform: the local stack, the demo feed and the benchmark.
@@ -60,13 +70,18 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "LocalStack", postgres, logging, lifecycle,
+                "Events", "Kafka", "MQTT", "Geodesy", "Gazetteer", "Ingest", "Processors", "Projections", "API", "FeatureStore", "LocalStack",
+                postgres, logging,
+                lifecycle,
                 metrics, prometheus,
             ],
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",
-            dependencies: ["Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", argumentParser],
+            dependencies: [
+                "Platform", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "FeatureStore", "GeoFormats",
+                argumentParser,
+            ],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
@@ -80,14 +95,18 @@ let package = Package(
         .testTarget(name: "GeodesyTests", dependencies: ["Geodesy"], swiftSettings: settings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: settings),
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
+        .testTarget(name: "FeatureStoreTests", dependencies: ["FeatureStore", "CQL2", "Events"], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
         .testTarget(name: "GazetteerTests", dependencies: ["Gazetteer", "Geodesy"], resources: [.copy("Fixtures")], swiftSettings: settings),
         .testTarget(
-            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting], swiftSettings: settings),
+            name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
+            swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres],
+            dependencies: [
+                "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", postgres,
+            ],
             swiftSettings: settings),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import FeatureStore
 import Gazetteer
 import Ingest
 import Kafka
@@ -22,6 +23,10 @@ public struct APIContext: Sendable {
     public var serviceArea: (west: Double, south: Double, east: Double, north: Double)
     /// Largest upload accepted by `POST /imports` (`--max-upload-bytes`).
     public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
+    /// Page, export, filter and statement limits of the query API.
+    public var queryLimits = QueryLimits()
+    /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
+    public var adminRegions: String? = "wuhan_districts"
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, kafka: KafkaClientConfiguration? = nil,

@@ -1,10 +1,12 @@
 import Events
+import FeatureStore
 import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
 
-/// The HTTP API: OGC API Features for the sensor collections, and health.
+/// The HTTP API: OGC API Features over every collection, the catalogue, time travel, imports,
+/// geocoding, dead letters, metrics and health.
 public enum APIServer {
     public struct Configuration: Sendable {
         public var host: String
@@ -23,26 +25,33 @@ public enum APIServer {
         let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
+        let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
         router.get("/") { request, _ in
-            try json([
-                "title": "Shikong 时空", "description": "Spatiotemporal big-data platform: live sensor data in CGCS2000 (EPSG:4490).",
+            let base = request.baseURL
+            return try json([
+                "title": "Shikong 时空",
+                "description":
+                    "Spatiotemporal big-data platform: sensor readings and geographic entities with full history, in CGCS2000 (EPSG:4490).",
                 "links": [
-                    ["href": "\(request.baseURL)/", "rel": "self", "type": "application/json"],
-                    ["href": "\(request.baseURL)/conformance", "rel": "conformance", "type": "application/json"],
-                    ["href": "\(request.baseURL)/collections", "rel": "data", "type": "application/json"],
-                    ["href": "\(request.baseURL)/health", "rel": "status", "type": "application/json"],
-                    ["href": "\(request.baseURL)/dlq", "rel": "dead-letters", "type": "application/json"],
-                    ["href": "\(request.baseURL)/metrics", "rel": "metrics", "type": "text/plain"],
+                    ["href": "\(base)/", "rel": "self", "type": "application/json", "title": "This document"],
+                    [
+                        "href": "\(base)/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
+                        "title": "The API definition",
+                    ],
+                    ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
+                    ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
+                    ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
+                    ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
+                    ["href": "\(base)/dlq", "rel": "dead-letters", "type": "application/json", "title": "Dead letters"],
+                    ["href": "\(base)/metrics", "rel": "metrics", "type": "text/plain", "title": "Prometheus metrics"],
                 ],
             ])
         }
+        router.get("/api") { request, _ in
+            try json(OpenAPIDocument.make(serverURL: request.baseURL), contentType: "application/vnd.oai.openapi+json;version=3.0")
+        }
         router.get("/conformance") { _, _ in
-            try json([
-                "conformsTo": [
-                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-                    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-                ]
-            ])
+            try json(["conformsTo": Conformance.classes])
         }
         router.get("/health") { _, _ in
             let started = ContinuousClock.now
@@ -57,7 +66,9 @@ public enum APIServer {
                 return try json(["status": "unavailable", "checks": ["database": database]], status: .serviceUnavailable)
             }
         }
-        SensorCollections(client: client, logger: logger).addRoutes(to: router)
+        FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
+        CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
+        StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
         MeasurementRoutes(client: client, logger: logger).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context, logger: logger).addRoutes(to: router)
@@ -74,18 +85,5 @@ public enum APIServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-    }
-}
-
-/// A JSON response from plain values.
-func json(_ value: [String: any Sendable], status: HTTPResponse.Status = .ok) throws -> Response {
-    let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-    return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-}
-
-extension Request {
-    /// `http://host:port` as the client addressed it.
-    var baseURL: String {
-        "http://\(head.authority ?? "localhost")"
     }
 }

@@ -47,18 +47,19 @@ public final class Pipeline: Sendable {
         }
         let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
         if stages.contains(.serve), let database {
+            var context = APIContext(
+                database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
+                processors: Self.processorGroups(configuration), gazetteer: engine,
+                importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
+                serviceArea: (
+                    configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
+                ))
+            context.queryLimits = configuration.queryLimits
+            context.adminRegions = configuration.adminRegions
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
-                    context: APIContext(
-                        database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                        processors: Self.processorGroups(configuration), gazetteer: engine,
-                        importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
-                        serviceArea: (
-                            configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east,
-                            configuration.serviceArea.north
-                        )),
-                    logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
+                    context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
             services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
@@ -107,7 +108,7 @@ public final class Pipeline: Sendable {
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
         return [
             runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()),
+            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
         ]
     }
 

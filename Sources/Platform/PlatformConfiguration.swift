@@ -1,3 +1,4 @@
+import FeatureStore
 import Events
 import Foundation
 import Ingest
@@ -30,6 +31,10 @@ public struct PlatformConfiguration: Sendable {
     public var topics: TopicCatalogue?
     /// Places items that come with an address only (the gazetteer, when loaded).
     public var geocoder: (any AddressGeocoder)?
+    /// Page, export, filter, body and statistics limits of the query API.
+    public var queryLimits = QueryLimits()
+    /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
+    public var adminRegions: String? = "wuhan_districts"
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

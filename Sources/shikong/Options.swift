@@ -1,3 +1,4 @@
+import FeatureStore
 import ArgumentParser
 import Events
 import Foundation
@@ -69,6 +70,8 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.acknowledgeAfterArchive = ackAfterArchive
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         configuration.topics = try pipeline.catalogue()
+        configuration.queryLimits = try pipeline.queryLimits()
+        configuration.adminRegions = pipeline.adminRegions
         return configuration
     }
 }
@@ -97,6 +100,42 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
     var topicsDir: String?
+
+    @Option(help: "Query API: the largest items page (limit); larger limits are refused with a 400.")
+    var maxPageSize = QueryLimits().maximumLimit
+
+    @Option(help: "Query API: the most features one export (f=gpkg|shp|csv|geojson, shikong export) writes.")
+    var maxExportFeatures = QueryLimits().maximumExportFeatures
+
+    @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 413).")
+    var maxFilterBytes = QueryLimits().maximumFilterLength
+
+    @Option(help: "Query API: the largest request body of catalogue edits, in bytes.")
+    var maxRequestBytes = QueryLimits().maximumRequestBody
+
+    @Option(help: "Query API: the most rows a statistics request returns (more: truncated).")
+    var maxStatisticsRows = QueryLimits().maximumStatisticsRows
+
+    @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
+    var adminRegions = "wuhan_districts"
+
+    /// The query limits these options give.
+    func queryLimits() throws -> QueryLimits {
+        for (name, value) in [
+            ("--max-page-size", maxPageSize), ("--max-export-features", maxExportFeatures), ("--max-filter-bytes", maxFilterBytes),
+            ("--max-request-bytes", maxRequestBytes), ("--max-statistics-rows", maxStatisticsRows),
+        ] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, not \(value)")
+        }
+        var limits = QueryLimits()
+        limits.maximumLimit = maxPageSize
+        limits.defaultLimit = min(limits.defaultLimit, maxPageSize)
+        limits.maximumExportFeatures = maxExportFeatures
+        limits.maximumFilterLength = maxFilterBytes
+        limits.maximumRequestBody = maxRequestBytes
+        limits.maximumStatisticsRows = maxStatisticsRows
+        return limits
+    }
 
     func catalogue() throws -> TopicCatalogue {
         try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))

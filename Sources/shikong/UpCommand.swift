@@ -58,9 +58,13 @@ struct Up: AsyncParsableCommand {
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
         let catalogue = try pipeline.catalogue()
-        let (local, configuration) = try await LocalPlatform.bringUp(
+        let (local, broughtUp) = try await LocalPlatform.bringUp(
             stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)
+        var configured = broughtUp
+        configured.queryLimits = try pipeline.queryLimits()
+        configured.adminRegions = pipeline.adminRegions
+        let configuration = configured
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
             logger.notice(
                 "Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"

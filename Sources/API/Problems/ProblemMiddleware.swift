@@ -1,14 +1,26 @@
+import CQL2
+import FeatureStore
 import Hummingbird
 import Logging
 
 /// Turns every error a route throws into a problem response; unexpected errors become a 500 whose
-/// detail hides internals (they are logged instead).
+/// detail hides internals (they are logged instead). Query errors of the feature store and of CQL2
+/// are the client's: 400 (404 for an unknown collection or feature, 413 over a limit).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
+        } catch let error as FeatureStoreError {
+            switch error.kind {
+            case .badRequest: throw Problem(.badRequest, detail: error.message)
+            case .notFound: throw Problem(.notFound, detail: error.message)
+            case .tooLarge: throw Problem(.contentTooLarge, detail: error.message)
+            case .conflict: throw Problem(.conflict, detail: error.message)
+            }
+        } catch let error as CQL2Error {
+            throw Problem(.badRequest, detail: error.message)
         } catch let error as HTTPError {
             let detail = error.body ?? (error.status == .notFound ? "no resource at \(request.uri.path)" : error.status.reasonPhrase)
             throw Problem(error.status, detail: detail)

@@ -50,6 +50,12 @@ public struct Queryable: Sendable, Hashable {
     public var description: String?
     public var geometryType: GeometryType?
 
+    /// The SQL expression of a single-valued queryable (not an interval), for statistics and grouping.
+    public var sqlExpression: String? {
+        if case .expression(let sql) = storage { return sql }
+        return nil
+    }
+
     init(type: ValueType, storage: Storage, nullable: Bool, title: String?, description: String?, geometryType: GeometryType? = nil) {
         self.type = type
         self.storage = storage

@@ -52,6 +52,7 @@ public struct EntityImporter: Sendable {
         }
         let total = stream.layer.featureCount
         try await jobEvent(job, .started, plan, total: total, counts: counts)
+        try await producer.send(try registration(plan, fields: stream.layer.fields, job: job, at: started).record())
         let entities = FeatureEntities(plan: plan, offset: offset)
         let current = try await baseline.current(collection: plan.collection)
         let fileDate = (try? plan.file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? started
@@ -100,6 +101,16 @@ public struct EntityImporter: Sendable {
         progress(counts, total)
         try await jobEvent(job, .completed, plan, total: total, counts: counts)
         return Report(job: job, counts: counts, total: total, sourceCRS: offset?.description ?? stream.sourceCRS.description)
+    }
+
+    /// The `collection.registered` event of the import's collection, with the file's fields as its
+    /// properties schema (the catalogue keeps metadata people edited; the field list is the file's).
+    func registration(_ plan: EntityImport, fields: [FieldDefinition], job: UUID, at date: Date) -> CatalogueEvent {
+        let metadata = CollectionMetadata(
+            id: plan.collection, kind: .entities, title: plan.collection, domain: plan.labels.domain, industry: plan.labels.industry,
+            theme: plan.labels.theme, source: plan.sourceName, updateFrequency: "irregular", allowOutsideServiceArea: plan.allowOutsideServiceArea,
+            properties: fields.map { CollectionProperty(name: $0.name, type: $0.type.rawValue) })
+        return CollectionRegistration.event(metadata, source: "import://\(job.uuidString.lowercased())/\(plan.sourceName)", at: date)
     }
 
     private enum Change {

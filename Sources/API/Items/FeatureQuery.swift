@@ -2,7 +2,8 @@ import Events
 import Foundation
 import Hummingbird
 
-/// The query parameters of an items request, validated.
+/// The query parameters of `GET /items` (crawl items), validated. (Collections use `ItemRequest` of
+/// the feature store.)
 struct FeatureQuery: Sendable {
     static let defaultLimit = 10
     static let maximumLimit = 10_000

@@ -1,0 +1,14 @@
+import CQL2
+
+/// The conformance classes `/conformance` lists: OGC API Features Part 1 (core, GeoJSON), Part 2
+/// (CRS by reference), Part 3 (filtering, CQL2) and sorting.
+enum Conformance {
+    static let classes: [String] =
+        [
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+            "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
+            "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
+        ] + CQL2Conformance.all(accentInsensitive: false)
+}

@@ -1,0 +1,95 @@
+/// The reusable schemas and responses of the OpenAPI document (`components`).
+enum OpenAPISchemas {
+    typealias Object = [String: any Sendable]
+
+    static func ref(_ name: String) -> Object { ["$ref": "#/components/schemas/\(name)"] }
+    static let string: Object = ["type": "string"]
+    static let anyObject: Object = ["type": "object", "additionalProperties": true]
+    static let strings: Object = ["type": "array", "items": string]
+
+    static let all: [String: Object] = [
+        "Problem": [
+            "type": "object", "description": "RFC 9457 problem details.", "required": ["type", "title", "status", "detail"],
+            "properties": [
+                "type": string, "title": string, "status": ["type": "integer"] as Object, "detail": string, "instance": string,
+            ] as Object,
+        ],
+        "Link": [
+            "type": "object", "required": ["href", "rel"],
+            "properties": ["href": string, "rel": string, "type": string, "title": string] as Object,
+        ],
+        "Links": ["type": "array", "items": ref("Link")],
+        "Geometry": [
+            "type": "object", "nullable": true, "description": "A GeoJSON geometry (in the crs asked for; CRS84 by default).",
+            "required": ["type"], "properties": ["type": string] as Object, "additionalProperties": true,
+        ],
+        "Feature": [
+            "type": "object", "required": ["type", "geometry", "properties"],
+            "properties": [
+                "type": ["type": "string", "enum": ["Feature"]] as Object, "id": ["oneOf": [string, ["type": "integer"] as Object]] as Object,
+                "geometry": ref("Geometry"), "properties": ["type": "object", "nullable": true, "additionalProperties": true] as Object,
+                "links": ref("Links"),
+            ] as Object,
+        ],
+        "FeatureCollection": [
+            "type": "object", "required": ["type", "features"],
+            "properties": [
+                "type": ["type": "string", "enum": ["FeatureCollection"]] as Object,
+                "features": ["type": "array", "items": ref("Feature")] as Object,
+                "links": ref("Links"), "timeStamp": ["type": "string", "format": "date-time"] as Object,
+                "numberMatched": ["type": "integer", "minimum": 0] as Object, "numberReturned": ["type": "integer", "minimum": 0] as Object,
+            ] as Object,
+        ],
+        "LandingPage": [
+            "type": "object", "required": ["links"], "properties": ["title": string, "description": string, "links": ref("Links")] as Object,
+        ],
+        "Conformance": ["type": "object", "required": ["conformsTo"], "properties": ["conformsTo": strings] as Object],
+        "Collection": [
+            "type": "object", "required": ["id", "links"],
+            "properties": [
+                "id": string, "title": string, "description": string, "keywords": strings, "links": ref("Links"), "extent": anyObject,
+                "itemType": string, "crs": strings, "storageCrs": string,
+                "kind": ["type": "string", "enum": ["entities", "sensors", "readings"]] as Object,
+                "classification": string, "domain": string, "industry": string, "theme": string, "source": string, "updateFrequency": string,
+                "properties": ["type": "array", "items": anyObject] as Object,
+            ] as Object,
+        ],
+        "Collections": [
+            "type": "object", "required": ["collections", "links"],
+            "properties": ["collections": ["type": "array", "items": ref("Collection")] as Object, "links": ref("Links"), "crs": strings] as Object,
+        ],
+        "CollectionMetadata": [
+            "type": "object", "additionalProperties": false, "description": "Catalogue fields; in an edit, fields left out stay as they are.",
+            "properties": [
+                "id": string, "title": string, "description": string, "keywords": strings, "domain": string, "industry": string, "theme": string,
+                "classification": ["type": "string", "enum": ["public", "government", "classified"]] as Object, "source": string,
+                "update_frequency": string, "allow_outside_service_area": ["type": "boolean"] as Object,
+                "properties": [
+                    "type": "array",
+                    "items": [
+                        "type": "object", "required": ["name", "type"],
+                        "properties": [
+                            "name": string, "title": string,
+                            "type": ["type": "string", "enum": ["string", "integer", "real", "boolean", "date", "dateTime"]] as Object,
+                        ] as Object,
+                    ] as Object,
+                ] as Object,
+            ] as Object,
+        ],
+        "Accepted": ["type": "object", "additionalProperties": true, "description": "The request was taken; the change follows asynchronously."],
+        "Object": anyObject,
+    ]
+
+    static let responses: [String: Object] = [
+        "BadRequest": problem("A parameter or body the client can fix; the detail says what to change."),
+        "NotFound": problem("No such resource."),
+        "Conflict": problem("Conflicts with what exists."),
+        "TooLarge": problem("Over a configured size limit."),
+        "Unavailable": problem("A dependency (database, broker) is not reachable."),
+        "ServerError": problem("An unexpected error; details are logged, not shown."),
+    ]
+
+    static func problem(_ description: String) -> Object {
+        ["description": description, "content": ["application/problem+json": ["schema": ref("Problem")] as Object] as Object]
+    }
+}
