@@ -44,7 +44,7 @@ struct EntityTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("landmarks.geojson")
         try Self.collection(first).write(to: file, atomically: true, encoding: .utf8)
-        let imported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
+        let imported = try await runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
         #expect(imported.status == 0, "\(imported.output)")
         #expect(imported.output.contains("5 upserted"), "\(imported.output)")
         #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 5 } == 5)
@@ -52,7 +52,7 @@ struct EntityTests {
         try await Task.sleep(for: .milliseconds(1_100))
 
         try Self.collection(second).write(to: file, atomically: true, encoding: .utf8)
-        let reimported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
+        let reimported = try await runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
         #expect(reimported.output.contains("3 upserted, 2 unchanged, 1 retired"), "\(reimported.output)")
         _ = try await platform.waitForCount(
             "SELECT count(*)::int FROM entity_current WHERE collection = \(name) AND entity_id IN ('F') AND NOT EXISTS (SELECT 1 FROM entity_current WHERE collection = \(name) AND entity_id = 'C')"
@@ -109,12 +109,12 @@ struct EntityTests {
 
         // Re-running the same file changes nothing.
         let versionCount = try await platform.count("SELECT count(*)::int FROM entity_versions WHERE collection = \(name)")
-        let again = try runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
+        let again = try await runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
         #expect(again.output.contains("0 upserted, 5 unchanged, 0 retired"), "\(again.output)")
         try await Task.sleep(for: .seconds(2))
         #expect(try await platform.count("SELECT count(*)::int FROM entity_versions WHERE collection = \(name)") == versionCount)
 
-        let cli = try runCLI(
+        let cli = try await runCLI(
             ["diff", "--collection", name, "--from", Timestamp.format(firstKnown), "--to", Timestamp.format(secondKnown)], platform: platform)
         #expect(cli.output.contains("1 added, 1 removed, 2 changed"), "\(cli.output)")
         #expect(cli.output.contains("floors: 5 → 6"), "\(cli.output)")
@@ -132,7 +132,7 @@ struct EntityTests {
         let indexesBefore = try await platform.withDatabase { client in
             try await client.query(indexQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
         }
-        let rebuilt = try runCLI(["replay", "--projection", "entities"], platform: platform)
+        let rebuilt = try await runCLI(["replay", "--projection", "entities"], platform: platform)
         #expect(rebuilt.status == 0 && rebuilt.output.contains("swapped in: entity_versions, entity_current"), "\(rebuilt.output)")
         let after = try await platform.withDatabase { client in
             try await client.query(versionsQuery, logger: .init(label: "t")).decode(String.self).reduce(into: "") { $0 = $1 }
@@ -161,7 +161,8 @@ struct EntityTests {
         let name = "wuhan_districts_\(marker)"
         let plan = try CityBaseData(gazetteerData: fixtures).districtsImport(
             into: platform.dataDirectory.appendingPathComponent("real-\(marker)"), collection: name)
-        let imported = try runCLI(["import", plan.file.path, "--collection", name, "--id-field", "code", "--crs", "GCJ-02"], platform: platform)
+        let imported = try await runCLI(
+            ["import", plan.file.path, "--collection", name, "--id-field", "code", "--crs", "GCJ-02"], platform: platform)
         #expect(imported.output.contains("13 upserted"), "\(imported.output)")
         #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 13 } == 13)
 
@@ -221,7 +222,7 @@ struct EntityTests {
             converted.waitUntilExit()
             #expect(converted.terminationStatus == 0)
             let name = "gk_\(format.value)_\(marker)"
-            let imported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
+            let imported = try await runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
             #expect(imported.output.contains("3 upserted"), "\(imported.output)")
             #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 3 } == 3)
             let stored = try await platform.withDatabase { client in

@@ -81,7 +81,7 @@ struct ExportTests {
         _ = try await platform.poll("/collections/\(name)/items?limit=100") { FeatureAPITests.ids($0).count == changed.count }
         let old = directory.appendingPathComponent("before.geojson")
         let exportArguments = ["export", "--collection", name, "--as-of", Timestamp.format(before), "--format", "geojson", "-o", old.path]
-        let exported = try await detached { try runCLI(exportArguments, platform: platform) }
+        let exported = try await runCLI(exportArguments, platform: platform)
         #expect(exported.status == 0, "\(exported.output)")
         let oldInfo = try await runToolDetached("ogrinfo", ["-ro", "-al", "-so", old.path])
         #expect(oldInfo.output.contains("Feature Count: \(places.count)"), "\(oldInfo.output)")
@@ -99,12 +99,10 @@ struct ExportTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for format in ["gpkg", "shp"] {
             let file = directory.appendingPathComponent("trip.\(format == "shp" ? "shp.zip" : format)")
-            let exported = try await detached {
-                try runCLI(["export", "--collection", name, "--format", format, "-o", file.path], platform: platform)
-            }
+            let exported = try await runCLI(["export", "--collection", name, "--format", format, "-o", file.path], platform: platform)
             #expect(exported.status == 0, "\(exported.output)")
             let copy = "\(name)_\(format)"
-            let imported = try await detached { try runCLI(["import", file.path, "--collection", copy, "--id-field", "code"], platform: platform) }
+            let imported = try await runCLI(["import", file.path, "--collection", copy, "--id-field", "code"], platform: platform)
             #expect(imported.status == 0, "\(imported.output)")
             _ = try await platform.poll("/collections/\(copy)/items?limit=100") { FeatureAPITests.ids($0).count == places.count }
             #expect(try await Self.state(platform, copy) == original, "\(format)")

@@ -67,7 +67,7 @@ struct FeatureAPITests {
         var arguments = ["import", path.path, "--collection", name, "--id-field", "code"]
         if let validFrom { arguments += ["--valid-from", validFrom] }
         let given = arguments
-        let imported = try await detached { try runCLI(given, platform: platform) }
+        let imported = try await runCLI(given, platform: platform)
         #expect(imported.status == 0, "\(imported.output)")
     }
 
@@ -334,7 +334,8 @@ struct StatisticsTests {
         try #"{"type":"FeatureCollection","features":[\#(rectangle("W", 114.1, 114.25)),\#(rectangle("E", 114.25, 114.4))]}"#.write(
             to: file, atomically: true, encoding: .utf8)
         #expect(
-            try await detached { try runCLI(["import", file.path, "--collection", regions, "--id-field", "code"], platform: platform) }.status == 0)
+            try await runCLI(["import", file.path, "--collection", regions, "--id-field", "code"], platform: platform).status
+                == 0)
         _ = try await platform.poll("/collections/\(regions)/items") { FeatureAPITests.ids($0).count == 2 }
         let byRegion = try await Self.rows(platform, "/collections/\(name)/stats?group_by=admin&regions=\(regions)&geometry=true")
         let west = places.filter { $0.lon < 114.25 }.count

@@ -135,7 +135,8 @@ struct ItemGeocodingTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("schools.csv")
         try "code,名称,地址\nwhu,武汉大学,湖北省武汉市武昌区八一路299号\nhust,华中科技大学,武汉市洪山区珞喻路1037号\n".write(to: file, atomically: true, encoding: .utf8)
-        let imported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code", "--address-column", "地址"], platform: platform)
+        let imported = try await runCLI(
+            ["import", file.path, "--collection", name, "--id-field", "code", "--address-column", "地址"], platform: platform)
         #expect(imported.status == 0, "\(imported.output)")
         #expect(imported.output.contains("2 upserted"), "\(imported.output)")
         #expect(
@@ -166,7 +167,7 @@ struct ItemGeocodingTests {
         #expect(try await platform.count(placed) == 1)
 
         // …until the projection is rebuilt with the gazetteer as it is now.
-        let replay = try runCLI(["replay", "--projection", "items", "--data-dir", platform.dataDirectory.path], platform: platform)
+        let replay = try await runCLI(["replay", "--projection", "items", "--data-dir", platform.dataDirectory.path], platform: platform)
         #expect(replay.status == 0, "\(replay.output)")
         #expect(replay.output.contains("swapped in: located_items"), "\(replay.output)")
         #expect(try await platform.count("SELECT count(*)::int FROM located_items WHERE item_id = \(id) AND '420111' = ANY(admin_codes)") == 1)
@@ -204,7 +205,7 @@ struct ItemGeocodingTests {
         let lines = [Self.line("file1-\(run)", address: "武汉市江岸区"), Self.line("file2-\(run)", text: "武汉市青山区今日举行马拉松比赛")]
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         for _ in 0..<2 {
-            let result = try runCLI(["ingest-items", file.path], platform: platform)
+            let result = try await runCLI(["ingest-items", file.path], platform: platform)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("published 2 items"), "\(result.output)")
         }

@@ -105,7 +105,7 @@ struct MeasurementTests {
         try
             #"{"type":"FeatureCollection","features":[\#([square("P1", 114.30, 30.50), square("P2", 114.32, 30.50), square("P3", 114.40, 30.60)].joined(separator: ","))]}"#
             .write(to: file, atomically: true, encoding: .utf8)
-        let imported = try runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
+        let imported = try await runCLI(["import", file.path, "--collection", name, "--id-field", "code"], platform: platform)
         #expect(imported.output.contains("3 upserted"), "\(imported.output)")
         _ = try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 3 }
 

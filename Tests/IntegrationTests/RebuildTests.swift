@@ -44,7 +44,7 @@ struct RebuildTests {
             }
         }
         async let more: Void = publish(platform, prefix: "rl", count: 3_000, sensors: 30, latitude: 31.5)
-        let replay = try runCLI(["replay", "--projection", "sensors"], platform: platform)
+        let replay = try await runCLI(["replay", "--projection", "sensors"], platform: platform)
         try await more
         stop.withLock { $0 = true }
         _ = await readers.result
@@ -60,7 +60,7 @@ struct RebuildTests {
         #expect(try await platform.count("SELECT count(*)::int FROM projection_positions WHERE projection LIKE 'sensors\\_\\_%'") == 0)
 
         // A point-in-time snapshot: only what was recorded until the cut-off, beside the live tables.
-        let snapshot = try runCLI(["replay", "--projection", "sensors", "--until", Timestamp.format(cutoff)], platform: platform)
+        let snapshot = try await runCLI(["replay", "--projection", "sensors", "--until", Timestamp.format(cutoff)], platform: platform)
         #expect(snapshot.status == 0, "\(snapshot.output)")
         let table = try #require(
             snapshot.output.split(separator: " ").map(String.init).first { $0.hasPrefix("sensor_readings__asof_") }?
@@ -107,14 +107,20 @@ struct RebuildTests {
     }
 }
 
-/// Runs the `shikong` CLI against a test platform and returns its exit status and standard output.
-func runCLI(_ arguments: [String], platform: TestPlatform) throws -> (status: Int32, output: String) {
+/// Runs the `shikong` CLI against a test platform and returns its exit status and standard output,
+/// off the cooperative pool (the API under test runs in this process and needs its threads).
+func runCLI(_ arguments: [String], platform: TestPlatform) async throws -> (status: Int32, output: String) {
+    let configuration = platform.configuration
+    return try await detached { try runCLISynchronously(arguments, configuration: configuration) }
+}
+
+private func runCLISynchronously(_ arguments: [String], configuration: PlatformConfiguration) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = StageProcess.executable
     process.arguments =
         arguments + [
-            "--kafka", platform.configuration.kafkaBootstrap, "--database", platform.configuration.database.url, "--instance",
-            platform.configuration.instance, "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path, "--log-level",
+            "--kafka", configuration.kafkaBootstrap, "--database", configuration.database.url, "--instance", configuration.instance, "--topics-dir",
+            TestPlatform.repositoryRoot.appendingPathComponent("topics").path, "--log-level",
             "warning",
         ]
     let output = Pipe()
