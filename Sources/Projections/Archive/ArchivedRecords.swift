@@ -61,15 +61,22 @@ public struct ArchivedRecords: Sendable {
 
 /// Headers as JSON, in order and byte-exact: `[{"k": name, "v": text}]`, or `"b64"` for non-UTF-8 values.
 public enum ArchivedHeaders {
+    /// `[{"k": key, "v": text}, …]`, or `"b64"` for a value that is not UTF-8. Written directly: it
+    /// runs for every archived record.
     static func encode(_ headers: [KafkaHeader]) -> String {
-        JSONValue.array(
-            headers.map { header in
-                if let text = String(bytes: header.value, encoding: .utf8), Data(text.utf8) == header.value {
-                    return .object([("k", .string(header.key)), ("v", .string(text))])
-                }
-                return .object([("k", .string(header.key)), ("b64", .string(header.value.base64EncodedString()))])
+        var output = "["
+        for (index, header) in headers.enumerated() {
+            output += index == 0 ? #"{"k":"# : #",{"k":"#
+            JSONValue.writeString(header.key, into: &output)
+            if let text = String(validating: header.value, as: UTF8.self) {
+                output += #","v":"#
+                JSONValue.writeString(text, into: &output)
+            } else {
+                output += #","b64":""# + header.value.base64EncodedString() + #"""#
             }
-        ).text
+            output += "}"
+        }
+        return output + "]"
     }
 
     public static func decode(_ text: String) -> [KafkaHeader] {
