@@ -65,25 +65,32 @@ public final class Pipeline: Sendable {
             services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
         }
         if stages.contains(.process) {
+            let checker = EntityChecker(
+                serviceArea: configuration.serviceArea, geocoder: configuration.geocoder ?? geocoder,
+                schema: try configuration.topics?.definition(Topics.rawEntities)?.compiledSchema())
+            let locator = ItemLocator(
+                geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema())
+            let spatialiser = ReadingSpatialiser(
+                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema())
+            func stage(_ group: String, _ input: String, _ name: String, parallel: Bool = false) -> ProcessorStage.Configuration {
+                var stage = ProcessorStage.Configuration(
+                    consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group(group)), inputTopic: input, stage: name)
+                stage.parallel = parallel
+                return stage
+            }
             services.append(
-                EntityProcessor(
-                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("entities"))),
-                    checker: EntityChecker(
-                        serviceArea: configuration.serviceArea, geocoder: configuration.geocoder ?? geocoder,
-                        schema: try configuration.topics?.definition(Topics.rawEntities)?.compiledSchema()),
-                    producer: producer, logger: Logger(label: "shikong.entities")))
+                ProcessorStage(
+                    configuration: stage("entities", Topics.rawEntities, EntityChecker.stage), producer: producer,
+                    logger: Logger(label: "shikong.entities"), process: checker.check))
+            // Geocoding is the costly part of placing an item: a batch is placed on every core.
             services.append(
-                ItemProcessor(
-                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("items"))),
-                    locator: ItemLocator(
-                        geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema()),
-                    producer: producer, logger: Logger(label: "shikong.items")))
-            let schema = try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema()
+                ProcessorStage(
+                    configuration: stage("items", Topics.rawItems, ItemLocator.stage, parallel: true), producer: producer,
+                    logger: Logger(label: "shikong.items"), process: locator.locate))
             services.append(
-                Spatialiser(
-                    configuration: .init(consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group("spatialiser"))),
-                    spatialiser: ReadingSpatialiser(serviceArea: configuration.serviceArea, schema: schema), producer: producer,
-                    logger: Logger(label: "shikong.spatialiser")))
+                ProcessorStage(
+                    configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
+                    logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
         }
         if stages.contains(.ingest) {
             services.append(

@@ -26,14 +26,12 @@ public struct EntityChecker: Sendable {
         self.outputTopic = outputTopic
     }
 
-    public func check(_ message: KafkaMessage) -> Result<OutgoingRecord, ReadingSpatialiser.Failure> {
+    public func check(_ message: KafkaMessage) -> Result<OutgoingRecord, ProcessingFailure> {
         let eventID = message.header("ce_id").flatMap(UUID.init(uuidString:))
         do {
             return .success(try check(message.value))
-        } catch let error as EventDecodingError {
-            return .failure(.init(reason: error.reason, eventID: eventID))
         } catch {
-            return .failure(.init(reason: "\(error)", eventID: eventID))
+            return .failure(ProcessingFailure(error, eventID: eventID))
         }
     }
 

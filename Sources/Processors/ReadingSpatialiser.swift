@@ -7,10 +7,7 @@ import Kafka
 /// Turns one raw `sensor.reading` record into a spatialised event in EPSG:4490, or says why it cannot.
 /// Pure apart from PROJ: the stage around it does the Kafka work.
 public struct ReadingSpatialiser: Sendable {
-    public struct Failure: Error, Sendable {
-        public var reason: String
-        public var eventID: UUID?
-    }
+    public typealias Failure = ProcessingFailure
 
     public static let stage = "processors.spatialiser"
     public static let attributes = AttributeLabels(domain: "iot", industry: "environment", theme: "air-quality")
@@ -35,19 +32,7 @@ public struct ReadingSpatialiser: Sendable {
     }
 
     public func spatialise(_ message: KafkaMessage) -> Result<OutgoingRecord, Failure> {
-        let metadata: EventMetadata
-        do {
-            metadata = try EventMetadata(kafkaMessage: message)
-        } catch {
-            return .failure(Failure(reason: "envelope: \(error.reason)", eventID: nil))
-        }
-        do {
-            return .success(try spatialise(metadata: metadata, payload: message.value))
-        } catch let error as EventDecodingError {
-            return .failure(Failure(reason: error.reason, eventID: metadata.id))
-        } catch {
-            return .failure(Failure(reason: "\(error)", eventID: metadata.id))
-        }
+        ProcessingFailure.catching(message) { metadata in try spatialise(metadata: metadata, payload: message.value) }
     }
 
     private func spatialise(metadata: EventMetadata, payload: Data) throws -> OutgoingRecord {

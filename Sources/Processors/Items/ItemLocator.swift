@@ -8,10 +8,7 @@ import Kafka
 /// The item's time is the date the gazetteer is read as of, so an item from 2005 about 襄樊市 is placed.
 /// Pure apart from the geocoder: the stage around it does the Kafka work.
 public struct ItemLocator: Sendable {
-    public struct Failure: Error, Sendable {
-        public var reason: String
-        public var eventID: UUID?
-    }
+    public typealias Failure = ProcessingFailure
 
     public static let stage = "processors.items"
     /// Labels of items that carry none.
@@ -30,20 +27,7 @@ public struct ItemLocator: Sendable {
     }
 
     public func locate(_ message: KafkaMessage) -> Result<OutgoingRecord, Failure> {
-        let metadata: EventMetadata
-        do {
-            metadata = try EventMetadata(kafkaMessage: message)
-        } catch {
-            return .failure(Failure(reason: "envelope: \(error.reason)", eventID: nil))
-        }
-        do {
-            let event = try locate(metadata: metadata, payload: message.value)
-            return .success(try event.record(topic: outputTopic))
-        } catch let error as EventDecodingError {
-            return .failure(Failure(reason: error.reason, eventID: metadata.id))
-        } catch {
-            return .failure(Failure(reason: "\(error)", eventID: metadata.id))
-        }
+        ProcessingFailure.catching(message) { metadata in try locate(metadata: metadata, payload: message.value).record(topic: outputTopic) }
     }
 
     func locate(metadata: EventMetadata, payload: Data) throws -> LocatedItemEvent {

@@ -1,0 +1,40 @@
+import Events
+import Foundation
+import Kafka
+
+/// Why a processor could not turn a message into its output: the reason its dead letter carries, and
+/// the event's id when the envelope could be read.
+public struct ProcessingFailure: Error, Sendable {
+    public var reason: String
+    public var eventID: UUID?
+
+    public init(reason: String, eventID: UUID?) {
+        self.reason = reason
+        self.eventID = eventID
+    }
+}
+
+extension ProcessingFailure {
+    /// The failure an error means: an `EventDecodingError`'s reason, or the error's description.
+    public init(_ error: any Error, eventID: UUID?) {
+        self.init(reason: (error as? EventDecodingError)?.reason ?? "\(error)", eventID: eventID)
+    }
+
+    /// Reads the message's envelope and makes its output with `body`; an unreadable envelope or an
+    /// error thrown is the failure (with the event id once the envelope is read).
+    public static func catching(_ message: KafkaMessage, _ body: (EventMetadata) throws -> OutgoingRecord) -> Result<
+        OutgoingRecord, ProcessingFailure
+    > {
+        let metadata: EventMetadata
+        do {
+            metadata = try EventMetadata(kafkaMessage: message)
+        } catch {
+            return .failure(ProcessingFailure(reason: "envelope: \(error.reason)", eventID: nil))
+        }
+        do {
+            return .success(try body(metadata))
+        } catch {
+            return .failure(ProcessingFailure(error, eventID: metadata.id))
+        }
+    }
+}

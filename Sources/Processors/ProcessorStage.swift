@@ -1,0 +1,115 @@
+import Dispatch
+import Events
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// A processor stage: reads one topic in batches, turns each message into its output record or a dead
+/// letter with the reason, and commits its input offsets only after every output of a batch is
+/// acknowledged. What a message becomes is the stage's `process` function (the spatialiser's, the
+/// entity checker's, the item locator's); the Kafka work is the same for all of them.
+public final class ProcessorStage: Service {
+    public struct Configuration: Sendable {
+        public var consumer: KafkaConsumerConfiguration
+        public var inputTopic: String
+        /// The stage name dead letters carry, e.g. `processors.spatialiser`.
+        public var stage: String
+        public var deadLetterTopic: String = Topics.deadLetters
+        public var batchSize: Int = 1_000
+        /// Process a batch on every core (for costly steps such as geocoding), keeping input order.
+        public var parallel = false
+
+        public init(consumer: KafkaConsumerConfiguration, inputTopic: String, stage: String) {
+            self.consumer = consumer
+            self.inputTopic = inputTopic
+            self.stage = stage
+        }
+    }
+
+    public typealias Process = @Sendable (KafkaMessage) -> Result<OutgoingRecord, ProcessingFailure>
+
+    private let configuration: Configuration
+    private let process: Process
+    private let producer: KafkaProducer
+    private let logger: Logger
+
+    public init(configuration: Configuration, producer: KafkaProducer, logger: Logger, process: @escaping Process) {
+        self.configuration = configuration
+        self.process = process
+        self.producer = producer
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let consumer = try KafkaConsumer(configuration: configuration.consumer, topics: [configuration.inputTopic], logger: logger)
+        defer { consumer.close() }
+        logger.info("processor started", metadata: ["stage": "\(configuration.stage)", "input": "\(configuration.inputTopic)"])
+        var drain = StageDrain()
+        for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
+            guard !batch.isEmpty else { continue }
+            let (records, deadLetters) = try await outputs(of: batch.filter { !$0.isLogFiller })
+            try await producer.sendAll(records)
+            try await consumer.commit(batch.nextPositions)
+            if deadLetters > 0 { logger.info("dead letters written", metadata: ["stage": "\(configuration.stage)", "count": "\(deadLetters)"]) }
+        }
+        logger.info("processor stopped", metadata: ["stage": "\(configuration.stage)"])
+    }
+
+    /// The output records of a batch in input order (results and dead letters).
+    func outputs(of batch: [KafkaMessage]) async throws -> (records: [OutgoingRecord], deadLetters: Int) {
+        let results: [Result<OutgoingRecord, ProcessingFailure>]
+        if configuration.parallel {
+            let process = process
+            results = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: Self.processAll(batch, with: process)) }
+            }
+        } else {
+            results = batch.map(process)
+        }
+        var records: [OutgoingRecord] = []
+        records.reserveCapacity(batch.count)
+        var deadLetters = 0
+        for (message, result) in zip(batch, results) {
+            switch result {
+            case .success(let record):
+                records.append(record)
+            case .failure(let failure):
+                deadLetters += 1
+                logger.debug("sent to the dead-letter topic", metadata: ["reason": "\(failure.reason)", "offset": "\(message.offset)"])
+                let letter = DeadLetter(failed: message, stage: configuration.stage, reason: failure.reason, eventID: failure.eventID)
+                records.append(try letter.record(topic: configuration.deadLetterTopic))
+            }
+        }
+        return (records, deadLetters)
+    }
+
+    /// Processes messages in chunks on every core; results in input order.
+    static func processAll(_ messages: [KafkaMessage], with process: Process) -> [Result<OutgoingRecord, ProcessingFailure>] {
+        let chunk = max(16, messages.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
+        let chunks = (messages.count + chunk - 1) / chunk
+        let slots = ResultSlots<Result<OutgoingRecord, ProcessingFailure>>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in
+            let range = (index * chunk)..<min(messages.count, (index + 1) * chunk)
+            slots.store(range.map { process(messages[$0]) }, at: index)
+        }
+        return slots.joined()
+    }
+}
+
+/// Chunks of results written by workers, each into its own slot.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var slots: [[Value]]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+
+    func store(_ values: [Value], at index: Int) {
+        lock.withLock { slots[index] = values }
+    }
+
+    func joined() -> [Value] {
+        lock.withLock { slots.flatMap { $0 } }
+    }
+}
