@@ -36,15 +36,8 @@ public struct EntityChecker: Sendable {
     }
 
     private func check(_ value: Data) throws -> OutgoingRecord {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes: Array(value))
-        } catch {
-            throw EventDecodingError("not valid JSON: \(error.description)")
-        }
-        if let schema, let violation = schema.validate(json, limit: 1).first {
-            throw EventDecodingError("does not match schema shikong/entity/1: \(violation)")
-        }
+        let json = try JSONPayload.object(value)
+        try JSONPayload.validate(json, against: schema, schemaID: "shikong/entity/1")
         var event: EntityEvent
         do {
             event = try Self.decoder.decode(EntityEvent.self, from: value)

@@ -36,20 +36,9 @@ public struct ReadingSpatialiser: Sendable {
     }
 
     private func spatialise(metadata: EventMetadata, payload: Data) throws -> OutgoingRecord {
-        guard let first = payload.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
-            throw EventDecodingError("payload is empty")
-        }
-        guard first == UInt8(ascii: "{") else { throw EventDecodingError("payload is not a JSON object") }
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes: Array(payload))
-        } catch {
-            throw EventDecodingError("payload is not valid JSON: \(error.description)")
-        }
+        let json = try JSONPayload.object(payload)
         let reading = try RawReading(json: json)
-        if let schema, let violation = schema.validate(json, limit: 1).first {
-            throw EventDecodingError("payload does not match schema \(metadata.schema): \(violation)")
-        }
+        try JSONPayload.validate(json, against: schema, schemaID: metadata.schema)
 
         let crsText = reading.crs ?? metadata.extensions["crs"]
         let crs: CoordinateReferenceSystem

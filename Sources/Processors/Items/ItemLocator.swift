@@ -31,20 +31,9 @@ public struct ItemLocator: Sendable {
     }
 
     func locate(metadata: EventMetadata, payload: Data) throws -> LocatedItemEvent {
-        guard let first = payload.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
-            throw EventDecodingError("payload is empty")
-        }
-        guard first == UInt8(ascii: "{") else { throw EventDecodingError("payload is not a JSON object") }
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes: Array(payload))
-        } catch {
-            throw EventDecodingError("payload is not valid JSON: \(error.description)")
-        }
+        let json = try JSONPayload.object(payload)
         let item = try RawItem(json: json)
-        if let schema, let violation = schema.validate(json, limit: 1).first {
-            throw EventDecodingError("payload does not match schema \(metadata.schema): \(violation)")
-        }
+        try JSONPayload.validate(json, against: schema, schemaID: metadata.schema)
         let data = ItemData(
             itemID: item.id, sourceURL: item.sourceURL, task: item.task, title: item.title, address: item.address, text: item.text,
             attributes: item.attributes)
