@@ -43,7 +43,7 @@ struct PostgresCluster {
             "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=1GB",
             // Projections write in large batches into tables with several GiST indexes: fewer forced
             // checkpoints (and their full-page writes) and more memory for index builds and sorts.
-            "-c", "max_wal_size=4GB", "-c", "min_wal_size=512MB", "-c", "checkpoint_timeout=15min", "-c", "maintenance_work_mem=256MB",
+            "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min", "-c", "maintenance_work_mem=256MB",
             "-c", "work_mem=16MB", "-c", "synchronous_commit=on", "-c", "log_min_messages=warning",
             // Many short concurrent queries on two cores: parallel workers and JIT compilation cost
             // more than they save (a bbox page over 10M points: 54 → 399 requests/s with both off).

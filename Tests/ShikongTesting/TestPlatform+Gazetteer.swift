@@ -40,7 +40,7 @@ actor GazetteerPlatform {
     func get() async throws -> TestPlatform {
         if let task { return try await task.value }
         let task = Task {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shikong-test-gaz-\(UUID().uuidString.prefix(8))")
+            let directory = TestPlatform.scratchRoot.appendingPathComponent("gazetteer-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try TestPlatform.writeFixtureGazetteer(to: directory)
             return try await TestPlatform.start(dataDirectory: directory)

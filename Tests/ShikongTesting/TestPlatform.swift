@@ -20,6 +20,16 @@ public final class TestPlatform: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
+    /// Where test platforms keep their data: one directory per test process, removed when it exits
+    /// (after its stacks are stopped), so test runs leave no clusters behind.
+    public static let scratchRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("shikong-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        chmod(root.path, 0o755)
+        StackRegistry.removeAtExit(root)
+        return root
+    }()
+
     /// The platform most tests share, started once per test process.
     public static func shared() async throws -> TestPlatform {
         try await SharedPlatform.instance.get()
@@ -29,7 +39,7 @@ public final class TestPlatform: Sendable {
     /// `stages` run in this process (none: the services only, for tests that run stages as processes).
     public static func start(dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases)) async throws -> TestPlatform {
         let logger = Logger(label: "shikong.test")
-        let directory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("shikong-test-\(UUID().uuidString.prefix(8))")
+        let directory = dataDirectory ?? scratchRoot.appendingPathComponent("platform-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // PostgreSQL runs as its own user when the tests run as root: let it reach the directory.
         chmod(directory.path, 0o755)
@@ -143,9 +153,11 @@ public func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Stops every stack still running when the test process exits, so no service outlives the tests.
+/// Stops every stack still running when the test process exits, so no service outlives the tests,
+/// then removes the scratch directories.
 enum StackRegistry {
     private static let stacks = Mutex<[ObjectIdentifier: LocalStack]>([:])
+    private static let directories = Mutex<[URL]>([])
     private static let installed: Bool = {
         atexit { StackRegistry.stopAll() }
         return true
@@ -160,8 +172,14 @@ enum StackRegistry {
         _ = stacks.withLock { $0.removeValue(forKey: ObjectIdentifier(stack)) }
     }
 
+    static func removeAtExit(_ directory: URL) {
+        _ = installed
+        directories.withLock { $0.append(directory) }
+    }
+
     static func stopAll() {
         for stack in stacks.withLock({ Array($0.values) }) { stack.stop() }
+        for directory in directories.withLock({ $0 }) { try? FileManager.default.removeItem(at: directory) }
     }
 }
 
