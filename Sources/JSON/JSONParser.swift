@@ -110,16 +110,21 @@ public struct JSONParser {
         var scalars = String.UnicodeScalarView()
         var run = index
         var text = ""
-        func flush(_ end: Int) { text += String(decoding: bytes[run..<end], as: UTF8.self) }
+        // RFC 8259 §8.1: JSON text is UTF-8; ill-formed bytes are an error, never silently replaced.
+        func flush(_ end: Int) throws(JSONSyntaxError) {
+            guard run < end else { return }
+            guard let piece = String(validating: bytes[run..<end], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            text += piece
+        }
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                flush(index)
+                try flush(index)
                 index += 1
                 return text
             case UInt8(ascii: "\\"):
-                flush(index)
+                try flush(index)
                 index += 1
                 guard index < bytes.count else { throw error("unfinished escape in a string") }
                 let escape = bytes[index]

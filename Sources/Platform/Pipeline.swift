@@ -16,6 +16,8 @@ public final class Pipeline: Sendable {
     public let configuration: PlatformConfiguration
     public let producer: KafkaProducer
     public let database: PostgresClient?
+    /// What of this process is connected yet: `/health` and `shikong up` wait for it.
+    public let readiness: Readiness
     /// Services in start order; the service group stops them in reverse, so upstream stages stop
     /// first and downstream ones drain what is left.
     public let services: [any Service]
@@ -25,10 +27,12 @@ public final class Pipeline: Sendable {
     ) throws {
         PlatformMetrics.bootstrap()
         self.configuration = configuration
+        let readiness = Readiness()
+        self.readiness = readiness
         let client = configuration.kafkaClient
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
-        let needsDatabase =
-            stages.contains(.project) || stages.contains(.serve) || (stages.contains(.ingest) && configuration.acknowledgeAfterArchive)
+        // The bridge keeps the bytes of messages it cannot append in the database.
+        let needsDatabase = stages.contains(.project) || stages.contains(.serve) || stages.contains(.ingest)
         let database = needsDatabase ? PostgresClient(configuration: configuration.database.client, backgroundLogger: logger) : nil
         self.database = database
         var services: [any Service] = []
@@ -55,6 +59,7 @@ public final class Pipeline: Sendable {
                     configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
                 ))
             context.queryLimits = configuration.queryLimits
+            context.readiness = readiness
             context.adminRegions = configuration.adminRegions
             services.append(
                 APIServer.application(
@@ -62,7 +67,7 @@ public final class Pipeline: Sendable {
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
+            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(
@@ -71,11 +76,13 @@ public final class Pipeline: Sendable {
             let locator = ItemLocator(
                 geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema())
             let spatialiser = ReadingSpatialiser(
-                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema())
+                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema(),
+                maximumValues: configuration.maximumReadingValues)
             func stage(_ group: String, _ input: String, _ name: String, parallel: Bool = false) -> ProcessorStage.Configuration {
                 var stage = ProcessorStage.Configuration(
                     consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group(group)), inputTopic: input, stage: name)
                 stage.parallel = parallel
+                stage.readiness = readiness
                 return stage
             }
             services.append(
@@ -92,10 +99,14 @@ public final class Pipeline: Sendable {
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
         }
-        if stages.contains(.ingest) {
+        if stages.contains(.ingest), let database {
+            var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)
+            bridge.maximumPayloadBytes = configuration.maximumPayloadBytes
+            bridge.readiness = readiness
             services.append(
                 MQTTBridge(
-                    configuration: .init(connection: configuration.mqttConnection, feeds: configuration.feeds), producer: producer, gate: gate,
+                    configuration: bridge, producer: producer,
+                    payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
                     logger: Logger(label: "shikong.mqtt-bridge")))
         }
         self.services = services
@@ -103,14 +114,16 @@ public final class Pipeline: Sendable {
 
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
     /// import jobs, located items and gazetteer changes.
-    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer) -> [any Service] {
+    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer, readiness: Readiness)
+        -> [any Service]
+    {
         func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
-            ProjectionRunner(
-                projection: projection,
-                configuration: .init(
-                    consumer: KafkaConsumerConfiguration(
-                        client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))),
-                client: database, producer: producer, logger: Logger(label: "shikong.projection.\(projection.name)"))
+            var runnerConfiguration = ProjectionRunner<P>.Configuration(
+                consumer: KafkaConsumerConfiguration(client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)")))
+            runnerConfiguration.readiness = readiness
+            return ProjectionRunner(
+                projection: projection, configuration: runnerConfiguration, client: database, producer: producer,
+                logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
         return [
@@ -206,7 +219,13 @@ public final class Pipeline: Sendable {
     ) async throws -> T {
         let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The pool runs before the first query (PostgresNIO warns about every lease before `run()`).
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                group.addTask {
+                    started.resume()
+                    await client.run()
+                }
+            }
             defer { group.cancelAll() }
             return try await body(client)
         }

@@ -14,19 +14,17 @@ struct ItemRoutes: Sendable {
     let context: APIContext
     let logger: Logger
 
-    /// Largest `POST /items` body.
-    static let maximumBody = 16 * 1024 * 1024
-
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/items") { request, _ in
             guard let producer = context.producer else {
                 throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
             }
             let body: ByteBuffer
+            let limit = context.queryLimits.maximumRequestBody
             do {
-                body = try await request.body.collect(upTo: Self.maximumBody)
+                body = try await request.body.collect(upTo: limit)
             } catch {
-                throw Problem(.contentTooLarge, detail: "item uploads are limited to \(Self.maximumBody / 1_048_576) MiB; send several")
+                throw Problem(.contentTooLarge, detail: "item uploads are limited to \(limit) bytes (--max-request-bytes); send several")
             }
             let lines = RawItems.lines(Data(buffer: body))
             guard !lines.isEmpty else { throw Problem.badRequest("the body must hold JSON lines, one item each") }

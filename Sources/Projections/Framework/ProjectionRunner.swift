@@ -13,6 +13,8 @@ public final class ProjectionRunner<P: Projection>: Service {
         public var consumer: KafkaConsumerConfiguration
         public var deadLetterTopic: String = Topics.deadLetters
         public var batchSize: Int = 2_000
+        /// Told once the consumer group assigned the projection its partitions (part `projection <name>`).
+        public var readiness: Readiness?
 
         public init(consumer: KafkaConsumerConfiguration) {
             self.consumer = consumer
@@ -31,7 +33,10 @@ public final class ProjectionRunner<P: Projection>: Service {
         self.client = client
         self.producer = producer
         self.logger = logger
+        configuration.readiness?.expect(readinessPart, waitingFor: "its partitions of \(projection.topics.joined(separator: ", ")) from the consumer group")
     }
+
+    private var readinessPart: String { "projection \(projection.name)" }
 
     public func run() async throws {
         let positions = ProjectionPositions(projection: projection.name)
@@ -47,6 +52,7 @@ public final class ProjectionRunner<P: Projection>: Service {
         logger.info("projection started", metadata: ["projection": "\(projection.name)", "topics": "\(projection.topics)"])
         var drain = StageDrain()
         for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if consumer.hasJoinedGroup { configuration.readiness?.ready(readinessPart) }
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             guard !batch.isEmpty else { continue }
             try await writer.apply(batch)
