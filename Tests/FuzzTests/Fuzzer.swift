@@ -61,6 +61,7 @@ struct Fuzzer {
             if random.below(16) == 0 { corpus.append(input) }
             if corpus.count > 512 { corpus.removeSubrange(seeds.count..<(seeds.count + 128)) }
         }
+        print("fuzz \(target): \(count) inputs in \(budget)")
         return count
     }
 

@@ -31,7 +31,10 @@ struct RequestLimitsTests {
         let started = ContinuousClock.now
         let answer = try await Self.send(request)
         let took = ContinuousClock.now - started
-        #expect(answer.status == 202)
+        // It is parsed (linearly) to find the item's id and time; one event that large is more than
+        // the event log takes, which is a 413 problem, not a failure.
+        #expect(answer.status == 413, "\(answer.json)")
+        #expect(answer.type == "application/problem+json")
         #expect(took < .seconds(3), "POST /items took \(took)")
     }
 
@@ -67,8 +70,8 @@ struct RequestLimitsTests {
         let long = try await items("filter=" + String(repeating: "a", count: 65_537))
         #expect(long.status == 400)
         #expect((long.json["detail"] as? String ?? "").contains("--max-filter-bytes"), "\(long.json)")
-        // As an HTML form or Python's urlencode writes `pm25 > 1 AND sensor_id <> 'x y'`.
-        let form = try await items("filter=pm25+%3E+1+AND+sensor_id+%3C%3E+%27x+y%27&limit=1")
+        // As an HTML form or Python's urlencode writes `sensor_id <> 'x y' AND sensor_id LIKE '%'`.
+        let form = try await items("filter=sensor_id+%3C%3E+%27x+y%27+AND+sensor_id+LIKE+%27%25%27&limit=1")
         #expect(form.status == 200, "\(form.json)")
         let plus = try await items("filter=sensor_id+%3D+%27a%2Bb%27&limit=1")
         #expect(plus.status == 200, "\(plus.json)")

@@ -1,6 +1,7 @@
 import CQL2
 import FeatureStore
 import Hummingbird
+import Kafka
 import Logging
 
 /// Turns every error a route throws into a problem response; unexpected errors become a 500 whose
@@ -19,6 +20,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .tooLarge: throw Problem(.contentTooLarge, detail: error.message)
             case .conflict: throw Problem(.conflict, detail: error.message)
             }
+        } catch let error as KafkaError where error.isRecordRefused {
+            // The event log cannot take what was sent (one event larger than the broker accepts).
+            throw Problem(.contentTooLarge, detail: "the event log refused the event this request makes: \(error.message); send smaller parts")
         } catch let error as CQL2Error {
             throw Problem(.badRequest, detail: error.message)
         } catch let error as HTTPError {
