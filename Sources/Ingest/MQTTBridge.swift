@@ -121,7 +121,8 @@ public final class MQTTBridge: Service {
                 let delivery = try await producer.send(try letter.record(topic: configuration.deadLetterTopic))
                 counters.withLock { $0.deadLetters += 1 }
                 logger.warning(
-                    "MQTT message is a dead letter", metadata: ["reason": "\(reason)", "dead letter": "\(letter.id)", "subject": "\(letter.headers["ce_subject"] ?? "")"])
+                    "MQTT message is a dead letter",
+                    metadata: ["reason": "\(reason)", "dead letter": "\(letter.id)", "subject": "\(letter.headers["ce_subject"] ?? "")"])
                 if let gate {
                     gate.whenDurable(delivery) { durable in confirm(durable) }
                 } else {

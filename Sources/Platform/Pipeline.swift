@@ -119,7 +119,8 @@ public final class Pipeline: Sendable {
     {
         func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
             var runnerConfiguration = ProjectionRunner<P>.Configuration(
-                consumer: KafkaConsumerConfiguration(client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)")))
+                consumer: KafkaConsumerConfiguration(client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))
+            )
             runnerConfiguration.readiness = readiness
             return ProjectionRunner(
                 projection: projection, configuration: runnerConfiguration, client: database, producer: producer,

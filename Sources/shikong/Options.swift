@@ -112,13 +112,17 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 400).")
     var maxFilterBytes = QueryLimits().maximumFilterLength
 
-    @Option(help: "HTTP API: the largest request body, in bytes (items, catalogue and gazetteer edits, geometries, redrives; larger: 413). File uploads have --max-upload-bytes.")
+    @Option(
+        help:
+            "HTTP API: the largest request body, in bytes (items, catalogue and gazetteer edits, geometries, redrives; larger: 413). File uploads have --max-upload-bytes."
+    )
     var maxRequestBytes = QueryLimits().maximumRequestBody
 
     @Option(help: "HTTP API: the largest request header section, in bytes (larger: 431).")
     var maxHeaderBytes = QueryLimits().maximumHeaderBytes
 
-    @Option(help: "MQTT bridge: the largest payload appended as a reading, in bytes; a larger one is a dead letter whose bytes are kept in the database.")
+    @Option(
+        help: "MQTT bridge: the largest payload appended as a reading, in bytes; a larger one is a dead letter whose bytes are kept in the database.")
     var maxPayloadBytes = 256 * 1_024
 
     @Option(help: "Spatialiser: the most values one reading may carry; more make it a dead letter.")

@@ -24,11 +24,17 @@ struct HostileDeviceTests {
             ("random bytes", "payload", { index in random.bytes(64 + index * 37) }),
             (
                 "invalid UTF-8", "invalid UTF-8",
-                { index in Array(#"{"ts":"\#(ts)",\#(good),"sensor_id":"s"#.utf8) + [0xFF, 0xC0 + UInt8(index), 0x80 + UInt8(index), 0xFE] + Array(#"","values":{"pm25":1}}"#.utf8) }
+                { index in
+                    Array(#"{"ts":"\#(ts)",\#(good),"sensor_id":"s"#.utf8) + [0xFF, 0xC0 + UInt8(index), 0x80 + UInt8(index), 0xFE]
+                        + Array(#"","values":{"pm25":1}}"#.utf8)
+                }
             ),
             (
                 "5,000-deep nesting", "nests deeper",
-                { index in Array(#"{"ts":"\#(ts)",\#(good),"values":{"pm25":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 5_000 + index) + Array(repeating: UInt8(ascii: "]"), count: 5_000 + index) + Array("}}".utf8) }
+                { index in
+                    Array(#"{"ts":"\#(ts)",\#(good),"values":{"pm25":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 5_000 + index)
+                        + Array(repeating: UInt8(ascii: "]"), count: 5_000 + index) + Array("}}".utf8)
+                }
             ),
             (
                 "huge numbers", "out of range",
@@ -36,7 +42,10 @@ struct HostileDeviceTests {
             ),
             (
                 "a 1 MB string value", "--max-payload-bytes",
-                { index in Array(#"{"ts":"\#(ts)",\#(good),"values":{"pm25":1},"note":""#.utf8) + Array(repeating: UInt8(ascii: "a") + UInt8(index), count: 1_048_576) + Array(#""}"#.utf8) }
+                { index in
+                    Array(#"{"ts":"\#(ts)",\#(good),"values":{"pm25":1},"note":""#.utf8)
+                        + Array(repeating: UInt8(ascii: "a") + UInt8(index), count: 1_048_576) + Array(#""}"#.utf8)
+                }
             ),
             ("NaN", "not valid JSON", { index in Array(#"{"ts":"\#(ts)",\#(good),"values":{"pm25":NaN,"i":\#(index)}}"#.utf8) }),
             (
@@ -66,7 +75,10 @@ struct HostileDeviceTests {
             (
                 "missing fields", "missing",
                 { index in
-                    let bad = [#""lon":114.3,"lat":30.5,"values":{"pm25":1}"#, #""ts":"\#(ts)","lat":30.5,"values":{"pm25":1}"#, #""ts":"\#(ts)","lon":114.3,"values":{"pm25":1}"#][index % 3]
+                    let bad = [
+                        #""lon":114.3,"lat":30.5,"values":{"pm25":1}"#, #""ts":"\#(ts)","lat":30.5,"values":{"pm25":1}"#,
+                        #""ts":"\#(ts)","lon":114.3,"values":{"pm25":1}"#,
+                    ][index % 3]
                     return Array("{\(bad)}".utf8)
                 }
             ),

@@ -69,7 +69,8 @@ final class UpProcess: @unchecked Sendable {
         starts += 1
         let arguments = [
             "up", "--data-dir", directory.path, "--http-port", String(ports.http), "--pg-port", String(ports.postgres), "--mqtt-port",
-            String(ports.mqtt), "--kafka-port", String(ports.kafka), "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path,
+            String(ports.mqtt), "--kafka-port", String(ports.kafka), "--topics-dir",
+            TestPlatform.repositoryRoot.appendingPathComponent("topics").path,
         ]
         processes.append(
             try ChildProcess(
@@ -86,7 +87,8 @@ final class UpProcess: @unchecked Sendable {
             guard current?.isRunning == true else { throw LocalStackError("shikong up exited; see \(log.path)") }
             if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("Shikong is up") {
                 let health = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(ports.http)/health")!)
-                #expect((health.1 as? HTTPURLResponse)?.statusCode == 200, "/health after Shikong is up: \(String(decoding: health.0, as: UTF8.self))")
+                #expect(
+                    (health.1 as? HTTPURLResponse)?.statusCode == 200, "/health after Shikong is up: \(String(decoding: health.0, as: UTF8.self))")
                 return
             }
             try await Task.sleep(for: .milliseconds(20))

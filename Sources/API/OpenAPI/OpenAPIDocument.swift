@@ -11,12 +11,12 @@ enum OpenAPIDocument {
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
                     """
-                    OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
-                    geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
-                    write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
-                    (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
-                    256 levels of nesting (400), page size --max-page-size (400).
-                    """,
+                OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
+                write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
+                (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
+                256 levels of nesting (400), page size --max-page-size (400).
+                """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
             "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations"].map { ["name": $0] as Object },

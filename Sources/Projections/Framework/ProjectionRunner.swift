@@ -33,7 +33,8 @@ public final class ProjectionRunner<P: Projection>: Service {
         self.client = client
         self.producer = producer
         self.logger = logger
-        configuration.readiness?.expect(readinessPart, waitingFor: "its partitions of \(projection.topics.joined(separator: ", ")) from the consumer group")
+        configuration.readiness?.expect(
+            readinessPart, waitingFor: "its partitions of \(projection.topics.joined(separator: ", ")) from the consumer group")
     }
 
     private var readinessPart: String { "projection \(projection.name)" }
