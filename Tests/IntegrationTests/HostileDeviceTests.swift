@@ -19,9 +19,11 @@ struct HostileDeviceTests {
     /// The ten kinds, each a payload maker for the i-th sensor of that kind, and the reason expected.
     static func kinds(ts: String) -> [(name: String, reason: String, payload: (Int) -> [UInt8])] {
         let good = #""lon":114.3,"lat":30.5"#
-        var random = SeededBytes(seed: 2026)
         return [
-            ("random bytes", "payload", { index in random.bytes(64 + index * 37) }),
+            (
+                "random bytes", "payload",
+                { index in (0..<(64 + index * 37)).map { UInt8(truncatingIfNeeded: (($0 + index * 7_919) &* 2_654_435_761) >> 11) } }
+            ),
             (
                 "invalid UTF-8", "invalid UTF-8",
                 { index in
@@ -177,18 +179,4 @@ struct HostileDeviceTests {
         }
         return messages
     }
-}
-
-/// Reproducible "random" bytes (splitmix64).
-struct SeededBytes {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }
