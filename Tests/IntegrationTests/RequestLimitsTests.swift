@@ -57,6 +57,20 @@ struct RequestLimitsTests {
         #expect((tooMany.json["detail"] as? String ?? "").contains("--max-header-bytes"), "\(tooMany.json)")
     }
 
+    @Test("JSON bodies nested 5,000 deep are 400 problems")
+    func deepBodies() async throws {
+        let platform = try await TestPlatform.shared()
+        let deep = Data((String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)).utf8)
+        for (method, path) in [("POST", "/measure"), ("PATCH", "/collections/sensors"), ("POST", "/collections/sensors/intersect")] {
+            var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+            request.httpMethod = method
+            request.httpBody = Data(#"{"type":"Polygon","coordinates":"#.utf8) + deep + Data("}".utf8)
+            let answer = try await Self.send(request)
+            #expect(answer.status == 400, "\(method) \(path): \(answer.status) \(answer.json)")
+            #expect(answer.type == "application/problem+json")
+        }
+    }
+
     @Test("a filter nested too deep or too long is a 400 problem; '+' in a query string is a space")
     func filters() async throws {
         let platform = try await TestPlatform.shared()
