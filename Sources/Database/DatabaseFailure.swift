@@ -1,7 +1,7 @@
 import PostgresNIO
 
 /// How a failed database write should be handled.
-enum DatabaseFailure {
+public enum DatabaseFailure: Sendable, Equatable {
     /// The database is unreachable, restarting or busy: retry the same write later.
     case transient
     /// The data could not be stored (a value out of range, an invalid geometry): the record is a dead letter.
@@ -9,8 +9,12 @@ enum DatabaseFailure {
     /// A fault in our SQL or schema: retrying cannot help; the stage stops and says why.
     case fatal
 
-    init(_ error: any Error) {
-        guard !(error is ConnectionLost), let error = error as? PSQLError else {
+    public init(_ error: any Error) {
+        if let wrapped = error as? PostgresTransactionError {
+            self.init(wrapped.cause)
+            return
+        }
+        guard let error = error as? PSQLError else {
             self = .transient
             return
         }

@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Kafka
 import Logging
+import Platform
 import ServiceLifecycle
 
 /// The demo's real base data: imports a city's districts (``CityBaseData``) once the platform is up,
@@ -40,7 +41,7 @@ public struct DemoBaseData: Service {
             let report = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
                 try await EntityImporter(
                     producer: producer, baseline: EntityBaseline(client: client, logger: logger),
-                    serviceArea: (area.west, area.south, area.east, area.north),
+                    serviceArea: area,
                     logger: logger
                 ).run(plan)
             }

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import MQTT
 import PostgresNIO
-import Projections
 
 /// End-to-end pipeline benchmark: publishes readings over MQTT (QoS 1) as fast as one libmosquitto
 /// publisher can, and measures how fast they become visible in PostGIS and how fresh they are then

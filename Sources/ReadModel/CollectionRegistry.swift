@@ -1,13 +1,13 @@
+import Database
 import Events
 import Foundation
 import Logging
 import PostgresNIO
-import Projections
 import Synchronization
 
 /// The collections the API serves: every row of the `collections` table (the catalogue
-/// projection's), with `sensors` and `readings` built in even before their registration events are
-/// projected. Read from the database at most every `refreshInterval`; a request for an unknown id
+/// projection's) whose kind a registered ``CollectionSource`` serves, with `sensors` and `readings`
+/// built in even before their registration events are projected. Read from the database at most every `refreshInterval`; a request for an unknown id
 /// re-reads at once (at most once a second), so a collection registered a moment ago is found.
 public final class CollectionRegistry: Sendable {
     struct Snapshot: Sendable {
@@ -17,17 +17,19 @@ public final class CollectionRegistry: Sendable {
     }
 
     public let client: PostgresClient
+    public let sources: SourceRegistry
     public let refreshInterval: Duration
     private let logger: Logger
     private let state = Mutex(Snapshot())
     private let refreshing = Mutex<Task<Void, Never>?>(nil)
 
-    public init(client: PostgresClient, refreshInterval: Duration = .seconds(5), logger: Logger) {
+    public init(client: PostgresClient, sources: SourceRegistry = .standard, refreshInterval: Duration = .seconds(5), logger: Logger) {
         self.client = client
+        self.sources = sources
         self.refreshInterval = refreshInterval
         self.logger = logger
-        let builtIn = CollectionRegistration.builtIn.map {
-            ServedCollection(metadata: Self.resolved($0.data), registeredAt: nil, updatedAt: nil, sensorValues: [])
+        let builtIn = CollectionRegistration.builtIn.compactMap { registration in
+            Self.source(of: registration.data, in: sources).map { ServedCollection(metadata: Self.resolved(registration.data), source: $0) }
         }
         state.withLock { snapshot in
             for collection in builtIn { snapshot.collections[collection.id] = collection }
@@ -89,9 +91,7 @@ public final class CollectionRegistry: Sendable {
                     allow_outside_service_area, properties::text, registered_at, updated_at
                 FROM collections ORDER BY id
                 """, logger: logger)
-            let values = try await client.rows(
-                #"SELECT DISTINCT jsonb_object_keys("values") AS k FROM sensors_latest ORDER BY k LIMIT 200"#, logger: logger)
-            let sensorValues = try values.map { try $0.decode(String.self) }
+            let discovered = try await discover()
             var loaded: [ServedCollection] = []
             let decoder = JSONDecoder()
             for row in rows {
@@ -100,20 +100,27 @@ public final class CollectionRegistry: Sendable {
                     registeredAt, updatedAt
                 ) = try row.decode(
                     (String, String, String, String, [String], String?, String?, String?, String, String?, String?, Bool, String, Date, Date).self)
+                guard let served = sources.source(SourceKind(rawValue: kind)) else {
+                    logger.warning("collection of a kind no source serves; not served", metadata: ["collection": "\(id)", "kind": "\(kind)"])
+                    continue
+                }
                 let fields = (try? decoder.decode([CollectionProperty].self, from: Data(properties.utf8))) ?? []
                 let metadata = CollectionMetadata(
-                    id: id, kind: CollectionMetadata.Kind(rawValue: kind) ?? .entities, title: title, description: description, keywords: keywords,
+                    id: id, kind: CollectionMetadata.Kind(rawValue: kind), title: title, description: description, keywords: keywords,
                     domain: domain, industry: industry, theme: theme, classification: classification, source: source, updateFrequency: frequency,
                     allowOutsideServiceArea: allowOutside, properties: fields)
                 loaded.append(
-                    ServedCollection(metadata: Self.resolved(metadata), registeredAt: registeredAt, updatedAt: updatedAt, sensorValues: sensorValues))
+                    ServedCollection(
+                        metadata: Self.resolved(metadata), source: served, discovered: discovered[served.kind] ?? [], registeredAt: registeredAt,
+                        updatedAt: updatedAt))
             }
             let builtIn = CollectionRegistration.builtIn.map(\.data)
+            let sources = self.sources
             state.withLock { snapshot in
                 var collections: [String: ServedCollection] = [:]
                 for metadata in builtIn {
-                    collections[metadata.id] = ServedCollection(
-                        metadata: Self.resolved(metadata), registeredAt: nil, updatedAt: nil, sensorValues: sensorValues)
+                    guard let source = Self.source(of: metadata, in: sources) else { continue }
+                    collections[metadata.id] = ServedCollection(metadata: Self.resolved(metadata), source: source, discovered: discovered[source.kind] ?? [])
                 }
                 for collection in loaded { collections[collection.id] = collection }
                 let builtInIDs = builtIn.map(\.id)
@@ -125,6 +132,34 @@ public final class CollectionRegistry: Sendable {
             logger.warning("collections not read; serving the last list", metadata: ["error": "\(String(reflecting: error))"])
             state.withLock { $0.loadedAt = .now }
         }
+    }
+
+    /// What each source's discovery query finds (one run per distinct statement).
+    private func discover() async throws -> [SourceKind: [String]] {
+        var found: [SourceKind: [String]] = [:]
+        var byStatement: [String: [String]] = [:]
+        for source in sources.all {
+            guard let query = source.discovery else { continue }
+            if let known = byStatement[query.sql] {
+                found[source.kind] = known
+                continue
+            }
+            let names = try await client.rows(query, logger: logger).map { try $0.decode(String.self) }
+            byStatement[query.sql] = names
+            found[source.kind] = names
+        }
+        return found
+    }
+
+    /// The collection that `/items` reads (crawl items placed by the gazetteer); not in the catalogue.
+    public var locatedItems: ServedCollection? {
+        sources.source(.locatedItems).map {
+            ServedCollection(metadata: Self.resolved(CollectionMetadata(id: LocatedItemSource.collectionID, title: "Located items")), source: $0)
+        }
+    }
+
+    static func source(of metadata: CollectionMetadata, in sources: SourceRegistry) -> (any CollectionSource)? {
+        sources.source(SourceKind(rawValue: (metadata.kind ?? .entities).rawValue))
     }
 
     /// Fills defaults: kind entities, title = id, public classification.

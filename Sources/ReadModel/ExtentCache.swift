@@ -58,6 +58,47 @@ public final class ExtentCache: Sendable {
     }
 
     private func compute(_ collection: ServedCollection) async {
+        let query = collection.source.extentQuery(collection)
+        var extent: Extent?
+        var computedAt: ContinuousClock.Instant?
+        var running = false
+    }
+
+    public let maximumAge: Duration
+    private let client: PostgresClient
+    private let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init(client: PostgresClient, maximumAge: Duration = .seconds(300), logger: Logger) {
+        self.client = client
+        self.maximumAge = maximumAge
+        self.logger = logger
+    }
+
+    /// The cached extent (maybe `nil`); starts a refresh when there is none or it is old.
+    public func extent(of collection: ServedCollection) -> Extent? {
+        let now = ContinuousClock.now
+        let (extent, start) = entries.withLock { entries -> (Extent?, Bool) in
+            var entry = entries[collection.id] ?? Entry()
+            let stale = entry.computedAt.map { now - $0 > maximumAge } ?? true
+            let start = stale && !entry.running
+            if start { entry.running = true }
+            entries[collection.id] = entry
+            return (entry.extent, start)
+        }
+        if start {
+            Task.detached(priority: .background) { await self.compute(collection) }
+        }
+        return extent
+    }
+
+    /// Computes now and waits (for tests and the catalogue).
+    public func refresh(_ collection: ServedCollection) async {
+        entries.withLock { $0[collection.id, default: Entry()].running = true }
+        await compute(collection)
+    }
+
+    private func compute(_ collection: ServedCollection) async {
         let query: PostgresQuery
         switch collection.kind {
         case .entities:
@@ -85,7 +126,7 @@ public final class ExtentCache: Sendable {
             {
                 var bbox: [Double]?
                 if let west, let south, let east, let north { bbox = [west, south, east, north] }
-                extent = Extent(bbox: bbox, start: start, end: collection.kind == .entities ? nil : end)
+                extent = Extent(bbox: bbox, start: start, end: end)
             }
         } catch {
             logger.warning("extent not computed", metadata: ["collection": "\(collection.id)", "error": "\(String(reflecting: error))"])

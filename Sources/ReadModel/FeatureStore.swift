@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The read side the query API and `shikong export` share: the collections, their items as
-/// GeoJSON text, and exports.
+/// The collections of the read model, as the query API and `shikong export` use them: the
+/// catalogue (``CollectionRegistry``), their extents, items as GeoJSON text, statistics and exports.
+/// Every read is planned by ``ReadPlan`` from the collection's ``CollectionSource``.
 public struct FeatureStore: Sendable {
     public let client: PostgresClient
     public let registry: CollectionRegistry
@@ -12,11 +13,14 @@ public struct FeatureStore: Sendable {
     public let limits: QueryLimits
     let logger: Logger
 
-    public init(client: PostgresClient, limits: QueryLimits = QueryLimits(), refreshInterval: Duration = .seconds(5), logger: Logger) {
+    public init(
+        client: PostgresClient, sources: SourceRegistry = .standard, limits: QueryLimits = QueryLimits(), refreshInterval: Duration = .seconds(5),
+        logger: Logger
+    ) {
         self.client = client
         self.limits = limits
         self.logger = logger
-        self.registry = CollectionRegistry(client: client, refreshInterval: refreshInterval, logger: logger)
+        self.registry = CollectionRegistry(client: client, sources: sources, refreshInterval: refreshInterval, logger: logger)
         self.extents = ExtentCache(client: client, logger: logger)
     }
 
@@ -74,7 +78,15 @@ extension FeatureStore {
     /// Grouped aggregates as JSON objects (text), at most `limits.maximumStatisticsRows`; `truncated`
     /// says more groups exist.
     public func statistics(_ collection: ServedCollection, _ request: StatisticsRequest) async throws -> (rows: [String], truncated: Bool) {
-        let query = try StatisticsStatement.make(collection, request, maximumRows: limits.maximumStatisticsRows)
+        var regions: ServedCollection?
+        if request.groups.contains(.admin), let name = request.regions {
+            let regionCollection = try await registry.collection(name)
+            guard regionCollection.source.capabilities.regions else {
+                throw FeatureStoreError(.badRequest, "regions must be an entity collection of polygons, not \(name)")
+            }
+            regions = regionCollection
+        }
+        let query = try StatisticsStatement.make(collection, request, regions: regions, maximumRows: limits.maximumStatisticsRows)
         var rows: [String] = []
         try await evaluating {
             for try await row in try await client.query(query, logger: logger).decode(String.self) { rows.append(row) }

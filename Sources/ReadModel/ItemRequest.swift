@@ -1,5 +1,6 @@
 import CQL2
 import Foundation
+import GeoVocabulary
 
 /// The query parameters of `/collections/{c}/items` (and of exports and statistics), validated
 /// against one collection.
@@ -19,7 +20,8 @@ public struct ItemRequest: Sendable {
     public var offset: Int
     /// Keyset cursor: the id after which the page starts (default order only).
     public var after: String?
-    public var bbox: [Double]?
+    /// In the axis order of `bboxCRS` once read, west/south/east/north here.
+    public var bbox: BoundingBox?
     public var bboxCRS: SupportedCRS
     public var datetime: QueryTime?
     public var asOf: Date?
@@ -50,8 +52,8 @@ public struct ItemRequest: Sendable {
         let queryables = collection.queryables
         // Limit and offset.
         let maximum = unlimited ? limits.maximumExportFeatures : limits.maximumLimit
-        limit = try Self.integer(values["limit"], "limit", default: unlimited ? maximum : limits.defaultLimit, range: 1...maximum)
-        offset = try Self.integer(values["offset"], "offset", default: 0, range: 0...Int(Int32.max))
+        limit = try IntegerParameter.parse(values["limit"], name: "limit", default: unlimited ? maximum : limits.defaultLimit, range: 1...maximum)
+        offset = try IntegerParameter.offset(values["offset"])
         after = values["after"]
         if let after, after.isEmpty || after.utf8.count > 512 { throw FeatureStoreError(.badRequest, "after must be a feature id from a next link") }
 
@@ -60,13 +62,13 @@ public struct ItemRequest: Sendable {
         bboxCRS = try values["bbox-crs"].map { text in try SupportedCRS(parsing: text, parameter: "bbox-crs") } ?? .crs84
         filterCRS =
             try values["filter-crs"].map { text in try SupportedCRS(parsing: text, parameter: "filter-crs") } ?? .crs84
-        if let text = values["bbox"] { bbox = try Self.bbox(text, crs: bboxCRS) }
+        if let text = values["bbox"] { bbox = try BoundingBox(parsing: text, axes: bboxCRS.axes) }
         if values["bbox-crs"] != nil && values["bbox"] == nil { throw FeatureStoreError(.badRequest, "bbox-crs needs a bbox") }
 
         // Time.
         if let text = values["datetime"] { datetime = try QueryTime(parsing: text, parameter: "datetime") }
         if let text = values["as_of"] {
-            guard collection.kind != .sensors else {
+            guard collection.source.capabilities.systemTime else {
                 throw FeatureStoreError(.badRequest, "as_of (system time) applies to entity collections and readings, not to \(collection.id)")
             }
             asOf = try QueryTime(parsing: text, parameter: "as_of", allowInterval: false).start
@@ -102,39 +104,6 @@ public struct ItemRequest: Sendable {
         if after != nil && sortBy != nil { throw FeatureStoreError(.badRequest, "after pages in the default order; leave out sortby or use offset") }
     }
 
-    private static func integer(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(FeatureStoreError) -> Int {
-        guard let text else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw FeatureStoreError(.badRequest, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \(text)")
-        }
-        return number
-    }
-
-    /// Four numbers (or six, with heights) in the axis order of `crs`.
-    public static func bbox(_ text: String, crs: SupportedCRS) throws(FeatureStoreError) -> [Double] {
-        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        let order =
-            crs.swapsAxes
-            ? (crs.isGeographic ? "south,west,north,east" : "lower northing,lower easting,upper northing,upper easting")
-            : (crs.isGeographic ? "west,south,east,north" : "min x,min y,max x,max y")
-        guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite ?? false }) else {
-            throw FeatureStoreError(.badRequest, "bbox must be four numbers, \(order) in \(crs.uri) (six with heights), not \(text)")
-        }
-        let values = numbers.compactMap { $0 }
-        let corners = values.count == 6 ? [values[0], values[1], values[3], values[4]] : values
-        guard corners[0] <= corners[2], corners[1] <= corners[3] else {
-            throw FeatureStoreError(.badRequest, "bbox \(text) is not a box: its corners are \(order) in \(crs.uri)")
-        }
-        if crs.isGeographic {
-            let (longitudes, latitudes) =
-                crs.swapsAxes ? ([corners[1], corners[3]], [corners[0], corners[2]]) : ([corners[0], corners[2]], [corners[1], corners[3]])
-            guard longitudes.allSatisfy({ abs($0) <= 180 }), latitudes.allSatisfy({ abs($0) <= 90 }) else {
-                throw FeatureStoreError(.badRequest, "bbox \(text) is outside ±180° longitude, ±90° latitude; in \(crs.uri) it is \(order)")
-            }
-        }
-        return corners
-    }
-
     /// The literal a `name=value` parameter compares with.
     static func literal(_ value: String, for queryable: Queryable, name: String) throws(FeatureStoreError) -> CQL2Expression {
         switch queryable.type {
@@ -156,5 +125,18 @@ public struct ItemRequest: Sendable {
         case .interval, .geometry:
             throw FeatureStoreError(.badRequest, "\(name) cannot be compared with =; use a filter (T_INTERSECTS, S_INTERSECTS)")
         }
+    }
+}
+
+extension ItemRequest {
+    /// A request made in code rather than from query parameters (the `/items` listing, tools):
+    /// the current state, every property, CRS84 output, the default order.
+    public init(limit: Int, offset: Int = 0) {
+        self.limit = limit
+        self.offset = offset
+        self.bboxCRS = .crs84
+        self.filterCRS = .crs84
+        self.crs = .crs84
+        self.carried = []
     }
 }

@@ -7,76 +7,49 @@ import PostgresNIO
 public enum ItemsStatement {
     /// A page: `limit + 1` rows (the extra one says whether there is a next page).
     public static func page(_ collection: ServedCollection, _ request: ItemRequest) throws -> PostgresQuery {
-        var builder = SQLBuilder()
-        let source = FeatureSource.make(collection, asOf: request.asOf, datetime: request.datetime, builder: &builder)
-        let feature = featureText(collection, source: source, request: request, builder: &builder)
-        var conditions = try self.conditions(collection, source: source, request: request, builder: &builder)
-        if let after = request.after { conditions.append("\(source.key) > \(builder.bind(after))::\(source.keyType)") }
-        var sql = "SELECT \(source.key)::text, \(feature) FROM \(source.relation)"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY " + (request.sortBy.map { "\($0.sql), \(source.key)" } ?? source.key)
-        sql += " LIMIT \(builder.bind(request.limit + 1))"
-        if request.after == nil && request.offset > 0 { sql += " OFFSET \(builder.bind(request.offset))" }
-        return builder.query(sql)
+        var plan = try ReadPlan(collection, request)
+        let key = plan.relation.key
+        let feature = featureText(plan.relation, request: request, builder: &plan.builder)
+        if let after = request.after { plan.conditions.append("\(key) > \(plan.builder.bind(after))::\(plan.relation.keyType)") }
+        var sql = plan.select("\(key)::text, \(feature)")
+        sql += " ORDER BY " + (request.sortBy.map { "\($0.sql), \(key)" } ?? key)
+        sql += " LIMIT \(plan.builder.bind(request.limit + 1))"
+        if request.after == nil && request.offset > 0 { sql += " OFFSET \(plan.builder.bind(request.offset))" }
+        return plan.builder.query(sql)
     }
 
     /// One feature by id, under the same `as_of`/`datetime`/`crs`/`properties` as a page.
     public static func single(_ collection: ServedCollection, id: String, _ request: ItemRequest) throws -> PostgresQuery? {
-        var builder = SQLBuilder()
-        let source = FeatureSource.make(collection, asOf: request.asOf, datetime: request.datetime, builder: &builder)
-        if source.keyType == "uuid" && UUID(uuidString: id) == nil { return nil }
-        let feature = featureText(collection, source: source, request: request, builder: &builder)
-        var conditions = source.conditions
-        conditions.append("\(source.key) = \(builder.bind(id))::\(source.keyType)")
-        return builder.query("SELECT \(source.key)::text, \(feature) FROM \(source.relation) WHERE \(conditions.joined(separator: " AND ")) LIMIT 1")
+        var plan = ReadPlan(collection, time: SourceTime(asOf: request.asOf, datetime: request.datetime))
+        let relation = plan.relation
+        if relation.keyType == "uuid" && UUID(uuidString: id) == nil { return nil }
+        let feature = featureText(relation, request: request, builder: &plan.builder)
+        plan.conditions.append("\(relation.key) = \(plan.builder.bind(id))::\(relation.keyType)")
+        return plan.builder.query(plan.select("\(relation.key)::text, \(feature)") + " LIMIT 1")
     }
 
     /// Rows for a file export: (key, ISO WKB in EPSG:4490, flattened properties as JSON text), in
     /// the request's order, at most `request.limit`.
     public static func export(_ collection: ServedCollection, _ request: ItemRequest) throws -> PostgresQuery {
-        var builder = SQLBuilder()
-        let source = FeatureSource.make(collection, asOf: request.asOf, datetime: request.datetime, builder: &builder)
-        let conditions = try self.conditions(collection, source: source, request: request, builder: &builder)
-        var sql = "SELECT \(source.key)::text, ST_AsBinary(geom, 'NDR'), (\(source.exportProperties))::text FROM \(source.relation)"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY " + (request.sortBy.map { "\($0.sql), \(source.key)" } ?? source.key)
-        sql += " LIMIT \(builder.bind(request.limit))"
-        if request.offset > 0 { sql += " OFFSET \(builder.bind(request.offset))" }
-        return builder.query(sql)
-    }
-
-    /// The source's conditions, then bbox, datetime (sensors), property filters and the filter.
-    static func conditions(_ collection: ServedCollection, source: FeatureSource, request: ItemRequest, builder: inout SQLBuilder) throws
-        -> [String]
-    {
-        var conditions = source.conditions
-        if let bbox = request.bbox {
-            let translator = CQL2Translator(queryables: collection.queryables, filterCRS: request.bboxCRS.filterCRS)
-            conditions.append(try translator.translate(.spatial(.intersects, .property("geometry"), .bbox(bbox)), into: &builder.binds))
-        }
-        if let datetime = request.datetime, let column = source.observedAt {
-            if let start = datetime.startText { conditions.append("\(column) >= \(builder.bind(start))::timestamptz") }
-            if let end = datetime.endText { conditions.append("\(column) <= \(builder.bind(end))::timestamptz") }
-        }
-        if let expression = request.propertyFilter {
-            conditions.append(try CQL2Translator(queryables: collection.queryables).translate(expression, into: &builder.binds))
-        }
-        if let expression = request.filter {
-            let translator = CQL2Translator(queryables: collection.queryables, filterCRS: request.filterCRS.filterCRS)
-            conditions.append(try translator.translate(expression, into: &builder.binds))
-        }
-        return conditions
+        var plan = try ReadPlan(collection, request)
+        let relation = plan.relation
+        var sql = plan.select("\(relation.key)::text, ST_AsBinary(geom, 'NDR'), (\(relation.exportProperties))::text")
+        sql += " ORDER BY " + (request.sortBy.map { "\($0.sql), \(relation.key)" } ?? relation.key)
+        sql += " LIMIT \(plan.builder.bind(request.limit))"
+        if request.offset > 0 { sql += " OFFSET \(plan.builder.bind(request.offset))" }
+        return plan.builder.query(sql)
     }
 
     /// `{"type":"Feature","id":…,"geometry":…,"properties":…}` as text.
-    static func featureText(_ collection: ServedCollection, source: FeatureSource, request: ItemRequest, builder: inout SQLBuilder) -> String {
-        var properties = source.properties
+    static func featureText(_ relation: SourceRelation, request: ItemRequest, builder: inout SQLBuilder) -> String {
+        var properties = relation.properties
         if let selection = request.properties {
             properties =
                 "(SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(\(properties)) WHERE key = ANY(\(builder.bind(selection.names))::text[]))"
         }
-        let geometry = request.skipGeometry ? "'null'" : "coalesce(ST_AsGeoJSON(\(request.crs.geometrySQL("geom")), 15, 0), 'null')"
+        let geometry =
+            request.skipGeometry ? "'null'" : "coalesce(ST_AsGeoJSON(\(request.crs.geometrySQL("geom")), \(relation.geometryDigits), 0), 'null')"
         return
-            #"'{"type":"Feature","id":' || to_json(\#(source.key)::text)::text || ',"geometry":' || \#(geometry) || ',"properties":' || (\#(properties))::text || '}'"#
+            #"'{"type":"Feature","id":' || to_json(\#(relation.key)::text)::text || ',"geometry":' || \#(geometry) || ',"properties":' || (\#(properties))::text || '}'"#
     }
 }

@@ -1,4 +1,5 @@
 import CQL2
+import GeoVocabulary
 
 /// A coordinate reference system the API serves and accepts (OGC API Features Part 2, CRS by
 /// reference): CRS84 (the default, longitude/latitude), CGCS2000 (EPSG:4490, storage), WGS 84
@@ -19,7 +20,7 @@ public struct SupportedCRS: Sendable, Hashable, CustomStringConvertible {
     /// Degrees (true) or metres.
     public let isGeographic: Bool
 
-    public static let storageSRID: Int32 = 4490
+    public static let storageSRID: Int32 = CRSIdentifier.storageSRID
 
     public static let crs84 = SupportedCRS(srid: 4326, uri: "http://www.opengis.net/def/crs/OGC/1.3/CRS84", swapsAxes: false, isGeographic: true)
     public static let cgcs2000 = SupportedCRS(epsg: 4490)
@@ -46,23 +47,15 @@ public struct SupportedCRS: Sendable, Hashable, CustomStringConvertible {
     /// Their URIs, for a collection's `crs` list.
     public static let uris: [String] = all.map(\.uri)
 
-    /// Parses a `crs`, `bbox-crs` or `filter-crs` value: a URI of the list, `EPSG:n`,
-    /// `urn:ogc:def:crs:EPSG::n`, `CRS84`, or a safe CURIE `[EPSG:n]`.
+    /// Parses a `crs`, `bbox-crs` or `filter-crs` value: any spelling ``CRSIdentifier`` reads (a
+    /// URI, `EPSG:n`, `urn:ogc:def:crs:EPSG::n`, `CRS84`, a safe CURIE `[EPSG:n]`) of a CRS of the list.
     public init(parsing text: String, parameter: String) throws(FeatureStoreError) {
-        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
-        if trimmed.hasPrefix("["), trimmed.hasSuffix("]") { trimmed = trimmed.dropFirst().dropLast() }
-        let upper = trimmed.uppercased()
-        if upper == "CRS84" || upper == "OGC:CRS84" || upper.hasSuffix("/OGC/1.3/CRS84") || upper == "URN:OGC:DEF:CRS:OGC:1.3:CRS84" {
+        let identifier = CRSIdentifier(parsing: text)
+        if identifier == .crs84 {
             self = .crs84
             return
         }
-        var digits: Substring?
-        for prefix in ["HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/", "HTTPS://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/", "URN:OGC:DEF:CRS:EPSG::", "EPSG:"]
-        where upper.hasPrefix(prefix) {
-            digits = trimmed.dropFirst(prefix.count)
-            break
-        }
-        guard let digits, let code = Int32(digits), let crs = Self.all.first(where: { $0.srid == code && $0 != .crs84 }) else {
+        guard let code = identifier?.epsgCode, let crs = Self.all.first(where: { $0.srid == code && $0 != .crs84 }) else {
             throw FeatureStoreError(
                 .badRequest,
                 "\(parameter) \(text) is not a CRS this server offers; use http://www.opengis.net/def/crs/OGC/1.3/CRS84 (the default), or http://www.opengis.net/def/crs/EPSG/0/N for N = 4490, 4326, 3857 or 4491–4554 (CGCS2000 Gauss-Krüger)"
@@ -70,6 +63,9 @@ public struct SupportedCRS: Sendable, Hashable, CustomStringConvertible {
         }
         self = crs
     }
+
+    /// How a bbox in this CRS lists its numbers.
+    public var axes: BoundingBox.Axes { BoundingBox.Axes(swapped: swapsAxes, geographic: isGeographic, crsName: uri) }
 
     /// The SQL for `column` (a geometry in the storage SRID) in this CRS, axes in its order.
     public func geometrySQL(_ column: String) -> String {

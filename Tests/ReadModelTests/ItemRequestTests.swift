@@ -1,9 +1,10 @@
 import CQL2
 import Events
 import Foundation
+import GeoVocabulary
 import Testing
 
-@testable import FeatureStore
+@testable import ReadModel
 
 /// The items request's parameters: what is accepted, what is refused and how, and that values end
 /// up as bound parameters, never in the SQL text.
@@ -16,7 +17,7 @@ struct ItemRequestTests {
                 properties: [
                     CollectionProperty(name: "name", type: "string"), CollectionProperty(name: "floors", type: "integer"),
                     CollectionProperty(name: "opened", type: "date"),
-                ])), registeredAt: nil, updatedAt: nil, sensorValues: [])
+                ])), source: EntitySource())
 
     static func request(_ query: String, unlimited: Bool = false) throws -> ItemRequest {
         let pairs = query.split(separator: "&").map { part -> (String, String) in
@@ -33,6 +34,8 @@ struct ItemRequestTests {
         } catch let error as FeatureStoreError {
             return error.message
         } catch let error as CQL2Error {
+            return error.message
+        } catch let error as ParameterError {
             return error.message
         } catch {
             return "\(error)"
@@ -59,7 +62,8 @@ struct ItemRequestTests {
     @Test("parses bbox in the axis order of its CRS, times, and keeps what paging links repeat")
     func parses() throws {
         let request = try Self.request("bbox=30.5,114.2,30.6,114.3&bbox-crs=EPSG:4490&datetime=2026-01-01/..&floors=3&limit=20&offset=40&f=json")
-        #expect(request.bbox == [30.5, 114.2, 30.6, 114.3])
+        #expect(request.bbox == BoundingBox(west: 114.2, south: 30.5, east: 114.3, north: 30.6))
+        #expect(request.bbox?.corners(request.bboxCRS.axes) == [30.5, 114.2, 30.6, 114.3])
         #expect(request.bboxCRS.srid == 4490 && request.bboxCRS.swapsAxes)
         #expect(request.datetime?.start == Timestamp.parse("2026-01-01T00:00:00Z") && request.datetime?.end == nil)
         #expect(request.limit == 20 && request.offset == 40)
@@ -93,7 +97,7 @@ struct ItemRequestTests {
         let statistics = try StatisticsRequest(
             [("group_by", "name"), ("agg", "count,max(floors)"), ("name", hostile)], collection: Self.places, limits: QueryLimits(),
             defaultRegions: nil)
-        let statement = try StatisticsStatement.make(Self.places, statistics, maximumRows: 10)
+        let statement = try StatisticsStatement.make(Self.places, statistics, regions: nil, maximumRows: 10)
         #expect(!statement.sql.contains("DROP TABLE"))
     }
 

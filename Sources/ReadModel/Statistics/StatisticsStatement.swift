@@ -4,31 +4,35 @@ import PostgresNIO
 /// The SQL of a statistics request: the selected features (as an items request selects them) in a
 /// subquery, grouped and aggregated by PostgreSQL, each row written as JSON text by PostgreSQL.
 enum StatisticsStatement {
-    static func make(_ collection: ServedCollection, _ request: StatisticsRequest, maximumRows: Int) throws -> PostgresQuery {
-        var builder = SQLBuilder()
-        let items = request.items
-        let source = FeatureSource.make(collection, asOf: items.asOf, datetime: items.datetime, builder: &builder)
-        let conditions = try ItemsStatement.conditions(collection, source: source, request: items, builder: &builder)
-        var selected = "SELECT * FROM \(source.relation)"
-        if !conditions.isEmpty { selected += " WHERE " + conditions.joined(separator: " AND ") }
-        var from = "(\(selected)) AS f"
+    /// `regions` is the collection `group_by=admin` groups by (its current state).
+    static func make(_ collection: ServedCollection, _ request: StatisticsRequest, regions: ServedCollection?, maximumRows: Int) throws
+        -> PostgresQuery
+    {
+        var plan = try ReadPlan(collection, request.items)
+        var from = "(\(plan.select("*"))) AS f"
         var keys: [(name: String, sql: String)] = []
         var geometry: String?
         for group in request.groups {
             switch group {
             case .admin:
-                let regions = builder.bind(request.regions ?? "")
+                guard let regions else { throw FeatureStoreError(.badRequest, "group_by=admin needs regions=<a collection of region polygons>") }
+                // The regions' own plan, on the same bindings: its conditions hold in both subqueries below.
+                let regionPlan = ReadPlan(regions, builder: plan.builder)
+                plan.builder = regionPlan.builder
+                let key = regionPlan.relation.key
+                let properties = regionPlan.relation.properties
                 let index = keys.count
+                let inside = (regionPlan.conditions + ["ST_Intersects(geom, ST_PointOnSurface(f.geom))"]).joined(separator: " AND ")
                 from +=
-                    " LEFT JOIN LATERAL (SELECT r.entity_id AS region_id, coalesce(r.properties->>'name', r.properties->>'名称', r.entity_id) AS region_name FROM entity_current r WHERE r.collection = \(regions) AND ST_Intersects(r.geom, ST_PointOnSurface(f.geom)) ORDER BY r.entity_id LIMIT 1) AS region ON true"
+                    " LEFT JOIN LATERAL (SELECT \(key)::text AS region_id, coalesce((\(properties))->>'name', (\(properties))->>'名称', \(key)::text) AS region_name FROM \(regionPlan.from) WHERE \(inside) ORDER BY \(key) LIMIT 1) AS region ON true"
                 keys.append(("region_id", "region.region_id"))
                 keys.append(("region_name", "region.region_name"))
                 if request.geometry {
-                    geometry =
-                        "(SELECT ST_AsGeoJSON(r.geom, 7)::json FROM entity_current r WHERE r.collection = \(regions) AND r.entity_id = g.k\(index))"
+                    let same = (regionPlan.conditions + ["\(key)::text = g.k\(index)"]).joined(separator: " AND ")
+                    geometry = "(SELECT ST_AsGeoJSON(geom, 7)::json FROM \(regionPlan.from) WHERE \(same) LIMIT 1)"
                 }
             case .grid:
-                let size = builder.bind(request.gridSize)
+                let size = plan.builder.bind(request.gridSize)
                 keys.append(("cell_x", "floor(ST_X(ST_PointOnSurface(f.geom)) / \(size)::float8)::bigint"))
                 keys.append(("cell_y", "floor(ST_Y(ST_PointOnSurface(f.geom)) / \(size)::float8)::bigint"))
                 let index = keys.count - 2
@@ -41,8 +45,8 @@ enum StatisticsStatement {
             }
         }
         if let bucket = request.timeBucket {
-            let column = source.observedAt ?? "f.valid_from"
-            keys.append(("time", "date_bin(\(builder.bind(bucket))::interval, \(column), '2000-01-01T00:00:00Z'::timestamptz)"))
+            let column = "f.\(plan.relation.bucketTime)"
+            keys.append(("time", "date_bin(\(plan.builder.bind(bucket))::interval, \(column), '2000-01-01T00:00:00Z'::timestamptz)"))
         }
         // Grid cells are reported by their box, computed from the cell indexes after grouping.
         let grouped = keys.enumerated().filter { $0.element.name != "cell_bbox" }
@@ -56,20 +60,20 @@ enum StatisticsStatement {
         var members: [String] = []
         for (index, key) in keys.enumerated() {
             if key.name == "cell_bbox" {
-                let size = builder.bind(request.gridSize)
+                let size = plan.builder.bind(request.gridSize)
                 let (x, y) = ("g.k\(index - 2)", "g.k\(index - 1)")
                 members.append(
-                    "\(builder.bind(key.name))::text, json_build_array(\(x) * \(size)::float8, \(y) * \(size)::float8, (\(x) + 1) * \(size)::float8, (\(y) + 1) * \(size)::float8)"
+                    "\(plan.builder.bind(key.name))::text, json_build_array(\(x) * \(size)::float8, \(y) * \(size)::float8, (\(x) + 1) * \(size)::float8, (\(y) + 1) * \(size)::float8)"
                 )
             } else {
-                members.append("\(builder.bind(key.name))::text, g.k\(index)")
+                members.append("\(plan.builder.bind(key.name))::text, g.k\(index)")
             }
         }
-        for (index, aggregate) in request.aggregates.enumerated() { members.append("\(builder.bind(aggregate.name))::text, g.a\(index)") }
+        for (index, aggregate) in request.aggregates.enumerated() { members.append("\(plan.builder.bind(aggregate.name))::text, g.a\(index)") }
         if let geometry { members.append("'geometry', \(geometry)") }
         let order = grouped.isEmpty ? "" : " ORDER BY " + grouped.map { "g.k\($0.offset)" }.joined(separator: ", ")
         let outer =
-            "SELECT json_build_object(\(members.joined(separator: ", ")))::text FROM (\(sql)) AS g\(order) LIMIT \(builder.bind(maximumRows + 1))"
-        return builder.query(outer)
+            "SELECT json_build_object(\(members.joined(separator: ", ")))::text FROM (\(sql)) AS g\(order) LIMIT \(plan.builder.bind(maximumRows + 1))"
+        return plan.builder.query(outer)
     }
 }

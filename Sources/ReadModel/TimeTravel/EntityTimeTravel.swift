@@ -1,5 +1,7 @@
+import Database
 import Events
 import Foundation
+import GeoVocabulary
 import JSON
 import Logging
 import PostgresNIO
@@ -108,7 +110,7 @@ public struct EntityTimeTravel: Sendable {
     /// the platform knew at that instant about what was valid at that instant. `bbox` (EPSG:4490)
     /// limits it to entities whose geometry before or after intersects it.
     public func diff(
-        collection: String, from: Date, to: Date, bbox: (west: Double, south: Double, east: Double, north: Double)? = nil, limit: Int = 1_000,
+        collection: String, from: Date, to: Date, bbox: BoundingBox? = nil, limit: Int = 1_000,
         offset: Int = 0
     ) async throws -> Diff {
         let (t1, t2) = (Timestamp.format(from), Timestamp.format(to))
