@@ -122,7 +122,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", postgres,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", postgres, lifecycle,
             ],
             swiftSettings: settings),
     ],

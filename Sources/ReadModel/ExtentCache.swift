@@ -60,66 +60,6 @@ public final class ExtentCache: Sendable {
     private func compute(_ collection: ServedCollection) async {
         let query = collection.source.extentQuery(collection)
         var extent: Extent?
-        var computedAt: ContinuousClock.Instant?
-        var running = false
-    }
-
-    public let maximumAge: Duration
-    private let client: PostgresClient
-    private let logger: Logger
-    private let entries = Mutex<[String: Entry]>([:])
-
-    public init(client: PostgresClient, maximumAge: Duration = .seconds(300), logger: Logger) {
-        self.client = client
-        self.maximumAge = maximumAge
-        self.logger = logger
-    }
-
-    /// The cached extent (maybe `nil`); starts a refresh when there is none or it is old.
-    public func extent(of collection: ServedCollection) -> Extent? {
-        let now = ContinuousClock.now
-        let (extent, start) = entries.withLock { entries -> (Extent?, Bool) in
-            var entry = entries[collection.id] ?? Entry()
-            let stale = entry.computedAt.map { now - $0 > maximumAge } ?? true
-            let start = stale && !entry.running
-            if start { entry.running = true }
-            entries[collection.id] = entry
-            return (entry.extent, start)
-        }
-        if start {
-            Task.detached(priority: .background) { await self.compute(collection) }
-        }
-        return extent
-    }
-
-    /// Computes now and waits (for tests and the catalogue).
-    public func refresh(_ collection: ServedCollection) async {
-        entries.withLock { $0[collection.id, default: Entry()].running = true }
-        await compute(collection)
-    }
-
-    private func compute(_ collection: ServedCollection) async {
-        let query: PostgresQuery
-        switch collection.kind {
-        case .entities:
-            query = """
-                SELECT ST_XMin(e)::float8, ST_YMin(e)::float8, ST_XMax(e)::float8, ST_YMax(e)::float8, lo, hi
-                FROM (SELECT ST_Extent(geom) AS e, min(valid_from) AS lo, max(valid_from) AS hi FROM entity_current WHERE collection = \(collection.id)) AS s
-                """
-        case .sensors:
-            query = """
-                SELECT ST_XMin(e)::float8, ST_YMin(e)::float8, ST_XMax(e)::float8, ST_YMax(e)::float8, lo, hi
-                FROM (SELECT ST_Extent(geom) AS e, min(observed_at) AS lo, max(observed_at) AS hi FROM sensors_latest) AS s
-                """
-        case .readings:
-            // Positions from the sensors (small); times from the observation index.
-            query = """
-                SELECT ST_XMin(e)::float8, ST_YMin(e)::float8, ST_XMax(e)::float8, ST_YMax(e)::float8,
-                    (SELECT min(observed_at) FROM sensor_readings), (SELECT max(observed_at) FROM sensor_readings)
-                FROM (SELECT ST_Extent(geom) AS e FROM sensors_latest) AS s
-                """
-        }
-        var extent: Extent?
         do {
             for try await (west, south, east, north, start, end) in try await client.query(query, logger: logger).decode(
                 (Double?, Double?, Double?, Double?, Date?, Date?).self)

@@ -19,27 +19,29 @@ public struct ReadPlan: Sendable {
         if let bbox = request.bbox {
             let crs = request.bboxCRS
             let translator = CQL2Translator(queryables: collection.queryables, filterCRS: crs.filterCRS)
-            conditions.append(try translator.translate(.spatial(.intersects, .property("geometry"), .bbox(bbox.corners(crs.axes))), into: &builder.binds))
+            conditions.append(try translator.translate(.spatial(.intersects, .property("geometry"), .bbox(bbox.corners(crs.axes))), into: &self.builder.binds))
         }
         if let datetime = request.datetime, let column = relation.observedAt {
-            if let start = datetime.startText { conditions.append("\(column) >= \(builder.bind(start))::timestamptz") }
-            if let end = datetime.endText { conditions.append("\(column) <= \(builder.bind(end))::timestamptz") }
+            if let start = datetime.startText { conditions.append("\(column) >= \(self.builder.bind(start))::timestamptz") }
+            if let end = datetime.endText { conditions.append("\(column) <= \(self.builder.bind(end))::timestamptz") }
         }
         if let expression = request.propertyFilter {
-            conditions.append(try CQL2Translator(queryables: collection.queryables).translate(expression, into: &builder.binds))
+            conditions.append(try CQL2Translator(queryables: collection.queryables).translate(expression, into: &self.builder.binds))
         }
         if let expression = request.filter {
             let translator = CQL2Translator(queryables: collection.queryables, filterCRS: request.filterCRS.filterCRS)
-            conditions.append(try translator.translate(expression, into: &builder.binds))
+            conditions.append(try translator.translate(expression, into: &self.builder.binds))
         }
     }
 
     /// The plan of a plain read of the collection at `time` (the current state by default): only
     /// the source's own conditions.
     public init(_ collection: ServedCollection, time: SourceTime = .current, builder: SQLBuilder = SQLBuilder()) {
+        var builder = builder
+        let relation = collection.source.relation(collection, time: time, builder: &builder)
         self.collection = collection
         self.builder = builder
-        self.relation = collection.source.relation(collection, time: time, builder: &self.builder)
+        self.relation = relation
         self.conditions = relation.conditions
     }
 

@@ -91,12 +91,12 @@ struct DatabaseOptions: ParsableArguments {
             verify-ca (check the chain), verify-full (check the chain and the host name). Env SHIKONG_DATABASE_TLS. Default: the \
             URL's sslmode, else disable.
             """)
-    var tls: String? = ProcessInfo.processInfo.environment["SHIKONG_DATABASE_TLS"]
+    var tls: String?
 
     @Option(
         name: .customLong("database-ca-file"),
         help: "PEM file of the certificate authorities that sign the server's certificate (default: the system's). Env SHIKONG_DATABASE_CA_FILE.")
-    var caFile: String? = ProcessInfo.processInfo.environment["SHIKONG_DATABASE_CA_FILE"]
+    var caFile: String?
 
     func configuration() throws -> DatabaseConfiguration {
         guard var configuration = DatabaseConfiguration(url: url) else {
@@ -105,13 +105,13 @@ struct DatabaseOptions: ParsableArguments {
         }
         guard poolSize >= 1 else { throw ValidationError("--database-pool-size must be at least 1, not \(poolSize)") }
         configuration.poolSize = poolSize
-        if let tls {
+        if let tls = tls ?? ProcessInfo.processInfo.environment["SHIKONG_DATABASE_TLS"] {
             guard let mode = TLSMode(rawValue: tls) else {
                 throw ValidationError("--database-tls must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), not \(tls)")
             }
             configuration.tls = mode
         }
-        if let caFile {
+        if let caFile = caFile ?? ProcessInfo.processInfo.environment["SHIKONG_DATABASE_CA_FILE"] {
             guard FileManager.default.isReadableFile(atPath: caFile) else { throw ValidationError("--database-ca-file \(caFile) cannot be read") }
             configuration.caFile = caFile
         }
