@@ -49,7 +49,8 @@ public final class Pipeline: Sendable {
         let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
         if stages.contains(.serve), let database {
             let lag = ConsumerLagMonitor(
-                lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger), processors: Self.processorGroups(configuration),
+                lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger),
+                processors: Self.processorGroups(configuration),
                 logger: Logger(label: "shikong.lag"))
             services.append(lag)
             var context = APIContext(

@@ -120,7 +120,8 @@ public final class CollectionRegistry: Sendable {
                 var collections: [String: ServedCollection] = [:]
                 for metadata in builtIn {
                     guard let source = Self.source(of: metadata, in: sources) else { continue }
-                    collections[metadata.id] = ServedCollection(metadata: Self.resolved(metadata), source: source, discovered: discovered[source.kind] ?? [])
+                    collections[metadata.id] = ServedCollection(
+                        metadata: Self.resolved(metadata), source: source, discovered: discovered[source.kind] ?? [])
                 }
                 for collection in loaded { collections[collection.id] = collection }
                 let builtInIDs = builtIn.map(\.id)

@@ -15,7 +15,8 @@ public struct EntityCurrentState: Sendable {
 
     public func hashes(collection: String) async throws -> [String: (hash: String?, source: String?)] {
         var current: [String: (hash: String?, source: String?)] = [:]
-        for row in try await client.rows("SELECT entity_id, content_hash, source FROM entity_current WHERE collection = \(collection)", logger: logger)
+        for row in try await client.rows(
+            "SELECT entity_id, content_hash, source FROM entity_current WHERE collection = \(collection)", logger: logger)
         {
             let (id, hash, source) = try row.decode((String, String?, String?).self)
             current[id] = (hash, source)

@@ -19,7 +19,8 @@ public struct ReadPlan: Sendable {
         if let bbox = request.bbox {
             let crs = request.bboxCRS
             let translator = CQL2Translator(queryables: collection.queryables, filterCRS: crs.filterCRS)
-            conditions.append(try translator.translate(.spatial(.intersects, .property("geometry"), .bbox(bbox.corners(crs.axes))), into: &self.builder.binds))
+            conditions.append(
+                try translator.translate(.spatial(.intersects, .property("geometry"), .bbox(bbox.corners(crs.axes))), into: &self.builder.binds))
         }
         if let datetime = request.datetime, let column = relation.observedAt {
             if let start = datetime.startText { conditions.append("\(column) >= \(self.builder.bind(start))::timestamptz") }

@@ -28,7 +28,9 @@ public struct ServedCollection: Sendable {
     public var isBitemporal: Bool { source.capabilities.bitemporal }
 
     /// `metadata` served from `source`; `discovered` is what the source's discovery query found.
-    public init(metadata: CollectionMetadata, source: any CollectionSource, discovered: [String] = [], registeredAt: Date? = nil, updatedAt: Date? = nil) {
+    public init(
+        metadata: CollectionMetadata, source: any CollectionSource, discovered: [String] = [], registeredAt: Date? = nil, updatedAt: Date? = nil
+    ) {
         self.id = metadata.id
         self.metadata = metadata
         self.source = source

@@ -101,7 +101,8 @@ struct DatabaseOptions: ParsableArguments {
     func configuration() throws -> DatabaseConfiguration {
         guard var configuration = DatabaseConfiguration(url: url) else {
             throw ValidationError(
-                "--database must look like postgres://user@host:port/database (sslmode: \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))), not \(url)")
+                "--database must look like postgres://user@host:port/database (sslmode: \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))), not \(url)"
+            )
         }
         guard poolSize >= 1 else { throw ValidationError("--database-pool-size must be at least 1, not \(poolSize)") }
         configuration.poolSize = poolSize

@@ -16,7 +16,7 @@ import Testing
 /// there and fails the others with the reason.
 @Suite("Import job queue", .serialized)
 struct ImportJobQueueTests {
-    static let rows = 60_000
+    static let rows = 30_000
 
     @Test("a full queue refuses; a stop interrupts; a restart resumes a job or fails it when its file is gone")
     func interruptAndResume() async throws {
@@ -72,7 +72,8 @@ struct ImportJobQueueTests {
             #expect(try await waitFor(waiting, ["interrupted"]).0 == "interrupted")
 
             // The waiting job's upload is lost; the long one's is there.
-            try FileManager.default.removeItem(at: directory.appendingPathComponent(waiting.uuidString.lowercased()).appendingPathComponent("points.csv"))
+            try FileManager.default.removeItem(
+                at: directory.appendingPathComponent(waiting.uuidString.lowercased()).appendingPathComponent("points.csv"))
 
             // Second process on the same directory.
             let second = queue()
@@ -86,7 +87,8 @@ struct ImportJobQueueTests {
             try await resumed.value
 
             let projected = try await platform.waitForCount(
-                "SELECT count(*)::int FROM entity_current WHERE collection = \("queue_long_\(run)")", timeout: .seconds(180)) { $0 >= Self.rows }
+                "SELECT count(*)::int FROM entity_current WHERE collection = \("queue_long_\(run)")", timeout: .seconds(180)
+            ) { $0 >= Self.rows }
             #expect(projected == Self.rows, "every feature of the resumed job is projected once")
             #expect((try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty ?? true, "finished jobs leave no files")
         }

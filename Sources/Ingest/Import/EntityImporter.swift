@@ -90,6 +90,8 @@ public struct EntityImporter: Sendable {
                     try await jobEvent(job, .progress, plan, total: total, counts: counts)
                 }
             }
+            // The stream also ends early when the task is cancelled: never take that for the end of the file.
+            try Task.checkCancellation()
             if plan.mode == .full {
                 let retirements = try current.filter { $0.value.source == plan.sourceName && !seen.contains($0.key) }.keys.sorted().map { id in
                     try retirement(of: id, plan: plan, job: job, at: started)

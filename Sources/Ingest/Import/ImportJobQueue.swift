@@ -32,6 +32,7 @@ public final class ImportJobQueue: Service {
     private let incoming: AsyncStream<Job>.Continuation
     /// Accepted and not finished: running and waiting.
     private let jobs = Mutex<[UUID: Job]>([:])
+    private let createdAt = Date()
 
     struct Job: Sendable {
         var id: UUID
@@ -131,10 +132,13 @@ public final class ImportJobQueue: Service {
     private func resumeInterrupted() async throws {
         let entries = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
         for entry in entries.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) {
-            guard let id = UUID(uuidString: entry.lastPathComponent) else { continue }
+            // Jobs submitted since this process started are queued already.
+            guard let id = UUID(uuidString: entry.lastPathComponent), !jobs.withLock({ $0[id] != nil }) else { continue }
             guard let data = try? Data(contentsOf: planURL(id)), let plan = try? JSONDecoder().decode(EntityImport.self, from: data) else {
-                // An upload that never became a job (the process stopped while receiving it).
-                remove(id)
+                // An upload that never became a job (a process stopped while receiving it); one being
+                // received by this process now is newer than the queue.
+                let created = (try? entry.resourceValues(forKeys: [.creationDateKey, .contentModificationDateKey]))
+                if let made = created?.creationDate ?? created?.contentModificationDate, made < createdAt { remove(id) }
                 continue
             }
             guard FileManager.default.fileExists(atPath: plan.file.path) else {

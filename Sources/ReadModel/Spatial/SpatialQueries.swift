@@ -26,7 +26,9 @@ public struct SpatialQueries: Sendable {
             SELECT ST_Distance(a, b, true), coalesce(degrees(ST_Azimuth(a, b)), 0) FROM p
             """
         var result: (Double, Double) = (0, 0)
-        try await refusingBadInput { for try await row in try await client.query(query, logger: logger).decode((Double, Double).self) { result = row } }
+        try await refusingBadInput {
+            for try await row in try await client.query(query, logger: logger).decode((Double, Double).self) { result = row }
+        }
         return result
     }
 
@@ -97,9 +99,12 @@ public struct SpatialQueries: Sendable {
         var plan = ReadPlan(collection)
         plan.conditions.append("geom IS NOT NULL")
         let relation = plan.relation
-        let p = "ST_Transform(ST_SetSRID(ST_MakePoint(\(plan.builder.bind(point.x)), \(plan.builder.bind(point.y))), \(plan.builder.bind(Int(srid)))::int), 4490)"
+        let p =
+            "ST_Transform(ST_SetSRID(ST_MakePoint(\(plan.builder.bind(point.x)), \(plan.builder.bind(point.y))), \(plan.builder.bind(Int(srid)))::int), 4490)"
         // The GiST index orders candidates by planar distance in degrees; the geodesic distance re-ranks them.
-        let candidates = plan.select("\(relation.key)::text AS id, \(relation.properties) AS props, geom") + " ORDER BY geom <-> (SELECT p FROM p) LIMIT \(plan.builder.bind(k * 4 + 20))"
+        let candidates =
+            plan.select("\(relation.key)::text AS id, \(relation.properties) AS props, geom")
+            + " ORDER BY geom <-> (SELECT p FROM p) LIMIT \(plan.builder.bind(k * 4 + 20))"
         let maximum = plan.builder.bind(maximumDistance ?? .infinity)
         let sql = """
             WITH p AS (SELECT \(p) AS p),
