@@ -16,7 +16,7 @@ import Testing
 /// there and fails the others with the reason.
 @Suite("Import job queue", .serialized)
 struct ImportJobQueueTests {
-    static let rows = 30_000
+    static let rows = 500
 
     @Test("a full queue refuses; a stop interrupts; a restart resumes a job or fails it when its file is gone")
     func interruptAndResume() async throws {
@@ -29,10 +29,8 @@ struct ImportJobQueueTests {
         let configuration = platform.configuration.database
 
         try await DatabaseSession.withClient(configuration, logger: logger) { client in
-            func queue() -> ImportJobQueue {
-                ImportJobQueue(
-                    directory: directory, capacity: 2, producer: producer, baseline: EntityBaseline(client: client, logger: logger),
-                    serviceArea: .china, logger: logger)
+            func queue(baseline: any ImportBaseline) -> ImportJobQueue {
+                ImportJobQueue(directory: directory, capacity: 2, producer: producer, baseline: baseline, serviceArea: .china, logger: logger)
             }
             func submit(_ queue: ImportJobQueue, collection: String, rows: Int) throws -> UUID {
                 let id = EventIDGenerator.shared.next()
@@ -57,15 +55,16 @@ struct ImportJobQueueTests {
                 return last
             }
 
-            // First process: a long job runs, a second waits, a third is refused.
-            let first = queue()
+            // First process: a job runs (held where it reads the collection's state), a second waits, a third is refused.
+            let gate = HeldBaseline()
+            let first = queue(baseline: gate)
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: first)], logger: logger))
             let running = Task { try await group.run() }
             let long = try submit(first, collection: "queue_long_\(run)", rows: Self.rows)
             let waiting = try submit(first, collection: "queue_waiting_\(run)", rows: 10)
             #expect(!first.hasRoom)
             #expect(throws: ImportJobQueue.Refusal.self) { _ = try submit(first, collection: "queue_refused_\(run)", rows: 10) }
-            #expect(try await waitFor(long, ["started", "progress"]).0 != "missing")
+            await gate.reached()
             await group.triggerGracefulShutdown()
             try await running.value
             #expect(try await waitFor(long, ["interrupted", "completed"]).0 == "interrupted", "the long job was interrupted, not finished")
@@ -76,7 +75,7 @@ struct ImportJobQueueTests {
                 at: directory.appendingPathComponent(waiting.uuidString.lowercased()).appendingPathComponent("points.csv"))
 
             // Second process on the same directory.
-            let second = queue()
+            let second = queue(baseline: EntityBaseline(client: client, logger: logger))
             let again = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: second)], logger: logger))
             let resumed = Task { try await again.run() }
             let (finalStatus, _) = try await waitFor(long, ["completed", "failed"])
@@ -102,5 +101,22 @@ struct ImportJobQueueTests {
             text += "p\(index),\(114.0 + Double(index % 1_000) * 0.0005),\(30.3 + Double(index / 1_000) * 0.005),point \(index)\n"
         }
         return text
+    }
+}
+
+/// A baseline that holds the import reading it until the task is cancelled: the job is certainly
+/// running when the test stops the queue.
+private final class HeldBaseline: ImportBaseline {
+    private let calls = AsyncStream<Void>.makeStream()
+
+    func current(collection: String) async throws -> [String: (hash: String?, source: String?)] {
+        calls.continuation.yield()
+        while true { try await Task.sleep(for: .seconds(1)) }
+    }
+
+    /// Returns once an import reads the baseline.
+    func reached() async {
+        var iterator = calls.stream.makeAsyncIterator()
+        _ = await iterator.next()
     }
 }
