@@ -85,3 +85,32 @@ public struct KafkaAdmin: Sendable {
         try handle.watermarks(partition, timeoutMilliseconds: Int32(timeout.milliseconds))
     }
 }
+
+extension KafkaAdmin {
+    /// librdkafka's blocking metadata calls run here, on a thread of their own, so that an async
+    /// caller suspends instead of holding one of the cooperative pool's few threads.
+    private static let blockingCalls = DispatchQueue(label: "shikong.kafka.admin")
+
+    /// ``watermarks(_:timeout:)`` without blocking the caller's thread.
+    public func fetchWatermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError) -> (low: Int64, high: Int64) {
+        try await offPool { () throws(KafkaError) in try watermarks(partition, timeout: timeout) }
+    }
+
+    /// ``partitionCounts(timeout:)`` without blocking the caller's thread.
+    public func fetchPartitionCounts(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [String: Int] {
+        try await offPool { () throws(KafkaError) in try partitionCounts(timeout: timeout) }
+    }
+
+    private func offPool<T: Sendable>(_ call: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
+            Self.blockingCalls.async {
+                do throws(KafkaError) {
+                    continuation.resume(returning: .success(try call()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+}

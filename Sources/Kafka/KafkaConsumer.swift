@@ -208,11 +208,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Messages not yet read per assigned partition, from the watermarks of the last fetches (no
-    /// broker round trip). Partitions with no position yet are left out.
-    public var lag: [TopicPartition: Int64] {
-        queue.sync { lagNow() }
-    }
-
+    /// broker round trip). Partitions with no position yet are left out. Call it on the consumer's queue.
     private func lagNow() -> [TopicPartition: Int64] {
         let assigned = context.assigned
         guard !assigned.isEmpty else { return [:] }

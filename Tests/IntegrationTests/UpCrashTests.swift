@@ -1,4 +1,5 @@
 import Foundation
+import Database
 import LocalStack
 import Logging
 import Platform

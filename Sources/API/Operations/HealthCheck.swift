@@ -1,3 +1,4 @@
+import Database
 import Events
 import Foundation
 import Hummingbird
@@ -19,7 +20,7 @@ struct HealthCheck {
         var missing: [String] = []
         let started = ContinuousClock.now
         do {
-            try await client.query("SELECT 1", logger: logger)
+            try await client.ping(logger: logger)
             let elapsed = ContinuousClock.now - started
             let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
             checks["database"] = ["status": "ok", "latency_ms": milliseconds] as [String: any Sendable]
