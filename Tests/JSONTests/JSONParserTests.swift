@@ -68,4 +68,22 @@ struct JSONParserTests {
         }
         #expect(try JSONParser.parse(bytes: Array(#""武汉 é 😀\n""#.utf8)) == .string("武汉 é 😀\n"))
     }
+
+    @Test("parsing cost grows linearly with the number of members (a quadratic duplicate check grows 100-fold)")
+    func linearInMembers() throws {
+        func object(_ count: Int) -> [UInt8] { Array(("{" + (0..<count).map { #""m\#($0)":0"# }.joined(separator: ",") + "}").utf8) }
+        func fastest(_ bytes: [UInt8]) throws -> Duration {
+            var best = Duration.seconds(3_600)
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                _ = try JSONParser.parse(bytes: bytes)
+                best = min(best, ContinuousClock.now - started)
+            }
+            return best
+        }
+        let small = try fastest(object(5_000))
+        let large = try fastest(object(50_000))
+        // Ten times the members: about ten times the time when linear, a hundred when quadratic.
+        #expect(large < small * 35, "5,000 members: \(small); 50,000 members: \(large)")
+    }
 }

@@ -13,6 +13,10 @@ struct ItemRoutes: Sendable {
     let context: APIContext
     let store: FeatureStore
 
+    /// Largest item (one line): its dead letter, the bytes in base64 with the envelope, must still
+    /// fit in one event of the log (about 1 MB).
+    static let maximumItemBytes = 700 * 1_024
+
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/items") { request, _ in
             guard let producer = context.producer else {
@@ -27,6 +31,13 @@ struct ItemRoutes: Sendable {
             }
             let lines = RawItems.lines(Data(buffer: body))
             guard !lines.isEmpty else { throw Problem.badRequest("the body must hold JSON lines, one item each") }
+            // Refused before any parsing: an item the event log could not carry — nor, with its bytes
+            // in base64, the dead-letter topic if the item processor refuses it.
+            if let large = lines.first(where: { $0.line.count > Self.maximumItemBytes }) {
+                throw Problem(
+                    .contentTooLarge,
+                    detail: "the item on line \(large.number) is \(large.line.count) bytes; one item may have at most \(Self.maximumItemBytes) bytes")
+            }
             let now = Date()
             let records = lines.map { RawItems.record(line: $0.line, lineNumber: $0.number, source: "api://items", receivedAt: now) }
             _ = try await producer.sendAll(records)
