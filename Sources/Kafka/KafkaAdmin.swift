@@ -29,6 +29,10 @@ public struct KafkaAdmin: Sendable {
     /// Creates the topics that do not exist yet. Blocking: call from a thread that may block.
     public func createTopics(_ topics: [TopicSpecification], timeout: Duration = .seconds(15)) throws(KafkaError) -> [String: CreationOutcome] {
         guard !topics.isEmpty else { return [:] }
+        return try handle.leased { () throws(KafkaError) in try unleasedCreateTopics(topics, timeout: timeout) }
+    }
+
+    private func unleasedCreateTopics(_ topics: [TopicSpecification], timeout: Duration) throws(KafkaError) -> [String: CreationOutcome] {
         var errorText = [CChar](repeating: 0, count: 512)
         var newTopics: [OpaquePointer?] = []
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }

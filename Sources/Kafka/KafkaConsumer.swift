@@ -61,7 +61,7 @@ public final class KafkaConsumer: Sendable {
             context.setAssignment(Set(positions.keys))
         }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_destroy(handle.pointer)
+            handle.destroy()
             throw KafkaError(err, context: "subscribe to \(subscription)")
         }
     }
@@ -232,7 +232,7 @@ public final class KafkaConsumer: Sendable {
         guard closed.setOnce() else { return }
         queue.sync { [handle] in
             _ = rd_kafka_consumer_close(handle.pointer)
-            rd_kafka_destroy(handle.pointer)
+            handle.destroy()
         }
     }
 

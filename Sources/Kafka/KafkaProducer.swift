@@ -83,17 +83,21 @@ public final class KafkaProducer: Sendable {
     /// One produce call: hands the record to librdkafka's queue, or says why it could not.
     private func enqueue(_ record: OutgoingRecord, token: UInt) -> rd_kafka_resp_err_t {
         let headers = record.headers.makeRdKafkaHeaders()
-        let err = record.topic.withCString { topic in
-            (record.key ?? Data()).withUnsafeBytes { key in
-                record.value.withUnsafeBytes { value in
-                    shikong_rd_kafka_produce(
-                        handle.pointer, topic, record.partition ?? -1,
-                        record.key == nil ? nil : key.baseAddress, record.key == nil ? 0 : key.count,
-                        value.baseAddress, value.count, headers,
-                        record.timestampMilliseconds ?? 0, UnsafeMutableRawPointer(bitPattern: token))
+        let produced = try? handle.leased { () throws(KafkaError) in
+            record.topic.withCString { topic in
+                (record.key ?? Data()).withUnsafeBytes { key in
+                    record.value.withUnsafeBytes { value in
+                        shikong_rd_kafka_produce(
+                            handle.pointer, topic, record.partition ?? -1,
+                            record.key == nil ? nil : key.baseAddress, record.key == nil ? 0 : key.count,
+                            value.baseAddress, value.count, headers,
+                            record.timestampMilliseconds ?? 0, UnsafeMutableRawPointer(bitPattern: token))
+                    }
                 }
             }
         }
+        // A close that began after the `closed` check refuses the lease: the record is not queued.
+        let err = produced ?? RD_KAFKA_RESP_ERR__DESTROY
         // librdkafka owns the headers only when the produce call succeeded.
         if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
         return err
@@ -120,11 +124,11 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Records queued or in flight, not yet acknowledged.
-    public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+    public var outstanding: Int { (try? handle.leased { () throws(KafkaError) in Int(rd_kafka_outq_len(handle.pointer)) }) ?? 0 }
 
     /// Waits until every queued record has its delivery report.
     public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
-        let err = rd_kafka_flush(handle.pointer, Int32(timeout.milliseconds))
+        let err = try handle.leased { () throws(KafkaError) in rd_kafka_flush(handle.pointer, Int32(timeout.milliseconds)) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "flush") }
     }
 
@@ -134,9 +138,10 @@ public final class KafkaProducer: Sendable {
     /// Flushes what it can, then releases the client. Unfinished sends fail with `.closed`.
     public func close() {
         guard closed.setOnce() else { return }
-        _ = rd_kafka_flush(handle.pointer, 10_000)
-        poller.stop()
-        rd_kafka_destroy(handle.pointer)
+        handle.destroy { [poller] pointer in
+            _ = rd_kafka_flush(pointer, 10_000)
+            poller.stop()
+        }
         pending.failAll(KafkaError(code: .closed, message: "producer closed before delivery"))
         space.freed()
     }
