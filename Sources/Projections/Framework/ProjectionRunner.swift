@@ -15,6 +15,8 @@ public final class ProjectionRunner<P: Projection>: Service {
         public var consumer: KafkaConsumerConfiguration
         public var deadLetterTopic: String = Topics.deadLetters
         public var batchSize: Int = 2_000
+        /// Told once the consumer group assigned the projection its partitions (part `projection <name>`).
+        public var readiness: Readiness?
 
         public init(consumer: KafkaConsumerConfiguration) {
             self.consumer = consumer
@@ -33,7 +35,11 @@ public final class ProjectionRunner<P: Projection>: Service {
         self.client = client
         self.producer = producer
         self.logger = logger
+        configuration.readiness?.expect(
+            readinessPart, waitingFor: "its partitions of \(projection.topics.joined(separator: ", ")) from the consumer group")
     }
+
+    private var readinessPart: String { "projection \(projection.name)" }
 
     public func run() async throws {
         let positions = ProjectionPositions(projection: projection.name)
@@ -49,6 +55,7 @@ public final class ProjectionRunner<P: Projection>: Service {
         logger.info("projection started", metadata: ["projection": "\(projection.name)", "topics": "\(projection.topics)"])
         var drain = StageDrain()
         for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if consumer.hasJoinedGroup { configuration.readiness?.ready(readinessPart) }
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             guard !batch.isEmpty else { continue }
             try await writer.apply(batch)
