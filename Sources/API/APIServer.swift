@@ -1,9 +1,10 @@
+import Database
 import Events
-import FeatureStore
 import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
+import ReadModel
 
 /// The HTTP API: OGC API Features over every collection, the catalogue, time travel, imports,
 /// geocoding, dead letters, metrics and health.
@@ -56,7 +57,7 @@ public enum APIServer {
         router.get("/health") { _, _ in
             let started = ContinuousClock.now
             do {
-                try await client.query("SELECT 1", logger: logger)
+                try await client.ping(logger: logger)
                 let elapsed = ContinuousClock.now - started
                 let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
                 let database: [String: any Sendable] = ["status": "ok", "latency_ms": milliseconds]
@@ -69,13 +70,13 @@ public enum APIServer {
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
         StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
-        MeasurementRoutes(client: client, logger: logger).addRoutes(to: router)
+        MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
-        MetricsRoute(context: context, logger: logger).addRoutes(to: router)
-        EntityHistoryRoutes(context: context, logger: logger).addRoutes(to: router)
+        MetricsRoute(context: context).addRoutes(to: router)
+        EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger)).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
-        ItemRoutes(context: context, logger: logger).addRoutes(to: router)
+        ItemRoutes(context: context, store: store).addRoutes(to: router)
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)

@@ -1,4 +1,5 @@
 import API
+import Database
 import Events
 import Foundation
 import Gazetteer
@@ -29,7 +30,7 @@ public final class Pipeline: Sendable {
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
         let needsDatabase =
             stages.contains(.project) || stages.contains(.serve) || (stages.contains(.ingest) && configuration.acknowledgeAfterArchive)
-        let database = needsDatabase ? PostgresClient(configuration: configuration.database.client, backgroundLogger: logger) : nil
+        let database = needsDatabase ? PostgresClient(configuration: try configuration.database.client(), backgroundLogger: logger) : nil
         self.database = database
         var services: [any Service] = []
         if let database { services.append(database) }
@@ -47,13 +48,25 @@ public final class Pipeline: Sendable {
         }
         let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
         if stages.contains(.serve), let database {
+            let lag = ConsumerLagMonitor(
+                lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger),
+                processors: Self.processorGroups(configuration),
+                logger: Logger(label: "shikong.lag"))
+            services.append(lag)
             var context = APIContext(
-                database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                processors: Self.processorGroups(configuration), gazetteer: engine,
+                database: database, producer: producer, metrics: PlatformMetrics.registry, lag: lag, gazetteer: engine,
                 importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
-                serviceArea: (
-                    configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
-                ))
+                serviceArea: configuration.serviceArea)
+            // Uploads wait under the data directory, so a job interrupted by a restart can resume.
+            let uploads =
+                configuration.dataDirectory?.appendingPathComponent("imports", isDirectory: true)
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("shikong-imports-\(configuration.instance)", isDirectory: true)
+            let imports = ImportJobQueue(
+                directory: uploads, capacity: configuration.importQueueCapacity, producer: producer,
+                baseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")), serviceArea: configuration.serviceArea,
+                logger: Logger(label: "shikong.import"))
+            services.append(imports)
+            context.imports = imports
             context.queryLimits = configuration.queryLimits
             context.adminRegions = configuration.adminRegions
             services.append(
@@ -171,20 +184,7 @@ public final class Pipeline: Sendable {
 
     /// Creates the database if it is missing and applies migrations. Retries while PostgreSQL starts up.
     public static func prepareDatabase(_ database: DatabaseConfiguration, logger: Logger) async throws {
-        var administrative = database
-        administrative.database = "postgres"
-        try await withConnection(administrative, logger: logger) { client in
-            let rows = try await client.query("SELECT count(*)::int FROM pg_database WHERE datname = \(database.database)", logger: logger)
-                .decode(Int.self).reduce(0, +)
-            if rows == 0 {
-                try await client.query(
-                    PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(database.database.replacingOccurrences(of: "\"", with: ""))\""), logger: logger)
-                logger.info("database created", metadata: ["database": "\(database.database)"])
-            }
-        }
-        try await withConnection(database, logger: logger) { client in
-            try await Migrations.migrate(client, logger: logger)
-        }
+        try await DatabaseSchema.prepare(database, logger: logger)
     }
 
     /// Creates the catalogue's missing topics and reconciles the others; logs what it did and any drift.
@@ -222,45 +222,6 @@ public final class Pipeline: Sendable {
     public static func withDatabase<T: Sendable>(
         _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
-    }
-
-    /// Runs `body` with a single connection (for setup steps that run before the pool does).
-    static func withConnection<T: Sendable>(
-        _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
-        let connection = try await retrying(logger: logger) {
-            try await PostgresConnection.connect(
-                configuration: PostgresConnection.Configuration(
-                    host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
-                    database: configuration.database, tls: .disable),
-                id: 1, logger: logger)
-        }
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-    }
-
-    static func retrying<T: Sendable>(logger: Logger, attempts: Int = 60, _ body: @Sendable () async throws -> T) async throws -> T {
-        var lastError: (any Error)?
-        for _ in 0..<attempts {
-            do {
-                return try await body()
-            } catch {
-                lastError = error
-                try await Task.sleep(for: .milliseconds(500))
-            }
-        }
-        throw lastError ?? CancellationError()
+        try await DatabaseSession.withClient(configuration, logger: logger, body)
     }
 }

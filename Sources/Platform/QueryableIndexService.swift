@@ -1,6 +1,6 @@
-import FeatureStore
 import Logging
 import PostgresNIO
+import ReadModel
 import ServiceLifecycle
 
 /// Runs `QueryableIndexes.reconcile()` every few seconds in the projection stage, so an index a

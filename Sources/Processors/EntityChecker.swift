@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import GeoVocabulary
 import JSON
 import Kafka
 
@@ -10,13 +11,13 @@ import Kafka
 public struct EntityChecker: Sendable {
     public static let stage = "processors.entities"
 
-    private let serviceArea: GeoBounds
+    private let serviceArea: BoundingBox
     private let geocoder: (any AddressGeocoder)?
     private let schema: JSONSchema?
     private let outputTopic: String
 
     public init(
-        serviceArea: GeoBounds = .china, geocoder: (any AddressGeocoder)? = nil, schema: JSONSchema? = nil,
+        serviceArea: BoundingBox = .china, geocoder: (any AddressGeocoder)? = nil, schema: JSONSchema? = nil,
         outputTopic: String = Topics.spatialEntities
     ) {
         self.serviceArea = serviceArea
@@ -113,7 +114,7 @@ enum GeoJSONCheck {
     }
 
     /// The first position outside the bounds, if any.
-    static func firstPosition(of geometry: JSONValue, outside bounds: GeoBounds) -> (Double, Double)? {
+    static func firstPosition(of geometry: JSONValue, outside bounds: BoundingBox) -> (Double, Double)? {
         var found: (Double, Double)?
         func visit(_ value: JSONValue) {
             guard found == nil, let items = value.array else { return }

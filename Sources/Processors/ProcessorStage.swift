@@ -1,4 +1,3 @@
-import Dispatch
 import Events
 import Foundation
 import Kafka
@@ -63,10 +62,7 @@ public final class ProcessorStage: Service {
     func outputs(of batch: [KafkaMessage]) async throws -> (records: [OutgoingRecord], deadLetters: Int) {
         let results: [Result<OutgoingRecord, ProcessingFailure>]
         if configuration.parallel {
-            let process = process
-            results = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: Self.processAll(batch, with: process)) }
-            }
+            results = await Self.processAll(batch, with: process)
         } else {
             results = batch.map(process)
         }
@@ -87,31 +83,20 @@ public final class ProcessorStage: Service {
         return (records, deadLetters)
     }
 
-    /// Processes messages in chunks on every core; results in input order.
-    static func processAll(_ messages: [KafkaMessage], with process: Process) -> [Result<OutgoingRecord, ProcessingFailure>] {
+    /// Processes messages in chunks on every core (one child task per chunk); results in input order.
+    static func processAll(_ messages: [KafkaMessage], with process: @escaping Process) async -> [Result<OutgoingRecord, ProcessingFailure>] {
         let chunk = max(16, messages.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
         let chunks = (messages.count + chunk - 1) / chunk
-        let slots = ResultSlots<Result<OutgoingRecord, ProcessingFailure>>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            let range = (index * chunk)..<min(messages.count, (index + 1) * chunk)
-            slots.store(range.map { process(messages[$0]) }, at: index)
+        return await withTaskGroup(of: (Int, [Result<OutgoingRecord, ProcessingFailure>]).self) { group in
+            for index in 0..<chunks {
+                group.addTask {
+                    let range = (index * chunk)..<min(messages.count, (index + 1) * chunk)
+                    return (index, range.map { process(messages[$0]) })
+                }
+            }
+            var slots = Array(repeating: [Result<OutgoingRecord, ProcessingFailure>](), count: chunks)
+            for await (index, results) in group { slots[index] = results }
+            return slots.flatMap { $0 }
         }
-        return slots.joined()
-    }
-}
-
-/// Chunks of results written by workers, each into its own slot.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [[Value]]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func store(_ values: [Value], at index: Int) {
-        lock.withLock { slots[index] = values }
-    }
-
-    func joined() -> [Value] {
-        lock.withLock { slots.flatMap { $0 } }
     }
 }

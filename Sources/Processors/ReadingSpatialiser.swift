@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Geodesy
+import GeoVocabulary
 import JSON
 import Kafka
 
@@ -13,7 +14,7 @@ public struct ReadingSpatialiser: Sendable {
     public static let attributes = AttributeLabels(domain: "iot", industry: "environment", theme: "air-quality")
 
     private let transformer: CoordinateTransformer
-    private let serviceArea: GeoBounds
+    private let serviceArea: BoundingBox
     private let defaultCRS: CoordinateReferenceSystem
     private let outputTopic: String
     private let schema: JSONSchema?
@@ -21,7 +22,7 @@ public struct ReadingSpatialiser: Sendable {
     /// `schema` is the raw topic's value schema from the catalogue: a payload must match it as well as
     /// carry what the spatialiser needs.
     public init(
-        transformer: CoordinateTransformer = CoordinateTransformer(), serviceArea: GeoBounds = .china,
+        transformer: CoordinateTransformer = CoordinateTransformer(), serviceArea: BoundingBox = .china,
         defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents, schema: JSONSchema? = nil
     ) {
         self.transformer = transformer

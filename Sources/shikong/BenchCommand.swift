@@ -1,4 +1,5 @@
 import ArgumentParser
+import Demo
 import Events
 import Foundation
 import LocalStack

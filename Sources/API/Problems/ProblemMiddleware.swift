@@ -1,7 +1,8 @@
 import CQL2
-import FeatureStore
+import GeoVocabulary
 import Hummingbird
 import Logging
+import ReadModel
 
 /// Turns every error a route throws into a problem response; unexpected errors become a 500 whose
 /// detail hides internals (they are logged instead). Query errors of the feature store and of CQL2
@@ -19,6 +20,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .tooLarge: throw Problem(.contentTooLarge, detail: error.message)
             case .conflict: throw Problem(.conflict, detail: error.message)
             }
+        } catch let error as ParameterError {
+            throw Problem(.badRequest, detail: error.message)
         } catch let error as CQL2Error {
             throw Problem(.badRequest, detail: error.message)
         } catch let error as HTTPError {

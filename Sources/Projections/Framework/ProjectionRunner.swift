@@ -1,9 +1,11 @@
+import Database
 import Events
 import Foundation
 import Kafka
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Runs a projection live: consumes its topics from the positions stored with its rows and applies
 /// each batch exactly once (see `ProjectionWriter`). Scales out by consumer group: instances share
@@ -76,38 +78,38 @@ public final class ProjectionRunner<P: Projection>: Service {
     }
 
     /// Where to resume each newly assigned partition: the position stored with the rows.
-    /// Runs on the consumer's own thread inside librdkafka's rebalance callback, so blocking is safe.
+    ///
+    /// librdkafka asks from its rebalance callback, on the consumer's own thread (not the
+    /// cooperative pool), and needs the answer before the callback returns: the partitions are
+    /// assigned with these offsets or not at all. So this one place blocks that thread while a task
+    /// reads PostgreSQL; nothing else waits for a task this way.
     static func resumePositions(_ partitions: [TopicPartition], positions: ProjectionPositions, client: PostgresClient, logger: Logger)
         -> [TopicPartition: Int64]
     {
-        let box = ResultBox<[TopicPartition: Int64]>()
+        let loaded = StoredPositions()
         let done = DispatchSemaphore(value: 0)
         Task {
+            defer { done.signal() }
             for attempt in 0..<60 {
                 if let stored = try? await positions.load(partitions, client: client, logger: logger) {
-                    box.value = stored
-                    break
+                    loaded.value.withLock { $0 = stored }
+                    return
                 }
                 if attempt == 0 { logger.warning("cannot read stored positions yet; retrying") }
                 try? await Task.sleep(for: .milliseconds(500))
             }
-            done.signal()
         }
         done.wait()
-        if box.value == nil { logger.error("cannot read stored positions; reading the partitions from the start") }
+        let found = loaded.value.withLock { $0 }
+        if found == nil { logger.error("cannot read stored positions; reading the partitions from the start") }
         // A partition without a stored position is read from the start, never from a group offset:
         // the rows are the only record of what was applied, and effects are keyed by event id.
-        let stored = box.value ?? [:]
+        let stored = found ?? [:]
         return Dictionary(uniqueKeysWithValues: partitions.map { ($0, stored[$0] ?? -2) })
     }
 }
 
-/// A value handed from a task to a waiting thread.
-final class ResultBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    var value: Value? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
+/// Positions a task read, for the rebalance callback waiting on them.
+private final class StoredPositions: Sendable {
+    let value = Mutex<[TopicPartition: Int64]?>(nil)
 }

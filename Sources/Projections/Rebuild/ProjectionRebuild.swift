@@ -1,3 +1,4 @@
+import Database
 import Events
 import Foundation
 import Kafka
@@ -268,7 +269,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         for topic in projection.topics {
             for partition in 0..<Int32(counts[topic] ?? 0) {
                 let tp = TopicPartition(topic: topic, partition: partition)
-                ends[tp] = try admin.admin.watermarks(tp).high
+                ends[tp] = try await admin.admin.fetchWatermarks(tp).high
             }
         }
         return ends.filter { $0.value > 0 }
