@@ -260,6 +260,16 @@ public enum Migrations {
                 """
             ]
         ),
+        (
+            7, "indexed queryables",
+            [
+                // Queryables a collection's metadata marks as `indexed` get a GiST index on (value,
+                // geometry) for that collection (`QueryableIndexes`): btree_gist lets one index take
+                // the equality and the bbox together.
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                "ALTER TABLE collections ADD COLUMN IF NOT EXISTS indexed text[] NOT NULL DEFAULT '{}'",
+            ]
+        ),
     ]
 
     /// Applies every migration not applied yet.

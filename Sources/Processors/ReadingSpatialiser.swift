@@ -45,6 +45,9 @@ public struct ReadingSpatialiser: Sendable {
     private func spatialise(metadata: EventMetadata, payload: Data) throws -> OutgoingRecord {
         let json = try JSONPayload.object(payload)
         let reading = try RawReading(json: json, maximumValues: maximumValues)
+        if let value = reading.values.first(where: { !$0.value.isFinite }) {
+            throw EventDecodingError("value \(value.key) is not a finite number")
+        }
         try JSONPayload.validate(json, against: schema, schemaID: metadata.schema)
 
         let crsText = reading.crs ?? metadata.extensions["crs"]
@@ -86,7 +89,7 @@ public struct ReadingSpatialiser: Sendable {
             attributes: Self.attributes,
             data: SensorReading(sensorID: sensorID, values: reading.values),
             schema: output.schema)
-        return output.record(topic: outputTopic, value: try EventJSON.encoder().encode(event))
+        return output.record(topic: outputTopic, value: SensorReadingEventJSON.encode(event))
     }
 
     static func sensorID(fromSubject subject: String) -> String {

@@ -64,6 +64,11 @@ enum OpenAPISchemas {
                 "id": string, "title": string, "description": string, "keywords": strings, "domain": string, "industry": string, "theme": string,
                 "classification": ["type": "string", "enum": ["public", "government", "classified"]] as Object, "source": string,
                 "update_frequency": string, "allow_outside_service_area": ["type": "boolean"] as Object,
+                "indexed": [
+                    "type": "array", "items": string,
+                    "description":
+                        "String, integer, real or boolean properties that filters name often: each gets an index on (value, geometry), built in the background.",
+                ] as Object,
                 "properties": [
                     "type": "array",
                     "items": [
