@@ -7,6 +7,7 @@ import Geodesy
 // with ground truth, and measures forward (single thread and batch) and reverse geocoding.
 //
 //   gazetteer-bench --data DIR [--count 100000] [--addresses-out FILE] [--snapshot-dir DIR]
+//   gazetteer-bench --data DIR --eval-in SET.jsonl --eval-out RESULTS.jsonl
 //
 // Build with `swift build -c release --product gazetteer-bench`; scripts/bench-gazetteer runs it
 // next to JioNLP and cpca on the same addresses.
@@ -50,6 +51,11 @@ if let snapshotDirectory = argument("--snapshot-dir") {
         (try? FileManager.default.attributesOfItem(atPath: GazetteerStore.snapshotURL(dataDirectory: URL(fileURLWithPath: snapshotDirectory)).path)[
             .size] as? Int) ?? 0
     print("   snapshot: \(size / 1_000_000) MB, written in \(format(saveTime, 1)) s, loaded in \(format(loadTime, 1)) s")
+}
+
+if let input = argument("--eval-in") {
+    try Evaluation.run(gazetteer, input: input, output: argument("--eval-out") ?? input + ".results")
+    exit(0)
 }
 
 print("== generating \(count) addresses")
