@@ -32,6 +32,14 @@ public enum DivisionLoaders {
         return divisions.map { .divisionUpserted($0) }
     }
 
+    /// The date of the MCA list (`metadata.data_as_of`), if the file gives it.
+    public static func mcaListDate(json: Data) -> GazetteerDate? {
+        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+            let metadata = object["metadata"] as? [String: Any], let day = metadata["data_as_of"] as? String
+        else { return nil }
+        return GazetteerDate(parsing: day)
+    }
+
     /// The short names JioNLP's `china_location.txt` gives provinces, cities and counties (lines
     /// `name<TAB>code<TAB>short`, indented by level), by code.
     public static func jioNLPShortNames(locationText: String) -> [String: String] {
@@ -44,51 +52,6 @@ public enum DivisionLoaders {
             if short != name, short.count >= 2, name.hasPrefix(short) { result[String(fields[1])] = short }
         }
         return result
-    }
-
-    /// The villages (5th level) of JioNLP's `china_location.txt`, placed under the townships of the
-    /// official list by county and township name. They have no official codes in this source, so
-    /// each gets `<township code>-<ordinal>`.
-    public static func jioNLPVillages(locationText: String, townships: [Division], counties: [Division]) -> [GazetteerChange] {
-        var townshipByKey: [String: String] = [:]
-        for township in townships { if let parent = township.parentCode { townshipByKey[parent + "|" + township.currentName] = township.code } }
-        let countyCodes = Set(counties.map(\.code))
-        var countyByName: [String: String] = [:]
-        for county in counties { if let parent = county.parentCode { countyByName[parent.prefix(4) + "|" + county.currentName] = county.code } }
-        var changes: [GazetteerChange] = []
-        var county: String?
-        var township: String?
-        var ordinal = 0
-        for line in locationText.split(whereSeparator: \.isNewline) {
-            let depth = line.prefix { $0 == "\t" }.count
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: true)
-            guard let first = fields.first else { continue }
-            switch depth {
-            case 0, 1:
-                county = nil
-                township = nil
-            case 2:
-                let name = String(first)
-                let code = fields.count >= 2 ? String(fields[1]) : ""
-                if countyCodes.contains(code) {
-                    county = code
-                } else {
-                    county = countyByName[code.prefix(4) + "|" + name]
-                }
-                township = nil
-            case 3:
-                township = county.flatMap { townshipByKey[$0 + "|" + first] }
-                ordinal = 0
-            default:
-                guard let township else { continue }
-                ordinal += 1
-                let code = township + "-" + String(repeating: "0", count: max(0, 3 - String(ordinal).count)) + String(ordinal)
-                changes.append(
-                    .divisionUpserted(
-                        Division(code: code, level: .village, parentCode: township, names: [DivisionName(name: String(first), shortName: nil)])))
-            }
-        }
-        return changes
     }
 
     /// JioNLP's `china_location_change.txt` of renames since 2002 (`date<TAB>approver<TAB>old
