@@ -8,6 +8,7 @@ import Geodesy
 //
 //   gazetteer-bench --data DIR [--count 100000] [--addresses-out FILE] [--snapshot-dir DIR]
 //   gazetteer-bench --data DIR --eval-in SET.jsonl --eval-out RESULTS.jsonl
+//   gazetteer-bench [--from-snapshot DATA_DIR] --lookup ADDRESS…       (prints results as JSON)
 //
 // Build with `swift build -c release --product gazetteer-bench`; scripts/bench-gazetteer runs it
 // next to JioNLP and cpca on the same addresses.
@@ -34,10 +35,12 @@ let cache = (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDire
 let dataDirectory = URL(fileURLWithPath: argument("--data") ?? cache)
 let count = Int(argument("--count") ?? "100000") ?? 100_000
 
-print("== building the engine from \(dataDirectory.path)")
 let transformer = CoordinateTransformer()
 let packaged = PackagedData(directory: dataDirectory)
+let snapshot = argument("--from-snapshot").map { URL(fileURLWithPath: $0) }
+print("== \(snapshot == nil ? "building the engine from \(dataDirectory.path)" : "loading the engine snapshot from \(snapshot!.path)")")
 let (gazetteer, buildTime) = try measure { () throws -> Gazetteer in
+    if let snapshot { return try GazetteerStore.load(dataDirectory: snapshot) }
     var gazetteer = Gazetteer(characters: try packaged.characterTables())
     gazetteer.apply(contentsOf: try packaged.changes(transformer: transformer) { print("   \($0)") })
     return gazetteer
@@ -53,6 +56,12 @@ if let snapshotDirectory = argument("--snapshot-dir") {
     print("   snapshot: \(size / 1_000_000) MB, written in \(format(saveTime, 1)) s, loaded in \(format(loadTime, 1)) s")
 }
 
+if let index = CommandLine.arguments.firstIndex(of: "--lookup") {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    for text in CommandLine.arguments[(index + 1)...] { print(String(decoding: try encoder.encode(gazetteer.geocode(text)), as: UTF8.self)) }
+    exit(0)
+}
 if let input = argument("--eval-in") {
     try Evaluation.run(gazetteer, input: input, output: argument("--eval-out") ?? input + ".results")
     exit(0)

@@ -55,6 +55,21 @@ extension Gazetteer {
         }
 
         var position = chain.end
+        // A level skipped between two links that the text names with a typo or a homophone
+        // (长沙市幵福区芙蓉北路街道).
+        var linkIndex = 0
+        while linkIndex + 1 < chain.links.count {
+            let upper = chain.links[linkIndex]
+            let lower = chain.links[linkIndex + 1]
+            if lower.start > upper.end, upper.level < .township, let child = fuzzyChild(of: upper.division, in: text, at: upper.end, on: day),
+                child.end == lower.start, isAncestor(child.division, of: lower.division)
+            {
+                chain.links.insert(child, at: linkIndex + 1)
+                chain.gapCharacters -= child.length
+                notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
+            }
+            linkIndex += 1
+        }
         // Children the text names with a typo or a homophone, under the matched parent.
         while let deepest = chain.deepest, deepest.level < .township, position < text.count,
             let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day),
@@ -74,6 +89,31 @@ extension Gazetteer {
         }
 
         guard let deepest = chain.deepest else { return GeocodeResult(query: query, failure: .noPlaceFound) }
+        if let unknown = unknownDivision(in: text, links: chain.links, position: position, candidates: all) {
+            // Named before a division the text names in full, it is an old or unofficial name of a
+            // level the rest of the address decides (宁波市鄞县新明街道); otherwise nothing places it.
+            let decided = chain.links.contains { link in
+                link.start >= unknown.end && link.length >= 3 && (link.kind == .full || link.kind == .shortWithLevelWord)
+            }
+            guard decided else {
+                return GeocodeResult(
+                    query: query, failure: .unknownDivision(name: unknown.name, within: unknown.within.map { fullName($0, on: day) }),
+                    admin: unknown.within.map { self.admin(lineage($0), on: day) } ?? [], notes: notes)
+            }
+            notes.append("unrecognised: \(unknown.name) (an old or unofficial name?); placed by what follows it")
+            quality *= 0.85
+        }
+        if deepest.level == .county, let township = unknownTownship(in: text, at: position) {
+            notes.append("unknown township: \(township) is no township of \(fullName(deepest.division, on: day)) (kept the county)")
+            quality *= 0.9
+        }
+        // A historic division the text names resolves to the one that carries it on, when that is clear.
+        var placed = deepest.division
+        let successorID = day == nil ? successor(of: deepest.division) : nil
+        if let successorID {
+            notes.append("historic: \(fullName(deepest.division, on: nil)) is now \(fullName(successorID, on: nil))")
+            placed = successorID
+        }
         for link in chain.links {
             switch link.kind {
             case .homophone:
@@ -83,13 +123,9 @@ extension Gazetteer {
                 notes.append("level word: \(String(scalars: text[link.start..<link.end])) read as \(divisions[Int(link.division)].currentName)")
             default: break
             }
-            if link.isFormer, let name = divisions[Int(link.division)].names.first(where: { !$0.validity.isCurrent }) {
-                notes.append(
-                    "former name: \(name.name) (until \(name.validity.to.map(String.init(describing:)) ?? "?")), now \(divisions[Int(link.division)].currentName)"
-                )
-            }
+            if link.isFormer, !(successorID != nil && link.division == deepest.division) { notes.append(formerNote(link)) }
         }
-        let lineageIDs = lineage(deepest.division)
+        let lineageIDs = lineage(placed)
         let matchedIDs = Set(chain.links.map(\.division))
         let inferred = lineageIDs.filter { !matchedIDs.contains($0) }
         if !inferred.isEmpty {
@@ -122,7 +158,7 @@ extension Gazetteer {
         let remainder = RemainderParser.parse(text[position...])
         result.parts = remainder.parts
         var admin = lineageIDs
-        if let (point, precision) = addressMatch(remainder, scope: deepest.division, on: day) {
+        if let (point, precision) = addressMatch(remainder, scope: placed, on: day) {
             result.point = point.point
             result.pointPrecision = precision
             result.precision = precision
@@ -131,16 +167,16 @@ extension Gazetteer {
                 result.addressPointID = point.id
             }
             // The address layer may know the levels the text left out (a road names its county).
-            if let code = point.divisionCode, let id = idByCode[code], isAncestor(deepest.division, of: id) {
+            if let code = point.divisionCode, let id = idByCode[code], isAncestor(placed, of: id) {
                 let known = precision == .addressPoint ? id : addressScope(id)
-                if isAncestor(deepest.division, of: known) {
+                if isAncestor(placed, of: known) {
                     admin = lineage(known)
                     notes.append(
                         "inferred from the address layer: "
                             + admin.filter { !lineageIDs.contains($0) }.map { divisions[Int($0)].currentName }.joined(separator: ", "))
                 }
             }
-        } else if let (point, level) = representativePoint(deepest.division) {
+        } else if let (point, level) = representativePoint(placed) {
             result.point = point
             result.pointPrecision = GeocodePrecision(level)
         }
@@ -149,13 +185,18 @@ extension Gazetteer {
             return AdminMatch(level: division.level, code: division.code, name: division.name(on: day)?.name ?? division.code)
         }
         result.notes = notes
-        if result.standardAddress == nil {
-            result.standardAddress = standardAddress(admin, parts: remainder.parts, on: day)
+        // The user's text after the divisions is never dropped: what the parser did not place stays.
+        let rest = String(scalars: text[position...])
+        if let standard = result.standardAddress {
+            let after = remainder.matchedEnd.map { String(scalars: text[$0...]) } ?? ""
+            result.standardAddress = standard + after
+        } else {
+            result.standardAddress = admin.map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined() + rest
         }
         result.score = (min(1, quality) * 1000).rounded() / 1000
         if result.score < options.minimumScore {
             return GeocodeResult(
-                query: query, failure: .lowConfidence(best: result.standardAddress ?? fullName(deepest.division, on: day), score: result.score),
+                query: query, failure: .lowConfidence(best: result.standardAddress ?? fullName(placed, on: day), score: result.score),
                 admin: result.admin, notes: notes)
         }
         return result
@@ -168,11 +209,16 @@ extension Gazetteer {
         lineage(id).map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined()
     }
 
-    func standardAddress(_ lineage: [Int32], parts: AddressParts, on day: GazetteerDate?) -> String {
-        var text = lineage.map { divisions[Int($0)].name(on: day)?.name ?? "" }.joined()
-        if let road = parts.road { text += road }
-        if let number = parts.number { text += number + "号" }
-        return text
+    /// The note on a link that matched a former name, or a division that has ceased.
+    func formerNote(_ link: Candidate) -> String {
+        let division = divisions[Int(link.division)]
+        let name = division.names[min(Int(link.nameIndex), division.names.count - 1)]
+        let until = name.validity.to.map(String.init(describing:)) ?? "?"
+        if let end = division.validity.to {
+            let parent = division.parentCode.flatMap { idByCode[$0] }.map { divisions[Int($0)].currentName } ?? ""
+            return "historic: \(name.name) is not in the division list of \(end) (dissolved or merged; its successor is not known), placed in \(parent)"
+        }
+        return "former name: \(name.name) (until \(until)), now \(division.currentName)"
     }
 
     private func regionNames(_ ids: [Int32], on day: GazetteerDate?) -> String {

@@ -10,7 +10,9 @@
 ///   the code `<county code>-J<ordinal>` (the list gives townships no codes): state farms, forestry
 ///   bureaus, XPCC units, development zones and the like (…农场, …林场, …经营所, …团, …开发区) stay
 ///   current, as statistical units the MCA list does not carry; townships proper (…乡, …镇, …街道,
-///   …苏木) are historic — dissolved or merged by the MCA list's date, so their validity ends then.
+///   …苏木) are historic — dissolved or merged by the MCA list's date, so their validity ends then;
+/// - a county JioNLP lists with a code the MCA list no longer has (渝北区, merged into 两江新区) is a
+///   historic county with that code, and its townships are historic too.
 public enum JioNLPLocations {
     /// Name endings of townships proper; other unit names are statistical units (farms, zones…).
     static let townshipEndings = ["街道办事处", "民族苏木", "民族乡", "街道", "苏木", "镇", "乡"]
@@ -25,6 +27,7 @@ public enum JioNLPLocations {
         var provinceCode = ""
         var cityCode = ""
         var county: String?
+        var countyIsHistoric = false
         var township: String?
         var villageOrdinal: [String: Int] = [:]
         var unitOrdinal: [String: Int] = [:]
@@ -42,6 +45,15 @@ public enum JioNLPLocations {
                 county = nil
             case 2:
                 county = index.county(named: name, code: code, cityCode: cityCode, provinceCode: provinceCode)
+                countyIsHistoric = false
+                if county == nil, let historic = index.historicCounty(named: name, code: code, short: fields.count >= 3 ? fields[2] : nil,
+                    cityCode: cityCode, provinceCode: provinceCode, listDate: listDate)
+                {
+                    index.add(historic)
+                    changes.append(.divisionUpserted(historic))
+                    county = historic.code
+                    countyIsHistoric = true
+                }
                 township = nil
             case 3:
                 guard let county, name.count >= 2, !townshipEndings.contains(name) else {
@@ -61,7 +73,7 @@ public enum JioNLPLocations {
                     let ordinal = (unitOrdinal[county] ?? 0) + 1
                     unitOrdinal[county] = ordinal
                     let code = county + "-J" + padded(ordinal)
-                    let isHistoric = townshipEndings.contains { name.hasSuffix($0) }
+                    let isHistoric = countyIsHistoric || townshipEndings.contains { name.hasSuffix($0) }
                     let validity = isHistoric ? Validity(to: listDate) : .always
                     let short = ShortNames.shortName(of: name, level: .township)
                     let division = Division(
@@ -134,6 +146,24 @@ public enum JioNLPLocations {
                 if found.count == 1 { return found[0].code }
             }
             return nil
+        }
+
+        /// A county JioNLP lists with a code that the MCA list no longer has under any name (merged away
+        /// since, like 渝北区 into 两江新区): a historic county under its city. Development zones of the
+        /// NBS list (codes xxxx7x) are no counties and are left out.
+        func historicCounty(named name: String, code: String, short: String?, cityCode: String, provinceCode: String, listDate: GazetteerDate)
+            -> Division?
+        {
+            let digits = Array(code.utf8)
+            guard digits.count == 6, digits.allSatisfy({ (48...57).contains($0) }), digits[4] != UInt8(ascii: "7"), byCode[code] == nil
+            else { return nil }
+            let parent = byCode[cityCode]?.level == .city ? cityCode : byCode[provinceCode] != nil ? provinceCode : nil
+            guard let parent else { return nil }
+            let validity = Validity(to: listDate)
+            let shortName = short.flatMap { $0 != name && $0.count >= 2 && name.hasPrefix($0) ? $0 : nil }
+            return Division(
+                code: code, level: .county, parentCode: parent, names: [DivisionName(name: name, shortName: shortName, validity: validity)],
+                validity: validity)
         }
 
         func township(named name: String, in county: String, characters: CharacterTables) -> Match {
