@@ -73,7 +73,7 @@ for line in open(DATA + "china_location.txt", encoding="utf-8"):
 # Counties that are development zones of the NBS list (codes xxxx7x) are not administrative counties;
 # cities without counties are their own county.
 def truth_county(unit):
-    if unit.county_code and unit.county_code[4] == "7":
+    if unit.county_code and unit.county_code[4] == "7" or "直辖" in unit.township:
         return None
     if unit.county in ("市辖区", "市直辖行政区划") or unit.county.startswith("市直辖"):
         return unit.city
@@ -215,7 +215,8 @@ def short_city(unit):
 def chain(unit, province=True, city=True):
     county = truth_county(unit)
     parts = [unit.province] if province else []
-    if city and unit.city not in (unit.province, county):
+    # JioNLP's pseudo-cities (省直辖行政区划 for 仙桃市, 石河子市…) are nothing people write.
+    if city and unit.city not in (unit.province, county) and "直辖" not in unit.city:
         parts.append(unit.city)
     parts.append(county)
     return parts
@@ -253,7 +254,7 @@ def make_missing(unit, rng):
 def make_abbreviated(unit, rng):
     county = truth_county(unit)
     parts = [short_province(unit.province)]
-    if unit.city not in (unit.province, county):
+    if unit.city not in (unit.province, county) and "直辖" not in unit.city:
         parts.append(short_city(unit))
     short = county_short.get((unit.province, county))
     if short and short != county and rng.random() < 0.6:

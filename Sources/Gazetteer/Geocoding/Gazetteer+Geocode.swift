@@ -92,9 +92,11 @@ extension Gazetteer {
         if let unknown = unknownDivision(in: text, links: chain.links, position: position, candidates: all) {
             // Named before a division the text names in full, it is an old or unofficial name of a
             // level the rest of the address decides (宁波市鄞县新明街道); otherwise nothing places it.
-            let decided = chain.links.contains { link in
-                link.start >= unknown.end && link.length >= 3 && (link.kind == .full || link.kind == .shortWithLevelWord)
-            }
+            let decided =
+                unknown.isAdjacent
+                && chain.links.contains { link in
+                    link.start == unknown.end && link.length >= 3 && (link.kind == .full || link.kind == .shortWithLevelWord)
+                }
             guard decided else {
                 return GeocodeResult(
                     query: query, failure: .unknownDivision(name: unknown.name, within: unknown.within.map { fullName($0, on: day) }),
