@@ -120,10 +120,18 @@ def county_right(truth, answer):
     return bool(township) and township in towns_of[(province, found)] and township not in towns_of[(province, expected)]
 
 
+def without_parents(truth, name):
+    """JioNLP sometimes writes a township with its county or city in front (阿尔山市五岔沟镇)."""
+    for parent in (truth["county"], truth["city"], county_stem(truth["county"])):
+        if parent and name.startswith(parent) and len(name) > len(parent) + 1:
+            return name[len(parent):]
+    return name
+
+
 def township_right(truth, answer):
     if not isinstance(answer, str) or not answer:
         return False
-    expected, found = town_stem(truth["township"]), town_stem(answer)
+    expected, found = town_stem(without_parents(truth, truth["township"])), town_stem(without_parents(truth, answer))
     return found == expected or found in respellings.get((truth["province"], county_stem(truth["county"]), expected), ())
 
 

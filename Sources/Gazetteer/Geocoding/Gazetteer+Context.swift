@@ -5,8 +5,10 @@ extension Gazetteer {
         var best: Candidate?
         var tie = false
         func consider(_ child: Int32, _ level: AdminLevel, _ end: Int, _ kind: Candidate.Kind) {
+            let isFormer = day == nil && !divisions[Int(child)].validity.isCurrent
             let candidate = Candidate(
-                start: position, end: end, division: child, level: level, kind: kind, isFormer: false, factor: kind == .homophone ? 0.7 : 0.5)
+                start: position, end: end, division: child, level: level, kind: kind, isFormer: isFormer,
+                factor: (kind == .homophone ? 0.7 : 0.5) * (isFormer ? 0.9 : 1))
             if let current = best {
                 if candidate.weight > current.weight {
                     best = candidate
@@ -20,8 +22,8 @@ extension Gazetteer {
         }
         for child in childIDs[Int(parent)] {
             let level = forms[Int(child)].level
-            guard level <= .township, day.map({ divisions[Int(child)].validity.contains($0) }) ?? divisions[Int(child)].validity.isCurrent
-            else { continue }
+            // Without a date, historic children count too (as former ones): old addresses name them.
+            guard level <= .township, day.map({ divisions[Int(child)].validity.contains($0) }) ?? true else { continue }
             var full = forms[Int(child)].full
             var short = forms[Int(child)].short
             if let day, let name = divisions[Int(child)].name(on: day) {

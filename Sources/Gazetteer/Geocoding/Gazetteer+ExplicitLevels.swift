@@ -55,8 +55,8 @@ extension Gazetteer {
         }
         for link in links where link.level <= .township {
             guard !links.contains(where: { $0.start == link.end }) else { continue }
-            // A name run on into a level word of its own: 绛县 + 区.
-            if let word = divisionWord(at: link.end, in: text), !isKnown(link.end, link.end + word.count),
+            // A short name run on into a level word of its own: 绛县 + 区 (not 江苏省 + 市, a form's 省市区).
+            if link.length <= 2, let word = divisionWord(at: link.end, in: text), !isKnown(link.end, link.end + word.count),
                 !endsInZone(text, link.end + word.count) && !continues(text, link.end + word.count)
             {
                 return UnknownDivision(

@@ -62,11 +62,17 @@ extension Gazetteer {
             let upper = chain.links[linkIndex]
             let lower = chain.links[linkIndex + 1]
             if lower.start > upper.end, upper.level < .township, let child = fuzzyChild(of: upper.division, in: text, at: upper.end, on: day),
-                child.end == lower.start, isAncestor(child.division, of: lower.division)
+                child.end == lower.start
             {
-                chain.links.insert(child, at: linkIndex + 1)
-                chain.gapCharacters -= child.length
-                notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
+                if isAncestor(child.division, of: lower.division) {
+                    chain.links.insert(child, at: linkIndex + 1)
+                    chain.gapCharacters -= child.length
+                    notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
+                } else if lower.kind == .short, lower.level == child.level {
+                    // A short name right after a misspelt full one is the road or place after it (林刓街道青年路).
+                    chain.links.replaceSubrange((linkIndex + 1)..., with: [child])
+                    notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
+                }
             }
             linkIndex += 1
         }
@@ -79,6 +85,22 @@ extension Gazetteer {
             chain.links.append(child)
             notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
             position = child.end
+        }
+        // A township the text names under a county it has since left for a neighbour (临平街道, written
+        // under 余杭区, is in 临平区 now): the neighbour's, when it is the only one.
+        if let county = chain.deepest, county.level == .county {
+            let moved = all.filter { candidate in
+                candidate.start == position && candidate.level == .township && candidate.length >= 3
+                    && (candidate.kind == .full || candidate.kind == .shortWithLevelWord) && !candidate.isFormer
+                    && parentID[Int(candidate.division)] != county.division
+                    && parentID[Int(parentID[Int(candidate.division)])] == parentID[Int(county.division)]
+            }
+            if let township = moved.first, moved.allSatisfy({ $0.division == township.division }) {
+                let now = divisions[Int(parentID[Int(township.division)])].currentName
+                notes.append("moved: \(divisions[Int(township.division)].currentName) is in \(now), not in \(divisions[Int(county.division)].currentName) as written")
+                chain.links.append(township)
+                position = township.end
+            }
         }
         // A village under the matched township (or county).
         if let deepest = chain.deepest, deepest.level >= .county, deepest.level < .village,
