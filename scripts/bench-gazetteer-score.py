@@ -122,7 +122,7 @@ def county_right(truth, answer):
 
 def without_parents(truth, name):
     """JioNLP sometimes writes a township with its county or city in front (阿尔山市五岔沟镇)."""
-    for parent in (truth["county"], truth["city"], county_stem(truth["county"])):
+    for parent in (truth["county"], truth["city"]):
         if parent and name.startswith(parent) and len(name) > len(parent) + 1:
             return name[len(parent):]
     return name

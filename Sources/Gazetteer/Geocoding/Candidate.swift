@@ -39,6 +39,14 @@ extension Gazetteer {
                 }
             }
         }
+        // A name that starts inside the full name of a county or above is part of it, not a mention
+        // (城区 of 晋城市 inside 婺城区).
+        let enclosing = found.filter { $0.kind == .full && $0.level <= .county && $0.length >= 3 }
+        if !enclosing.isEmpty {
+            found.removeAll { candidate in
+                enclosing.contains { $0.start < candidate.start && candidate.end <= $0.end }
+            }
+        }
         guard !characters.pinyin.isEmpty else { return found }
         let syllables = text.map { characters.pinyin[$0].map(UInt32.init) ?? UInt32.max - 1 }
         for start in 0..<text.count where syllables[start] != UInt32.max - 1 {

@@ -169,6 +169,8 @@ extension Gazetteer {
                 && (candidate.start < chain.end || (candidate.kind == .full && candidate.level <= .county))
                 && !readLinks.contains { overlapsRange($0, candidate) } && !chain.links.contains { overlapsRange($0, candidate) }
                 && !lineageIDs.contains { isWithin($0, candidate.division) || isWithin(candidate.division, $0) }
+                // Another township of the same county is a second mention, not a contradiction.
+                && !(candidate.level == .township && parentID[Int(candidate.division)] == parentID[Int(placed)])
         }
         if !conflicts.isEmpty {
             quality *= pow(0.5, Double(conflicts.count))
