@@ -14,7 +14,9 @@ enum Evaluation {
         let texts = rows.map(\.1)
         print("== independent evaluation set: \(texts.count) addresses from \(input)")
         let (single, singleTime) = measure { texts.map { gazetteer.geocode($0) } }
-        print("   single thread: \(format(Double(texts.count) / singleTime)) addresses/s (\(format(singleTime * 1e6 / Double(texts.count), 1)) µs each)")
+        print(
+            "   single thread: \(format(Double(texts.count) / singleTime)) addresses/s (\(format(singleTime * 1e6 / Double(texts.count), 1)) µs each)"
+        )
         // The set is small: geocode it several times over so the batch figure is not start-up cost.
         let repeated = Array(repeating: texts, count: max(1, 100_000 / max(texts.count, 1))).flatMap { $0 }
         let (_, batchTime) = measure { BatchGeocoder.geocode(repeated, with: gazetteer) }

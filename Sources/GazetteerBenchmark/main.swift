@@ -7,7 +7,7 @@ import Geodesy
 // with ground truth, and measures forward (single thread and batch) and reverse geocoding.
 //
 //   gazetteer-bench --data DIR [--count 100000] [--addresses-out FILE] [--snapshot-dir DIR]
-//   gazetteer-bench --data DIR --eval-in SET.jsonl --eval-out RESULTS.jsonl
+//   gazetteer-bench --data DIR --eval-in SET.jsonl --eval-out RESULTS.jsonl [--eval-only]
 //   gazetteer-bench [--from-snapshot DATA_DIR] --lookup ADDRESS…       (prints results as JSON)
 //
 // Build with `swift build -c release --product gazetteer-bench`; scripts/bench-gazetteer runs it
@@ -64,7 +64,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--lookup") {
 }
 if let input = argument("--eval-in") {
     try Evaluation.run(gazetteer, input: input, output: argument("--eval-out") ?? input + ".results")
-    exit(0)
+    if CommandLine.arguments.contains("--eval-only") { exit(0) }
 }
 
 print("== generating \(count) addresses")

@@ -104,18 +104,21 @@ struct RealWorldAddressTests {
 
     @Test("a historic division resolves to its successor, and as_of keeps it")
     func successor() throws {
-        let gazetteer = Gazetteer(changes: [
-            .divisionUpserted(Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")])),
-            .divisionUpserted(Division(code: "500157", level: .county, parentCode: "500000", names: [DivisionName(name: "两江新区", shortName: "两江")])),
-            .divisionUpserted(
-                Division(code: "500157003", level: .township, parentCode: "500157", names: [DivisionName(name: "大竹林街道", shortName: "大竹林")])),
-        ] + JioNLPLocations.changes(
-            locationText: "重庆市\t500000\t重庆\n\t重庆市\t500000\t重庆\n\t\t渝北区\t500112\t渝北\n\t\t\t大竹林街道\n\t\t\t\t星汇社区\n",
-            divisions: [
-                Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")]),
-                Division(code: "500157", level: .county, parentCode: "500000", names: [DivisionName(name: "两江新区", shortName: "两江")]),
-                Division(code: "500157003", level: .township, parentCode: "500157", names: [DivisionName(name: "大竹林街道", shortName: "大竹林")]),
-            ], listDate: try #require(GazetteerDate(year: 2025, month: 12, day: 31)), characters: .empty))
+        let gazetteer = Gazetteer(
+            changes: [
+                .divisionUpserted(Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")])),
+                .divisionUpserted(
+                    Division(code: "500157", level: .county, parentCode: "500000", names: [DivisionName(name: "两江新区", shortName: "两江")])),
+                .divisionUpserted(
+                    Division(code: "500157003", level: .township, parentCode: "500157", names: [DivisionName(name: "大竹林街道", shortName: "大竹林")])),
+            ]
+                + JioNLPLocations.changes(
+                    locationText: "重庆市\t500000\t重庆\n\t重庆市\t500000\t重庆\n\t\t渝北区\t500112\t渝北\n\t\t\t大竹林街道\n\t\t\t\t星汇社区\n",
+                    divisions: [
+                        Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")]),
+                        Division(code: "500157", level: .county, parentCode: "500000", names: [DivisionName(name: "两江新区", shortName: "两江")]),
+                        Division(code: "500157003", level: .township, parentCode: "500157", names: [DivisionName(name: "大竹林街道", shortName: "大竹林")]),
+                    ], listDate: try #require(GazetteerDate(year: 2025, month: 12, day: 31)), characters: .empty))
         #expect(gazetteer.division(code: "500112")?.validity.to != nil)
         let now = gazetteer.geocode("重庆市渝北区大竹林街道星汇路1号")
         #expect(now.code(at: .township) == "500157003", "\(now.admin) \(now.failure?.description ?? "")")

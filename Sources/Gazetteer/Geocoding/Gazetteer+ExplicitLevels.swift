@@ -47,7 +47,8 @@ extension Gazetteer {
         for link in links {
             for trailing in 0...2 where link.start - trailing > stretchStart {
                 guard trailing == 0 || isCJK(text[link.start - trailing]) else { break }
-                if let token = explicitName(in: text, from: stretchStart, endingAt: link.start - trailing), !isKnown(token.startIndex, token.endIndex) {
+                if let token = explicitName(in: text, from: stretchStart, endingAt: link.start - trailing), !isKnown(token.startIndex, token.endIndex)
+                {
                     return UnknownDivision(name: String(scalars: token), within: parent, end: token.endIndex, isAdjacent: trailing == 0)
                 }
             }

@@ -97,7 +97,9 @@ extension Gazetteer {
             }
             if let township = moved.first, moved.allSatisfy({ $0.division == township.division }) {
                 let now = divisions[Int(parentID[Int(township.division)])].currentName
-                notes.append("moved: \(divisions[Int(township.division)].currentName) is in \(now), not in \(divisions[Int(county.division)].currentName) as written")
+                notes.append(
+                    "moved: \(divisions[Int(township.division)].currentName) is in \(now), not in \(divisions[Int(county.division)].currentName) as written"
+                )
                 chain.links.append(township)
                 position = township.end
             }
@@ -242,7 +244,8 @@ extension Gazetteer {
         let until = name.validity.to.map(String.init(describing:)) ?? "?"
         if let end = division.validity.to {
             let parent = division.parentCode.flatMap { idByCode[$0] }.map { divisions[Int($0)].currentName } ?? ""
-            return "historic: \(name.name) is not in the division list of \(end) (dissolved or merged; its successor is not known), placed in \(parent)"
+            return
+                "historic: \(name.name) is not in the division list of \(end) (dissolved or merged; its successor is not known), placed in \(parent)"
         }
         return "former name: \(name.name) (until \(until)), now \(division.currentName)"
     }

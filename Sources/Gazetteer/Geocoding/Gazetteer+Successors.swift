@@ -14,7 +14,9 @@ extension Gazetteer {
             guard end == form.full.count else { return }
             for entry in entries where entry.division != id && !entry.isShort && forms[Int(entry.division)].level == form.level {
                 let other = divisions[Int(entry.division)]
-                guard other.validity.isCurrent, other.names[Int(entry.nameIndex)].validity.isCurrent, isWithin(entry.division, scope) else { continue }
+                guard other.validity.isCurrent, other.names[Int(entry.nameIndex)].validity.isCurrent, isWithin(entry.division, scope) else {
+                    continue
+                }
                 if let found, found != entry.division { isUnique = false }
                 found = entry.division
             }

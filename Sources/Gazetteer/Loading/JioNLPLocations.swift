@@ -46,8 +46,10 @@ public enum JioNLPLocations {
             case 2:
                 county = index.county(named: name, code: code, cityCode: cityCode, provinceCode: provinceCode)
                 countyIsHistoric = false
-                if county == nil, let historic = index.historicCounty(named: name, code: code, short: fields.count >= 3 ? fields[2] : nil,
-                    cityCode: cityCode, provinceCode: provinceCode, listDate: listDate)
+                if county == nil,
+                    let historic = index.historicCounty(
+                        named: name, code: code, short: fields.count >= 3 ? fields[2] : nil,
+                        cityCode: cityCode, provinceCode: provinceCode, listDate: listDate)
                 {
                     index.add(historic)
                     changes.append(.divisionUpserted(historic))
@@ -114,6 +116,8 @@ public enum JioNLPLocations {
         var byCode: [String: Division] = [:]
         var countiesByProvince: [Substring: [Division]] = [:]
         var townshipsByParent: [String: [Division]] = [:]
+        /// The short names (stems) of the townships of a county, computed once per county.
+        var stemsByParent: [String: [String]] = [:]
 
         init(_ divisions: [Division]) {
             for division in divisions {
@@ -128,8 +132,13 @@ public enum JioNLPLocations {
 
         mutating func add(_ division: Division) {
             byCode[division.code] = division
-            if let parent = division.parentCode { townshipsByParent[parent, default: []].append(division) }
+            if let parent = division.parentCode {
+                townshipsByParent[parent, default: []].append(division)
+                stemsByParent[parent] = nil
+            }
         }
+
+        static func stem(_ name: String) -> String { ShortNames.shortName(of: name, level: .township) ?? name }
 
         /// The MCA county (or city without counties) a JioNLP county line stands for: by code when the
         /// names agree, else by name or short name within the city, then within the province (codes
@@ -166,12 +175,14 @@ public enum JioNLPLocations {
                 validity: validity)
         }
 
-        func township(named name: String, in county: String, characters: CharacterTables) -> Match {
+        mutating func township(named name: String, in county: String, characters: CharacterTables) -> Match {
             let siblings = townshipsByParent[county] ?? []
             if let same = siblings.first(where: { $0.currentName == name }) { return .same(same.code) }
-            let stem = ShortNames.shortName(of: name, level: .township) ?? name
-            let byStem = siblings.filter { (ShortNames.shortName(of: $0.currentName, level: .township) ?? $0.currentName) == stem }
-            if byStem.count == 1 { return .renamed(byStem[0].code) }
+            let stem = Self.stem(name)
+            let stems = stemsByParent[county] ?? siblings.map { Self.stem($0.currentName) }
+            stemsByParent[county] = stems
+            let byStem = siblings.indices.filter { stems[$0] == stem }
+            if byStem.count == 1 { return .renamed(siblings[byStem[0]].code) }
             let respelt = siblings.filter { Self.isRespelling($0.currentName, name, characters) }
             if respelt.count == 1 { return .renamed(respelt[0].code) }
             return .unknown
