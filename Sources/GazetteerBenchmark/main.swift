@@ -124,6 +124,10 @@ for perturbation in ["short", "level word", "no province", "no city", "homophone
 let wrongConfident = zip(single, addresses).filter {
     $0.0.isSuccess && $0.0.score >= 0.8 && $0.0.code(at: .county) != nil && $0.0.code(at: .county) != $0.1.countyCode
 }.count
+let kept = zip(single, addresses).filter { $0.0.isSuccess }
+let dropped = kept.filter { !($0.0.standardAddress ?? "").hasSuffix($0.1.remainder) }
+print("   standard address ends with the remainder as written: \(kept.count - dropped.count) of \(kept.count) successes")
+for (result, truth) in dropped.prefix(5) { print("     dropped: \(truth.text) → \(result.standardAddress ?? "")") }
 print("   wrong county with score ≥ 0.8: \(format(Double(wrongConfident) * 100 / Double(count), 3)) %")
 if argument("--show-misses") != nil {
     for (result, truth) in zip(single, addresses).filter({ $0.0.code(at: .township) != $0.1.townshipCode }).prefix(40) {

@@ -79,8 +79,11 @@ extension Gazetteer {
         // Children the text names with a typo or a homophone, under the matched parent.
         while let deepest = chain.deepest, deepest.level < .township, position < text.count,
             let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day),
-            // Not where the text names another division exactly (北京市洪山区 is no typo of 房山区).
-            !all.contains(where: { $0.start == child.start && $0.end == child.end && ($0.kind == .full || $0.kind == .shortWithLevelWord) })
+            // Not where the text names another county or above exactly (北京市洪山区 is no typo of 房山区);
+            // a township of the same name elsewhere is no such evidence (回坪乡 under 衢江区 is 灰坪乡).
+            !all.contains(where: {
+                $0.start == child.start && $0.end == child.end && ($0.kind == .full || $0.kind == .shortWithLevelWord) && $0.level <= .county
+            })
         {
             chain.links.append(child)
             notes.append("corrected \(String(scalars: text[child.start..<child.end])) to \(divisions[Int(child.division)].currentName)")
