@@ -30,7 +30,8 @@ struct RealWorldAddressTests {
         #expect(later.code(at: .county) == "420111")
         #expect(later.code(at: .township) == nil)
         #expect(later.standardAddress?.hasSuffix("关东街道珞喻路1037号") == true)
-        let division = try #require(Fixture.gazetteer.division(code: try #require(now.code(at: .township))))
+        let code = try #require(now.code(at: .township))
+        let division = try #require(Fixture.gazetteer.division(code: code))
         #expect(division.validity.to == GazetteerDate(year: 2025, month: 12, day: 31))
     }
 
@@ -104,6 +105,7 @@ struct RealWorldAddressTests {
 
     @Test("a historic division resolves to its successor, and as_of keeps it")
     func successor() throws {
+        let listDate = try #require(GazetteerDate(year: 2025, month: 12, day: 31))
         let gazetteer = Gazetteer(
             changes: [
                 .divisionUpserted(Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")])),
@@ -118,7 +120,7 @@ struct RealWorldAddressTests {
                         Division(code: "500000", level: .province, parentCode: nil, names: [DivisionName(name: "重庆市", shortName: "重庆")]),
                         Division(code: "500157", level: .county, parentCode: "500000", names: [DivisionName(name: "两江新区", shortName: "两江")]),
                         Division(code: "500157003", level: .township, parentCode: "500157", names: [DivisionName(name: "大竹林街道", shortName: "大竹林")]),
-                    ], listDate: try #require(GazetteerDate(year: 2025, month: 12, day: 31)), characters: .empty))
+                    ], listDate: listDate, characters: .empty))
         #expect(gazetteer.division(code: "500112")?.validity.to != nil)
         let now = gazetteer.geocode("重庆市渝北区大竹林街道星汇路1号")
         #expect(now.code(at: .township) == "500157003", "\(now.admin) \(now.failure?.description ?? "")")
