@@ -67,4 +67,42 @@ struct JioNLPLocationsTests {
         #expect(dissolved.code(at: .township) == "371122-J002")
         #expect(dissolved.notes.contains { $0.hasPrefix("historic: 小店镇") }, "\(dissolved.notes)")
     }
+
+    @Test("the list's additions are taken off, one character more or less is a spelling, and side-by-side townships are two units")
+    func spellingsWithinACounty() {
+        let mca: [Division] = [
+            Division(code: "420000", level: .province, parentCode: nil, names: [DivisionName(name: "湖北省", shortName: "湖北")]),
+            Division(code: "420100", level: .city, parentCode: "420000", names: [DivisionName(name: "武汉市", shortName: "武汉")]),
+            Division(code: "420103", level: .county, parentCode: "420100", names: [DivisionName(name: "江汉区", shortName: "江汉")]),
+            Division(code: "420103008", level: .township, parentCode: "420103", names: [DivisionName(name: "万松街道", shortName: "万松")]),
+            Division(code: "420103009", level: .township, parentCode: "420103", names: [DivisionName(name: "东山街道", shortName: "东山")]),
+            Division(code: "420103010", level: .township, parentCode: "420103", names: [DivisionName(name: "三汊镇", shortName: "三汊")]),
+            Division(code: "420103011", level: .township, parentCode: "420103", names: [DivisionName(name: "碁山镇", shortName: "碁山")]),
+        ]
+        let text = """
+            湖北省\t420000\t湖北
+            \t武汉市\t420100\t武汉
+            \t\t江汉区\t420103\t江汉
+            \t\t\t万松街街道
+            \t\t\t前进街街道
+            \t\t\t东山办事处街道
+            \t\t\t江汉区三汊镇
+            \t\t\t棋山镇
+            \t\t\t碁山镇
+            """
+        var characters = CharacterTables()
+        characters.addPinyin(table: "qi\t棋碁\nshan\t山\nzhen\t镇")
+        var former: [String: String] = [:]
+        var units: [String: String] = [:]
+        for change in JioNLPLocations.changes(locationText: text, divisions: mca, listDate: Self.listDate, characters: characters) {
+            switch change {
+            case .formerNameAdded(let code, let name, _): former[name.name] = code
+            case .divisionUpserted(let division): units[division.currentName] = division.code
+            default: Issue.record("unexpected \(change)")
+            }
+        }
+        // 东山办事处街道 and 江汉区三汊镇 are the MCA names as the NBS list writes them: no former names.
+        #expect(former == ["万松街街道": "420103008"])
+        #expect(units == ["前进街街道": "420103-J001", "棋山镇": "420103-J002"])
+    }
 }

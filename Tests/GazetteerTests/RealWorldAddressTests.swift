@@ -18,27 +18,50 @@ struct RealWorldAddressTests {
         #expect(!result.notes.contains { $0.hasPrefix("historic") })
     }
 
+    // 金水街道 of 江夏区: JioNLP lists it, the MCA list of 2025-12-31 has no township of that name in
+    // 武汉市, and every MCA township of 江夏区 is another JioNLP township's.
     @Test("a township the MCA list no longer has is historic, and as_of decides whether it is")
     func historicTownship() throws {
-        let now = Fixture.gazetteer.geocode("湖北省武汉市洪山区关东街道珞喻路1037号")
-        #expect(now.admin.last?.name == "关东街道")
-        #expect(now.notes.contains { $0.hasPrefix("historic: 关东街道") }, "\(now.notes)")
-        let then = Fixture.gazetteer.geocode("湖北省武汉市洪山区关东街道珞喻路1037号", options: GeocodeOptions(asOf: Self.day2020))
-        #expect(then.admin.last?.name == "关东街道")
+        let text = "湖北省武汉市江夏区金水街道金水一路8号"
+        let now = Fixture.gazetteer.geocode(text)
+        #expect(now.admin.last?.name == "金水街道")
+        #expect(now.notes.contains { $0.hasPrefix("historic: 金水街道") }, "\(now.notes)")
+        let then = Fixture.gazetteer.geocode(text, options: GeocodeOptions(asOf: Self.day2020))
+        #expect(then.admin.last?.name == "金水街道")
         #expect(!then.notes.contains { $0.hasPrefix("historic") }, "\(then.notes)")
-        let later = Fixture.gazetteer.geocode("湖北省武汉市洪山区关东街道珞喻路1037号", options: GeocodeOptions(asOf: Self.day2026))
-        #expect(later.code(at: .county) == "420111")
-        #expect(later.code(at: .township) == nil)
-        #expect(later.standardAddress?.hasSuffix("关东街道珞喻路1037号") == true)
+        // Ceased by then: the county stays, 金水街道 is not read as a typo of 金口街道, and the text is kept.
+        let later = Fixture.gazetteer.geocode(text, options: GeocodeOptions(asOf: Self.day2026))
+        #expect(later.code(at: .county) == "420115")
+        #expect(later.code(at: .township) == nil, "\(later.admin)")
+        #expect(later.standardAddress?.hasSuffix("金水街道金水一路8号") == true, "\(later.standardAddress ?? "")")
         let code = try #require(now.code(at: .township))
         let division = try #require(Fixture.gazetteer.division(code: code))
         #expect(division.validity.to == GazetteerDate(year: 2025, month: 12, day: 31))
+    }
+
+    // 关东街道: JioNLP (about 2021) lists it under 洪山区, next to 关山街道; the MCA list of 2025-12-31 has
+    // it under 江夏区 (420115020).
+    @Test("a township that has moved to a neighbouring county is found there, never as a typo of a sibling")
+    func movedTownship() {
+        let text = "湖北省武汉市洪山区关东街道珞喻路1037号"
+        let now = Fixture.gazetteer.geocode(text)
+        #expect(now.code(at: .township) == "420115020", "\(now.admin)")
+        #expect(now.notes.contains { $0.hasPrefix("historic: 湖北省武汉市洪山区关东街道 is now 湖北省武汉市江夏区关东街道") }, "\(now.notes)")
+        #expect(now.standardAddress?.hasSuffix("关东街道珞喻路1037号") == true)
+        let then = Fixture.gazetteer.geocode(text, options: GeocodeOptions(asOf: Self.day2020))
+        #expect(then.code(at: .county) == "420111")
+        #expect(then.admin.last?.name == "关东街道")
+        let later = Fixture.gazetteer.geocode(text, options: GeocodeOptions(asOf: Self.day2026))
+        #expect(later.code(at: .township) == "420115020", "\(later.admin)")
+        #expect(later.notes.contains { $0.hasPrefix("moved: 关东街道 is in 江夏区") }, "\(later.notes)")
     }
 
     @Test(
         "a township JioNLP spells otherwise resolves to the MCA unit with a note",
         arguments: [
             ("湖北省咸宁市嘉鱼县牌洲湾镇", "421221107", "牌洲湾镇"), ("湖北省天门市候口街道", "429006002", "候口街道"), ("湖北省仙桃市豆河镇", "429004103", "豆河镇"),
+            ("湖北省武汉市江汉区万松街街道", "420103008", "万松街街道"), ("湖北省神农架林区九湖镇", "429021105", "九湖镇"),
+            ("湖北省荆州市沙市区朝阳街道", "421002005", "朝阳街道"),
         ])
     func respelt(_ text: String, _ code: String, _ written: String) {
         let result = Fixture.gazetteer.geocode(text)

@@ -55,16 +55,21 @@ extension Gazetteer {
             stretchStart = link.end
             parent = link.division
         }
-        for link in links where link.level <= .township {
+        for (index, link) in links.enumerated() where link.level <= .township {
             guard !links.contains(where: { $0.start == link.end }) else { continue }
             // A short name run on into a level word of its own: 绛县 + 区 (not 江苏省 + 市, a form's 省市区).
-            // A township's short name before 区 is the area around it (嘎栋区 for 嘎栋街道).
-            if link.length <= 2, let word = divisionWord(at: link.end, in: text), link.level <= .county || word != Self.qu,
+            // A township's short name before 区 is the area around it (嘎栋区 for 嘎栋街道) when the
+            // address names its county; without it, 湖北省朝阳区 names a county that is nowhere, not
+            // the township 朝阳街道.
+            let isTownshipArea = link.level == .township && links.contains { $0.division == parentID[Int(link.division)] }
+            if link.length <= 2 || (link.level == .township && isBareShortName(link)), let word = divisionWord(at: link.end, in: text),
+                link.level <= .county || word != Self.qu || !isTownshipArea,
                 !isKnown(link.end, link.end + word.count),
                 !endsInZone(text, link.end + word.count) && !continues(text, link.end + word.count)
             {
                 return UnknownDivision(
-                    name: String(scalars: text[link.start..<(link.end + word.count)]), within: nil, end: link.end + word.count, isAdjacent: false)
+                    name: String(scalars: text[link.start..<(link.end + word.count)]), within: index > 0 ? links[index - 1].division : nil,
+                    end: link.end + word.count, isAdjacent: false)
             }
             // A short name run on into another name: 洪山 + 湾市.
             guard isBareShortName(link) else { continue }

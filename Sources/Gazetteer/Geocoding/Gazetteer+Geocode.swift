@@ -76,8 +76,12 @@ extension Gazetteer {
             }
             linkIndex += 1
         }
-        // Children the text names with a typo or a homophone, under the matched parent.
+        // Children the text names with a typo or a homophone, under the matched parent — not where it
+        // names a township of the parent that has ceased by the day, or one that has moved to a
+        // neighbour: such a name is no typo of a sibling's (洪山区关东街道 is not 关山街道).
         while let deepest = chain.deepest, deepest.level < .township, position < text.count,
+            !namesCeasedChild(of: deepest.division, in: text, at: position, on: day),
+            deepest.level != .county || movedTownship(after: deepest, at: position, among: all) == nil,
             let child = fuzzyChild(of: deepest.division, in: text, at: position, on: day),
             // Not where the text names another county or above exactly (北京市洪山区 is no typo of 房山区);
             // a township of the same name elsewhere is no such evidence (回坪乡 under 衢江区 is 灰坪乡).
@@ -91,21 +95,13 @@ extension Gazetteer {
         }
         // A township the text names under a county it has since left for a neighbour (临平街道, written
         // under 余杭区, is in 临平区 now): the neighbour's, when it is the only one.
-        if let county = chain.deepest, county.level == .county {
-            let moved = all.filter { candidate in
-                candidate.start == position && candidate.level == .township && candidate.length >= 3
-                    && (candidate.kind == .full || candidate.kind == .shortWithLevelWord) && !candidate.isFormer
-                    && parentID[Int(candidate.division)] != county.division
-                    && parentID[Int(parentID[Int(candidate.division)])] == parentID[Int(county.division)]
-            }
-            if let township = moved.first, moved.allSatisfy({ $0.division == township.division }) {
-                let now = divisions[Int(parentID[Int(township.division)])].currentName
-                notes.append(
-                    "moved: \(divisions[Int(township.division)].currentName) is in \(now), not in \(divisions[Int(county.division)].currentName) as written"
-                )
-                chain.links.append(township)
-                position = township.end
-            }
+        if let county = chain.deepest, county.level == .county, let township = movedTownship(after: county, at: position, among: all) {
+            let now = divisions[Int(parentID[Int(township.division)])].currentName
+            notes.append(
+                "moved: \(divisions[Int(township.division)].currentName) is in \(now), not in \(divisions[Int(county.division)].currentName) as written"
+            )
+            chain.links.append(township)
+            position = township.end
         }
         // A village under the matched township (or county).
         if let deepest = chain.deepest, deepest.level >= .county, deepest.level < .village,
@@ -234,6 +230,33 @@ extension Gazetteer {
     }
 
     // MARK: - Helpers
+
+    /// The township named in full at `position` that is in another county of the same city as
+    /// `county`, when there is exactly one.
+    func movedTownship(after county: Candidate, at position: Int, among all: [Candidate]) -> Candidate? {
+        let moved = all.filter { candidate in
+            candidate.start == position && candidate.level == .township && candidate.length >= 3
+                && (candidate.kind == .full || candidate.kind == .shortWithLevelWord) && !candidate.isFormer
+                && parentID[Int(candidate.division)] != county.division
+                && parentID[Int(parentID[Int(candidate.division)])] == parentID[Int(county.division)]
+        }
+        guard let township = moved.first, moved.allSatisfy({ $0.division == township.division }) else { return nil }
+        return township
+    }
+
+    /// Whether the text names, in full at `position`, a child of `parent` that is not valid on the
+    /// day (without a day, such children are candidates like any other).
+    func namesCeasedChild(of parent: Int32, in text: [UInt32], at position: Int, on day: GazetteerDate?) -> Bool {
+        guard let day else { return false }
+        var found = false
+        names.matches(in: text, from: position) { _, entries in
+            if entries.contains(where: { !$0.isShort && parentID[Int($0.division)] == parent && !divisions[Int($0.division)].validity.contains(day) })
+            {
+                found = true
+            }
+        }
+        return found
+    }
 
     /// `湖北省武汉市洪山区` for a division, with the names valid on a day.
     func fullName(_ id: Int32, on day: GazetteerDate?) -> String {
