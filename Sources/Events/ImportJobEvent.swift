@@ -2,10 +2,12 @@ import Foundation
 import Kafka
 
 /// The progress of an import job, as events on `jobs` (`import.started`, `import.progress`,
-/// `import.completed`, `import.failed`); the jobs projection keeps the latest state per job.
+/// `import.completed`, `import.failed`, and `import.interrupted` when the process stopped during the
+/// job: it is resumed or failed when the process starts again); the jobs projection keeps the latest
+/// state per job.
 public struct ImportJobEvent: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
-        case started, progress, completed, failed
+        case started, progress, completed, failed, interrupted
     }
 
     public var job: UUID

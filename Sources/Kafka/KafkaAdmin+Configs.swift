@@ -93,6 +93,13 @@ extension KafkaAdmin {
         _ operation: rd_kafka_admin_op_t, timeout: Duration, name: String,
         _ call: (OpaquePointer?, OpaquePointer?) -> Void
     ) throws(KafkaError) -> OpaquePointer {
+        try handle.leased { () throws(KafkaError) in try unleasedRequest(operation, timeout: timeout, name: name, call) }
+    }
+
+    private func unleasedRequest(
+        _ operation: rd_kafka_admin_op_t, timeout: Duration, name: String,
+        _ call: (OpaquePointer?, OpaquePointer?) -> Void
+    ) throws(KafkaError) -> OpaquePointer {
         var errorText = [CChar](repeating: 0, count: 512)
         let resultQueue = rd_kafka_queue_new(handle.pointer)
         defer { rd_kafka_queue_destroy(resultQueue) }

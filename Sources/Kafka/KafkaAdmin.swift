@@ -29,6 +29,10 @@ public struct KafkaAdmin: Sendable {
     /// Creates the topics that do not exist yet. Blocking: call from a thread that may block.
     public func createTopics(_ topics: [TopicSpecification], timeout: Duration = .seconds(15)) throws(KafkaError) -> [String: CreationOutcome] {
         guard !topics.isEmpty else { return [:] }
+        return try handle.leased { () throws(KafkaError) in try unleasedCreateTopics(topics, timeout: timeout) }
+    }
+
+    private func unleasedCreateTopics(_ topics: [TopicSpecification], timeout: Duration) throws(KafkaError) -> [String: CreationOutcome] {
         var errorText = [CChar](repeating: 0, count: 512)
         var newTopics: [OpaquePointer?] = []
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
@@ -83,5 +87,34 @@ public struct KafkaAdmin: Sendable {
     /// Low and high watermark offsets of a partition.
     public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) throws(KafkaError) -> (low: Int64, high: Int64) {
         try handle.watermarks(partition, timeoutMilliseconds: Int32(timeout.milliseconds))
+    }
+}
+
+extension KafkaAdmin {
+    /// librdkafka's blocking metadata calls run here, on a thread of their own, so that an async
+    /// caller suspends instead of holding one of the cooperative pool's few threads.
+    private static let blockingCalls = DispatchQueue(label: "shikong.kafka.admin")
+
+    /// ``watermarks(_:timeout:)`` without blocking the caller's thread.
+    public func fetchWatermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError) -> (low: Int64, high: Int64) {
+        try await offPool { () throws(KafkaError) in try watermarks(partition, timeout: timeout) }
+    }
+
+    /// ``partitionCounts(timeout:)`` without blocking the caller's thread.
+    public func fetchPartitionCounts(timeout: Duration = .seconds(10)) async throws(KafkaError) -> [String: Int] {
+        try await offPool { () throws(KafkaError) in try partitionCounts(timeout: timeout) }
+    }
+
+    private func offPool<T: Sendable>(_ call: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
+            Self.blockingCalls.async {
+                do throws(KafkaError) {
+                    continuation.resume(returning: .success(try call()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
     }
 }

@@ -61,7 +61,7 @@ public final class KafkaConsumer: Sendable {
             context.setAssignment(Set(positions.keys))
         }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            rd_kafka_destroy(handle.pointer)
+            handle.destroy()
             throw KafkaError(err, context: "subscribe to \(subscription)")
         }
     }
@@ -208,11 +208,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Messages not yet read per assigned partition, from the watermarks of the last fetches (no
-    /// broker round trip). Partitions with no position yet are left out.
-    public var lag: [TopicPartition: Int64] {
-        queue.sync { lagNow() }
-    }
-
+    /// broker round trip). Partitions with no position yet are left out. Call it on the consumer's queue.
     private func lagNow() -> [TopicPartition: Int64] {
         let assigned = context.assigned
         guard !assigned.isEmpty else { return [:] }
@@ -236,7 +232,7 @@ public final class KafkaConsumer: Sendable {
         guard closed.setOnce() else { return }
         queue.sync { [handle] in
             _ = rd_kafka_consumer_close(handle.pointer)
-            rd_kafka_destroy(handle.pointer)
+            handle.destroy()
         }
     }
 

@@ -9,12 +9,15 @@ import Synchronization
 public final class KafkaProducer: Sendable {
     private let handle: RdKafkaHandle
     private let pending: PendingDeliveries
+    private let space: QueueSpace
     private let poller: PollThread
     private let closed = AtomicFlag(false)
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "shikong.kafka.producer")) throws(KafkaError) {
-        let pending = PendingDeliveries()
+        let space = QueueSpace()
+        let pending = PendingDeliveries(space: space)
         self.pending = pending
+        self.space = space
         self.handle = try RdKafkaHandle.make(type: RD_KAFKA_PRODUCER, properties: configuration.rdKafkaProperties) { conf in
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(pending).toOpaque())
             rd_kafka_conf_set_dr_msg_cb(conf, deliveryReportCallback)
@@ -28,7 +31,11 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Queues a record; `completion` runs on librdkafka's poll thread with the delivery report.
-    /// When the local queue is full this waits (back-pressure) rather than failing.
+    ///
+    /// When the local queue is full this **blocks the calling thread** until deliveries make room
+    /// (back-pressure). Call it only from a thread of your own that may block — the MQTT bridge's
+    /// libmosquitto thread does — never from a task: tasks use ``send(_:)`` or ``sendAll(_:)``,
+    /// which suspend instead.
     public func send(_ record: OutgoingRecord, completion: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void) {
         guard !closed.isSet else {
             completion(.failure(KafkaError(code: .closed, message: "producer is closed")))
@@ -36,8 +43,48 @@ public final class KafkaProducer: Sendable {
         }
         let token = pending.register(completion)
         while true {
-            let headers = record.headers.makeRdKafkaHeaders()
-            let err = record.topic.withCString { topic in
+            let generation = space.generation
+            let err = enqueue(record, token: token)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                space.waitBlocking(after: generation)
+                continue
+            }
+            pending.complete(token, .failure(KafkaError(err, context: "produce to \(record.topic)")))
+            return
+        }
+    }
+
+    /// Queues a record with its delivery callback; when the local queue is full the task suspends
+    /// until deliveries make room, without holding a thread.
+    private func send(
+        _ record: OutgoingRecord, suspendingWhenFull completion: @escaping @Sendable (Result<KafkaDelivery, KafkaError>) -> Void
+    ) async {
+        guard !closed.isSet else {
+            completion(.failure(KafkaError(code: .closed, message: "producer is closed")))
+            return
+        }
+        let token = pending.register(completion)
+        while true {
+            let generation = space.generation
+            // Closed while waiting for room: `close()` has failed the pending send already.
+            guard !closed.isSet else { return }
+            let err = enqueue(record, token: token)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                await space.wait(after: generation)
+                continue
+            }
+            pending.complete(token, .failure(KafkaError(err, context: "produce to \(record.topic)")))
+            return
+        }
+    }
+
+    /// One produce call: hands the record to librdkafka's queue, or says why it could not.
+    private func enqueue(_ record: OutgoingRecord, token: UInt) -> rd_kafka_resp_err_t {
+        let headers = record.headers.makeRdKafkaHeaders()
+        let produced = try? handle.leased { () throws(KafkaError) in
+            record.topic.withCString { topic in
                 (record.key ?? Data()).withUnsafeBytes { key in
                     record.value.withUnsafeBytes { value in
                         shikong_rd_kafka_produce(
@@ -48,45 +95,40 @@ public final class KafkaProducer: Sendable {
                     }
                 }
             }
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if let headers { rd_kafka_headers_destroy(headers) }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                usleep(1_000)
-                continue
-            }
-            pending.complete(token, .failure(KafkaError(err, context: "produce to \(record.topic)")))
-            return
         }
+        // A close that began after the `closed` check refuses the lease: the record is not queued.
+        let err = produced ?? RD_KAFKA_RESP_ERR__DESTROY
+        // librdkafka owns the headers only when the produce call succeeded.
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
+        return err
     }
 
     /// Sends a record and waits for the broker's acknowledgement.
     @discardableResult
     public func send(_ record: OutgoingRecord) async throws(KafkaError) -> KafkaDelivery {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDelivery, KafkaError>, Never>) in
-            send(record) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
+        let outcome = Outcome<Result<KafkaDelivery, KafkaError>>()
+        await send(record, suspendingWhenFull: { outcome.fulfil($0) })
+        return try await outcome.value().get()
     }
 
     /// Sends many records and waits for all of them; the first failure is thrown after all reports arrived.
     @discardableResult
     public func sendAll(_ records: [OutgoingRecord]) async throws(KafkaError) -> [KafkaDelivery] {
         guard !records.isEmpty else { return [] }
-        let results = await withCheckedContinuation { (continuation: CheckedContinuation<[Result<KafkaDelivery, KafkaError>], Never>) in
-            let collector = DeliveryCollector(count: records.count) { continuation.resume(returning: $0) }
-            for (index, record) in records.enumerated() {
-                send(record) { collector.record(index, $0) }
-            }
+        let outcome = Outcome<[Result<KafkaDelivery, KafkaError>]>()
+        let collector = DeliveryCollector(count: records.count) { outcome.fulfil($0) }
+        for (index, record) in records.enumerated() {
+            await send(record, suspendingWhenFull: { collector.record(index, $0) })
         }
-        return try results.map { result throws(KafkaError) in try result.get() }
+        return try await outcome.value().map { result throws(KafkaError) in try result.get() }
     }
 
     /// Records queued or in flight, not yet acknowledged.
-    public var outstanding: Int { Int(rd_kafka_outq_len(handle.pointer)) }
+    public var outstanding: Int { (try? handle.leased { () throws(KafkaError) in Int(rd_kafka_outq_len(handle.pointer)) }) ?? 0 }
 
     /// Waits until every queued record has its delivery report.
     public func flush(timeout: Duration = .seconds(30)) throws(KafkaError) {
-        let err = rd_kafka_flush(handle.pointer, Int32(timeout.milliseconds))
+        let err = try handle.leased { () throws(KafkaError) in rd_kafka_flush(handle.pointer, Int32(timeout.milliseconds)) }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "flush") }
     }
 
@@ -96,10 +138,12 @@ public final class KafkaProducer: Sendable {
     /// Flushes what it can, then releases the client. Unfinished sends fail with `.closed`.
     public func close() {
         guard closed.setOnce() else { return }
-        _ = rd_kafka_flush(handle.pointer, 10_000)
-        poller.stop()
-        rd_kafka_destroy(handle.pointer)
+        handle.destroy { [poller] pointer in
+            _ = rd_kafka_flush(pointer, 10_000)
+            poller.stop()
+        }
         pending.failAll(KafkaError(code: .closed, message: "producer closed before delivery"))
+        space.freed()
     }
 }
 
@@ -107,6 +151,12 @@ public final class KafkaProducer: Sendable {
 final class PendingDeliveries: Sendable {
     typealias Completion = @Sendable (Result<KafkaDelivery, KafkaError>) -> Void
     private let state = Mutex<(next: UInt, waiting: [UInt: Completion])>((1, [:]))
+    /// Told whenever a report frees a place in librdkafka's queue.
+    private let space: QueueSpace
+
+    init(space: QueueSpace) {
+        self.space = space
+    }
 
     func register(_ completion: @escaping Completion) -> UInt {
         state.withLock { state in
@@ -121,6 +171,7 @@ final class PendingDeliveries: Sendable {
     func complete(_ token: UInt, _ result: Result<KafkaDelivery, KafkaError>) {
         let completion = state.withLock { $0.waiting.removeValue(forKey: token) }
         completion?(result)
+        space.freed()
     }
 
     func failAll(_ error: KafkaError) {

@@ -1,8 +1,34 @@
 import CRdKafka
+import Foundation
+import Synchronization
 
-/// An owned `rd_kafka_t *`. librdkafka handles are thread-safe, so the wrapper is `Sendable`.
+/// An owned `rd_kafka_t *`. librdkafka handles are thread-safe, so the wrapper is `Sendable`; what
+/// they are not is safe to use after `rd_kafka_destroy`. Calls that other services may make at any
+/// time (admin requests, produce) run under ``leased(_:)``, and ``destroy(after:)`` waits for them,
+/// so a lag measurement still in flight when the producer shuts down ends with `.closed` instead of
+/// touching freed memory.
 struct RdKafkaHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    private let life = HandleLife()
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    /// Runs `body` while the handle cannot be destroyed; throws `.closed` once destruction began.
+    func leased<T>(_ body: () throws(KafkaError) -> T) throws(KafkaError) -> T {
+        guard life.acquire() else { throw KafkaError(code: .closed, message: "the Kafka client is closed") }
+        defer { life.release() }
+        return try body()
+    }
+
+    /// Refuses new leases, waits until running ones ended, runs `last` (e.g. a final flush) and
+    /// destroys the handle. Blocks the calling thread for at most the longest running call.
+    func destroy(after last: (OpaquePointer) -> Void = { _ in }) {
+        life.close()
+        last(pointer)
+        rd_kafka_destroy(pointer)
+    }
 
     /// Builds a `rd_kafka_conf_t` from properties, lets `customise` add callbacks, then creates the client.
     static func make(
@@ -21,6 +47,7 @@ struct RdKafkaHandle: @unchecked Sendable {
                     code: .configuration, message: "\(key)=\(value): \(errorText.nulTerminatedString)")
             }
         }
+        RdKafkaLog.install(on: conf)
         customise(conf)
         // rd_kafka_new takes ownership of conf on success only.
         guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
@@ -32,6 +59,10 @@ struct RdKafkaHandle: @unchecked Sendable {
 
     /// Low and high watermark offsets of a partition, asked of the broker.
     func watermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try leased { () throws(KafkaError) in try unleasedWatermarks(partition, timeoutMilliseconds: timeoutMilliseconds) }
+    }
+
+    private func unleasedWatermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
         let err = rd_kafka_query_watermark_offsets(
@@ -42,6 +73,10 @@ struct RdKafkaHandle: @unchecked Sendable {
 
     /// Number of partitions of each topic that exists, from cluster metadata.
     func partitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+        try leased { () throws(KafkaError) in try unleasedPartitionCounts(timeoutMilliseconds: timeoutMilliseconds) }
+    }
+
+    private func unleasedPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let err = rd_kafka_metadata(pointer, 1, nil, &metadata, timeoutMilliseconds)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
@@ -54,6 +89,29 @@ struct RdKafkaHandle: @unchecked Sendable {
             }
         }
         return counts
+    }
+}
+
+/// Counts the calls using a handle and, once closing, lets none begin.
+private final class HandleLife: Sendable {
+    private let state = Mutex<(users: Int, closing: Bool)>((0, false))
+
+    func acquire() -> Bool {
+        state.withLock { state in
+            guard !state.closing else { return false }
+            state.users += 1
+            return true
+        }
+    }
+
+    func release() {
+        state.withLock { $0.users -= 1 }
+    }
+
+    /// Refuses new users and waits for the current ones (admin calls are bounded by their timeouts).
+    func close() {
+        state.withLock { $0.closing = true }
+        while state.withLock({ $0.users > 0 }) { usleep(1_000) }
     }
 }
 

@@ -1,26 +1,17 @@
 import Ingest
 import Logging
 import PostgresNIO
-import Projections
+import ReadModel
 
-/// The importer's view of a collection, from the entity projection's `entity_current`.
+/// The importer's view of a collection: the read model's current state of its entities.
 public struct EntityBaseline: ImportBaseline {
-    let client: PostgresClient
-    let logger: Logger
+    let state: EntityCurrentState
 
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+        self.state = EntityCurrentState(client: client, logger: logger)
     }
 
     public func current(collection: String) async throws -> [String: (hash: String?, source: String?)] {
-        var current: [String: (hash: String?, source: String?)] = [:]
-        for row in try await client.rows(
-            "SELECT entity_id, content_hash, source FROM entity_current WHERE collection = \(collection)", logger: logger)
-        {
-            let (id, hash, source) = try row.decode((String, String?, String?).self)
-            current[id] = (hash, source)
-        }
-        return current
+        try await state.hashes(collection: collection)
     }
 }

@@ -1,4 +1,6 @@
+import Database
 import Events
+import GeoVocabulary
 import Foundation
 import Ingest
 import LocalStack
@@ -11,7 +13,7 @@ import Projections
 /// and the log the in-memory broker lost, put back from the event archive.
 public enum LocalPlatform {
     public static func bringUp(
-        _ stackConfiguration: StackConfiguration, httpPort: Int, feeds: [MQTTFeed], serviceArea: GeoBounds = .china,
+        _ stackConfiguration: StackConfiguration, httpPort: Int, feeds: [MQTTFeed], serviceArea: BoundingBox = .china,
         topics: TopicCatalogue, instance: String = "shikong", logger: Logger
     ) async throws -> (stack: LocalStack, configuration: PlatformConfiguration) {
         let stack = try await LocalStack.start(stackConfiguration, logger: logger)

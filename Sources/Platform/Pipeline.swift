@@ -1,4 +1,5 @@
 import API
+import Database
 import Events
 import Foundation
 import Gazetteer
@@ -16,6 +17,8 @@ public final class Pipeline: Sendable {
     public let configuration: PlatformConfiguration
     public let producer: KafkaProducer
     public let database: PostgresClient?
+    /// What of this process is connected yet: `/health` and `shikong up` wait for it.
+    public let readiness: Readiness
     /// Services in start order; the service group stops them in reverse, so upstream stages stop
     /// first and downstream ones drain what is left.
     public let services: [any Service]
@@ -25,11 +28,13 @@ public final class Pipeline: Sendable {
     ) throws {
         PlatformMetrics.bootstrap()
         self.configuration = configuration
+        let readiness = Readiness()
+        self.readiness = readiness
         let client = configuration.kafkaClient
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
-        let needsDatabase =
-            stages.contains(.project) || stages.contains(.serve) || (stages.contains(.ingest) && configuration.acknowledgeAfterArchive)
-        let database = needsDatabase ? PostgresClient(configuration: configuration.database.client, backgroundLogger: logger) : nil
+        // The bridge keeps the bytes of messages it cannot append in the database.
+        let needsDatabase = stages.contains(.project) || stages.contains(.serve) || stages.contains(.ingest)
+        let database = needsDatabase ? PostgresClient(configuration: try configuration.database.client(), backgroundLogger: logger) : nil
         self.database = database
         var services: [any Service] = []
         if let database { services.append(database) }
@@ -47,14 +52,27 @@ public final class Pipeline: Sendable {
         }
         let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
         if stages.contains(.serve), let database {
+            let lag = ConsumerLagMonitor(
+                lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger),
+                processors: Self.processorGroups(configuration),
+                logger: Logger(label: "shikong.lag"))
+            services.append(lag)
             var context = APIContext(
-                database: database, producer: producer, kafka: client, metrics: PlatformMetrics.registry,
-                processors: Self.processorGroups(configuration), gazetteer: engine,
+                database: database, producer: producer, metrics: PlatformMetrics.registry, lag: lag, gazetteer: engine,
                 importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
-                serviceArea: (
-                    configuration.serviceArea.west, configuration.serviceArea.south, configuration.serviceArea.east, configuration.serviceArea.north
-                ))
+                serviceArea: configuration.serviceArea)
+            // Uploads wait under the data directory, so a job interrupted by a restart can resume.
+            let uploads =
+                configuration.dataDirectory?.appendingPathComponent("imports", isDirectory: true)
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("shikong-imports-\(configuration.instance)", isDirectory: true)
+            let imports = ImportJobQueue(
+                directory: uploads, capacity: configuration.importQueueCapacity, producer: producer,
+                baseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")), serviceArea: configuration.serviceArea,
+                logger: Logger(label: "shikong.import"))
+            services.append(imports)
+            context.imports = imports
             context.queryLimits = configuration.queryLimits
+            context.readiness = readiness
             context.adminRegions = configuration.adminRegions
             services.append(
                 APIServer.application(
@@ -62,7 +80,10 @@ public final class Pipeline: Sendable {
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
+            var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
+            if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
+            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(
@@ -71,11 +92,13 @@ public final class Pipeline: Sendable {
             let locator = ItemLocator(
                 geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema())
             let spatialiser = ReadingSpatialiser(
-                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema())
+                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema(),
+                maximumValues: configuration.maximumReadingValues)
             func stage(_ group: String, _ input: String, _ name: String, parallel: Bool = false) -> ProcessorStage.Configuration {
                 var stage = ProcessorStage.Configuration(
                     consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group(group)), inputTopic: input, stage: name)
                 stage.parallel = parallel
+                stage.readiness = readiness
                 return stage
             }
             services.append(
@@ -92,30 +115,50 @@ public final class Pipeline: Sendable {
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
         }
-        if stages.contains(.ingest) {
+        if stages.contains(.ingest), let database {
+            var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)
+            bridge.maximumPayloadBytes = configuration.maximumPayloadBytes
+            bridge.readiness = readiness
             services.append(
                 MQTTBridge(
-                    configuration: .init(connection: configuration.mqttConnection, feeds: configuration.feeds), producer: producer, gate: gate,
+                    configuration: bridge, producer: producer,
+                    payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
                     logger: Logger(label: "shikong.mqtt-bridge")))
         }
         self.services = services
     }
 
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
-    /// import jobs, located items and gazetteer changes.
-    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer) -> [any Service] {
-        func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
-            ProjectionRunner(
-                projection: projection,
-                configuration: .init(
-                    consumer: KafkaConsumerConfiguration(
-                        client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))),
-                client: database, producer: producer, logger: Logger(label: "shikong.projection.\(projection.name)"))
+    /// import jobs, located items and gazetteer changes. `archiveCommitted` hears the archive's
+    /// positions as it commits them (the durability gate of an ingest stage in the same process).
+    ///
+    /// The archive runs as two consumers, each with its own stream of transactions: one for what
+    /// sources append (the `raw.*` topics, which the durability gate waits for) and one for what the
+    /// stages derive from them. A source's acknowledgement then never waits behind derived events, and
+    /// the two write in parallel. Their partitions differ, so their stored positions never overlap.
+    static func projections(
+        _ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer,
+        readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
+    ) -> [any Service] {
+        func runner<P: Projection>(_ projection: P, group: String? = nil) -> ProjectionRunner<P> {
+            var runnerConfiguration = ProjectionRunner<P>.Configuration(
+                consumer: KafkaConsumerConfiguration(
+                    client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)")))
+            if projection.name == ArchiveProjection.projectionName { runnerConfiguration.onCommit = archiveCommitted }
+            runnerConfiguration.readiness = readiness
+            return ProjectionRunner(
+                projection: projection, configuration: runnerConfiguration, client: database, producer: producer,
+                logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        return [
-            runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+        let appended = archived.filter { $0.hasPrefix("raw.") }
+        let derived = archived.filter { !$0.hasPrefix("raw.") }
+        var services: [any Service] = []
+        if !appended.isEmpty { services.append(runner(ArchiveProjection(topics: appended))) }
+        if !derived.isEmpty { services.append(runner(ArchiveProjection(topics: derived), group: "projection.archive.derived")) }
+        return services + [
+            runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
+            runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
         ]
     }
 
@@ -153,20 +196,7 @@ public final class Pipeline: Sendable {
 
     /// Creates the database if it is missing and applies migrations. Retries while PostgreSQL starts up.
     public static func prepareDatabase(_ database: DatabaseConfiguration, logger: Logger) async throws {
-        var administrative = database
-        administrative.database = "postgres"
-        try await withConnection(administrative, logger: logger) { client in
-            let rows = try await client.query("SELECT count(*)::int FROM pg_database WHERE datname = \(database.database)", logger: logger)
-                .decode(Int.self).reduce(0, +)
-            if rows == 0 {
-                try await client.query(
-                    PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(database.database.replacingOccurrences(of: "\"", with: ""))\""), logger: logger)
-                logger.info("database created", metadata: ["database": "\(database.database)"])
-            }
-        }
-        try await withConnection(database, logger: logger) { client in
-            try await Migrations.migrate(client, logger: logger)
-        }
+        try await DatabaseSchema.prepare(database, logger: logger)
     }
 
     /// Creates the catalogue's missing topics and reconciles the others; logs what it did and any drift.
@@ -204,45 +234,6 @@ public final class Pipeline: Sendable {
     public static func withDatabase<T: Sendable>(
         _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
-    }
-
-    /// Runs `body` with a single connection (for setup steps that run before the pool does).
-    static func withConnection<T: Sendable>(
-        _ configuration: DatabaseConfiguration, logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
-        let connection = try await retrying(logger: logger) {
-            try await PostgresConnection.connect(
-                configuration: PostgresConnection.Configuration(
-                    host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
-                    database: configuration.database, tls: .disable),
-                id: 1, logger: logger)
-        }
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-    }
-
-    static func retrying<T: Sendable>(logger: Logger, attempts: Int = 60, _ body: @Sendable () async throws -> T) async throws -> T {
-        var lastError: (any Error)?
-        for _ in 0..<attempts {
-            do {
-                return try await body()
-            } catch {
-                lastError = error
-                try await Task.sleep(for: .milliseconds(500))
-            }
-        }
-        throw lastError ?? CancellationError()
+        try await DatabaseSession.withClient(configuration, logger: logger, body)
     }
 }

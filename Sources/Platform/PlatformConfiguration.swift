@@ -1,11 +1,12 @@
-import FeatureStore
+import Database
 import Events
 import Foundation
+import GeoVocabulary
 import Ingest
 import Kafka
 import MQTT
 import Processors
-import Projections
+import ReadModel
 
 /// Where the platform's backbone services are and how its stages behave.
 public struct PlatformConfiguration: Sendable {
@@ -19,7 +20,7 @@ public struct PlatformConfiguration: Sendable {
     /// MQTT feeds the bridge subscribes to.
     public var feeds: [MQTTFeed]
     /// Readings outside this EPSG:4490 rectangle go to the dead-letter topic.
-    public var serviceArea: GeoBounds
+    public var serviceArea: BoundingBox
     /// Prefix of consumer group ids and the MQTT client id, so several platforms can share a broker.
     public var instance: String
     /// Hold MQTT acknowledgements until the event archive has each event: for a broker that keeps its
@@ -35,10 +36,16 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
+    public var maximumPayloadBytes = 256 * 1_024
+    /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
+    public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
+    /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
+    public var importQueueCapacity = 8
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",
-        httpPort: Int, feeds: [MQTTFeed] = [MQTTFeed(topicFilter: "city/+/air")], serviceArea: GeoBounds = .china, instance: String = "shikong"
+        httpPort: Int, feeds: [MQTTFeed] = [MQTTFeed(topicFilter: "city/+/air")], serviceArea: BoundingBox = .china, instance: String = "shikong"
     ) {
         self.kafkaBootstrap = kafkaBootstrap
         self.mqttHost = mqttHost

@@ -1,5 +1,6 @@
 import Events
 import Foundation
+import GeoVocabulary
 import JSON
 import Kafka
 
@@ -10,14 +11,13 @@ import Kafka
 public struct EntityChecker: Sendable {
     public static let stage = "processors.entities"
 
-    private let serviceArea: GeoBounds
+    private let serviceArea: BoundingBox
     private let geocoder: (any AddressGeocoder)?
     private let schema: JSONSchema?
     private let outputTopic: String
-    private static let decoder = EventJSON.decoder()
 
     public init(
-        serviceArea: GeoBounds = .china, geocoder: (any AddressGeocoder)? = nil, schema: JSONSchema? = nil,
+        serviceArea: BoundingBox = .china, geocoder: (any AddressGeocoder)? = nil, schema: JSONSchema? = nil,
         outputTopic: String = Topics.spatialEntities
     ) {
         self.serviceArea = serviceArea
@@ -38,12 +38,8 @@ public struct EntityChecker: Sendable {
     private func check(_ value: Data) throws -> OutgoingRecord {
         let json = try JSONPayload.object(value)
         try JSONPayload.validate(json, against: schema, schemaID: "shikong/entity/1")
-        var event: EntityEvent
-        do {
-            event = try Self.decoder.decode(EntityEvent.self, from: value)
-        } catch {
-            throw EventDecodingError("not an entity event: \(error)")
-        }
+        // One parse: the event is read from the JSON the schema was checked on.
+        var event = try EntityEvent(json: json)
         switch event.type {
         case EntityEvent.retired:
             return try event.record(topic: outputTopic)
@@ -118,7 +114,7 @@ enum GeoJSONCheck {
     }
 
     /// The first position outside the bounds, if any.
-    static func firstPosition(of geometry: JSONValue, outside bounds: GeoBounds) -> (Double, Double)? {
+    static func firstPosition(of geometry: JSONValue, outside bounds: BoundingBox) -> (Double, Double)? {
         var found: (Double, Double)?
         func visit(_ value: JSONValue) {
             guard found == nil, let items = value.array else { return }

@@ -1,4 +1,3 @@
-import Dispatch
 import Events
 import Foundation
 import Kafka
@@ -16,9 +15,13 @@ public final class ProcessorStage: Service {
         /// The stage name dead letters carry, e.g. `processors.spatialiser`.
         public var stage: String
         public var deadLetterTopic: String = Topics.deadLetters
-        public var batchSize: Int = 1_000
+        /// The most records one batch takes; a poll returns what is already fetched, so batches grow
+        /// with a backlog (an import) and stay small under a steady feed.
+        public var batchSize: Int = 5_000
         /// Process a batch on every core (for costly steps such as geocoding), keeping input order.
         public var parallel = false
+        /// Told once the consumer group assigned the stage its partitions (part `processor <stage>`).
+        public var readiness: Readiness?
 
         public init(consumer: KafkaConsumerConfiguration, inputTopic: String, stage: String) {
             self.consumer = consumer
@@ -39,7 +42,10 @@ public final class ProcessorStage: Service {
         self.process = process
         self.producer = producer
         self.logger = logger
+        configuration.readiness?.expect(readinessPart, waitingFor: "its partitions of \(configuration.inputTopic) from the consumer group")
     }
+
+    private var readinessPart: String { "processor \(configuration.stage)" }
 
     public func run() async throws {
         let consumer = try KafkaConsumer(configuration: configuration.consumer, topics: [configuration.inputTopic], logger: logger)
@@ -47,6 +53,7 @@ public final class ProcessorStage: Service {
         logger.info("processor started", metadata: ["stage": "\(configuration.stage)", "input": "\(configuration.inputTopic)"])
         var drain = StageDrain()
         for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if consumer.hasJoinedGroup { configuration.readiness?.ready(readinessPart) }
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             guard !batch.isEmpty else { continue }
             let (records, deadLetters) = try await outputs(of: batch.filter { !$0.isLogFiller })
@@ -61,10 +68,7 @@ public final class ProcessorStage: Service {
     func outputs(of batch: [KafkaMessage]) async throws -> (records: [OutgoingRecord], deadLetters: Int) {
         let results: [Result<OutgoingRecord, ProcessingFailure>]
         if configuration.parallel {
-            let process = process
-            results = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: Self.processAll(batch, with: process)) }
-            }
+            results = await Self.processAll(batch, with: process)
         } else {
             results = batch.map(process)
         }
@@ -85,31 +89,20 @@ public final class ProcessorStage: Service {
         return (records, deadLetters)
     }
 
-    /// Processes messages in chunks on every core; results in input order.
-    static func processAll(_ messages: [KafkaMessage], with process: Process) -> [Result<OutgoingRecord, ProcessingFailure>] {
+    /// Processes messages in chunks on every core (one child task per chunk); results in input order.
+    static func processAll(_ messages: [KafkaMessage], with process: @escaping Process) async -> [Result<OutgoingRecord, ProcessingFailure>] {
         let chunk = max(16, messages.count / (ProcessInfo.processInfo.activeProcessorCount * 4) + 1)
         let chunks = (messages.count + chunk - 1) / chunk
-        let slots = ResultSlots<Result<OutgoingRecord, ProcessingFailure>>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { index in
-            let range = (index * chunk)..<min(messages.count, (index + 1) * chunk)
-            slots.store(range.map { process(messages[$0]) }, at: index)
+        return await withTaskGroup(of: (Int, [Result<OutgoingRecord, ProcessingFailure>]).self) { group in
+            for index in 0..<chunks {
+                group.addTask {
+                    let range = (index * chunk)..<min(messages.count, (index + 1) * chunk)
+                    return (index, range.map { process(messages[$0]) })
+                }
+            }
+            var slots = Array(repeating: [Result<OutgoingRecord, ProcessingFailure>](), count: chunks)
+            for await (index, results) in group { slots[index] = results }
+            return slots.flatMap { $0 }
         }
-        return slots.joined()
-    }
-}
-
-/// Chunks of results written by workers, each into its own slot.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [[Value]]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func store(_ values: [Value], at index: Int) {
-        lock.withLock { slots[index] = values }
-    }
-
-    func joined() -> [Value] {
-        lock.withLock { slots.flatMap { $0 } }
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Events
-import FeatureStore
 import Foundation
 import GeoFormats
+import GeoVocabulary
 import Logging
 import Platform
+import ReadModel
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,6 +64,8 @@ struct ExportCommand: AsyncParsableCommand {
                 let request = try ItemRequest(given, collection: served, limits: store.limits, unlimited: true)
                 return try await CollectionExporter(store: store).export(served, request, format: format, crsRequested: crsRequested)
             } catch let error as FeatureStoreError {
+                throw ValidationError(error.message)
+            } catch let error as ParameterError {
                 throw ValidationError(error.message)
             }
         }

@@ -5,7 +5,9 @@ import Ingest
 import Kafka
 import Logging
 import Platform
+import GeoVocabulary
 import Projections
+import ReadModel
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,7 +81,7 @@ struct ImportCommand: AsyncParsableCommand {
         let report = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
             try await EntityImporter(
                 producer: producer, baseline: EntityBaseline(client: client, logger: logger),
-                serviceArea: (area.west, area.south, area.east, area.north),
+                serviceArea: area,
                 logger: logger
             ).run(importing) { counts, total in bar.update(counts.read, total: total ?? counts.read) }
         }
@@ -118,11 +120,13 @@ struct DiffCommand: AsyncParsableCommand {
         guard let from = Timestamp.parse(from), let to = Timestamp.parse(to) else {
             throw ValidationError("--from and --to must be RFC 3339 date-times")
         }
-        var box: (west: Double, south: Double, east: Double, north: Double)?
+        var box: BoundingBox?
         if let bbox {
-            let numbers = bbox.split(separator: ",").compactMap { Double($0) }
-            guard numbers.count == 4 else { throw ValidationError("--bbox must be west,south,east,north") }
-            box = (numbers[0], numbers[1], numbers[2], numbers[3])
+            do throws(ParameterError) {
+                box = try BoundingBox(parsing: bbox, parameter: "--bbox")
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
         let configuration = try options.configuration()
         let area = box

@@ -1,12 +1,14 @@
-import FeatureStore
 import ArgumentParser
+import Database
 import Events
 import Foundation
 import Ingest
 import Logging
 import Platform
+import GeoVocabulary
 import Processors
 import Projections
+import ReadModel
 
 /// Logging options shared by every command.
 struct LoggingOptions: ParsableArguments {
@@ -32,8 +34,7 @@ struct ExternalServiceOptions: ParsableArguments {
     @Option(help: "MQTT broker host:port. Env SHIKONG_MQTT.")
     var mqtt: String = env("SHIKONG_MQTT", "127.0.0.1:11883")
 
-    @Option(help: "PostgreSQL URL, postgres://user[:password]@host:port/database. Env SHIKONG_DATABASE_URL.")
-    var database: String = env("SHIKONG_DATABASE_URL", "postgres://shikong@127.0.0.1:15432/shikong")
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "HTTP API listen address. Env SHIKONG_HTTP_HOST.")
     var httpHost: String = env("SHIKONG_HTTP_HOST", "127.0.0.1")
@@ -54,11 +55,8 @@ struct ExternalServiceOptions: ParsableArguments {
 
     func platform() throws -> PlatformConfigurationParts {
         let (mqttHost, mqttPort) = try hostPort(mqtt, name: "--mqtt")
-        guard let databaseConfiguration = DatabaseConfiguration(url: database) else {
-            throw ValidationError("--database must look like postgres://user@host:port/database, not \(database)")
-        }
         return PlatformConfigurationParts(
-            kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: databaseConfiguration, httpHost: httpHost, httpPort: httpPort)
+            kafka: kafka, mqttHost: mqttHost, mqttPort: mqttPort, database: try database.configuration(), httpHost: httpHost, httpPort: httpPort)
     }
 
     /// The platform configuration these options describe.
@@ -72,6 +70,54 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
+        configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
+        configuration.maximumReadingValues = pipeline.maxReadingValues
+        return configuration
+    }
+}
+
+/// Where the database is and how to reach it: every command that talks to PostgreSQL takes these.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database"),
+        help: "PostgreSQL URL, postgres://user[:password]@host:port/database[?sslmode=…&sslrootcert=…]. Env SHIKONG_DATABASE_URL.")
+    var url: String = env("SHIKONG_DATABASE_URL", "postgres://shikong@127.0.0.1:15432/shikong")
+
+    @Option(name: .customLong("database-pool-size"), help: "Most connections this process opens to PostgreSQL. Env SHIKONG_DATABASE_POOL_SIZE.")
+    var poolSize: Int = Int(env("SHIKONG_DATABASE_POOL_SIZE", "8")) ?? 8
+
+    @Option(
+        name: .customLong("database-tls"),
+        help: """
+            TLS to PostgreSQL, as libpq's sslmode: disable, prefer, require (encrypt; check the chain only with a CA file), \
+            verify-ca (check the chain), verify-full (check the chain and the host name). Env SHIKONG_DATABASE_TLS. Default: the \
+            URL's sslmode, else disable.
+            """)
+    var tls: String?
+
+    @Option(
+        name: .customLong("database-ca-file"),
+        help: "PEM file of the certificate authorities that sign the server's certificate (default: the system's). Env SHIKONG_DATABASE_CA_FILE.")
+    var caFile: String?
+
+    func configuration() throws -> DatabaseConfiguration {
+        guard var configuration = DatabaseConfiguration(url: url) else {
+            throw ValidationError(
+                "--database must look like postgres://user@host:port/database (sslmode: \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))), not \(url)"
+            )
+        }
+        guard poolSize >= 1 else { throw ValidationError("--database-pool-size must be at least 1, not \(poolSize)") }
+        configuration.poolSize = poolSize
+        if let tls = tls ?? ProcessInfo.processInfo.environment["SHIKONG_DATABASE_TLS"] {
+            guard let mode = TLSMode(rawValue: tls) else {
+                throw ValidationError("--database-tls must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), not \(tls)")
+            }
+            configuration.tls = mode
+        }
+        if let caFile = caFile ?? ProcessInfo.processInfo.environment["SHIKONG_DATABASE_CA_FILE"] {
+            guard FileManager.default.isReadableFile(atPath: caFile) else { throw ValidationError("--database-ca-file \(caFile) cannot be read") }
+            configuration.caFile = caFile
+        }
         return configuration
     }
 }
@@ -93,7 +139,7 @@ struct PipelineOptions: ParsableArguments {
     var feeds: [String] = env("SHIKONG_FEEDS", "city/+/air@EPSG:4326").split(separator: ";").map(String.init)
 
     @Option(help: "Service area in EPSG:4490 as west,south,east,north; readings outside go to the DLQ. Env SHIKONG_SERVICE_AREA.")
-    var serviceArea: String = env("SHIKONG_SERVICE_AREA", GeoBounds.china.description)
+    var serviceArea: String = env("SHIKONG_SERVICE_AREA", BoundingBox.china.description)
 
     @Option(help: "Instance name: prefixes consumer groups and the MQTT client id.")
     var instance: String = env("SHIKONG_INSTANCE", "shikong")
@@ -107,11 +153,24 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Query API: the most features one export (f=gpkg|shp|csv|geojson, shikong export) writes.")
     var maxExportFeatures = QueryLimits().maximumExportFeatures
 
-    @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 413).")
+    @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 400).")
     var maxFilterBytes = QueryLimits().maximumFilterLength
 
-    @Option(help: "Query API: the largest request body of catalogue edits, in bytes.")
+    @Option(
+        help:
+            "HTTP API: the largest request body, in bytes (items, catalogue and gazetteer edits, geometries, redrives; larger: 413). File uploads have --max-upload-bytes."
+    )
     var maxRequestBytes = QueryLimits().maximumRequestBody
+
+    @Option(help: "HTTP API: the largest request header section, in bytes (larger: 431).")
+    var maxHeaderBytes = QueryLimits().maximumHeaderBytes
+
+    @Option(
+        help: "MQTT bridge: the largest payload appended as a reading, in bytes; a larger one is a dead letter whose bytes are kept in the database.")
+    var maxPayloadBytes = 256 * 1_024
+
+    @Option(help: "Spatialiser: the most values one reading may carry; more make it a dead letter.")
+    var maxReadingValues = ReadingSpatialiser.defaultMaximumValues
 
     @Option(help: "Query API: the most rows a statistics request returns (more: truncated).")
     var maxStatisticsRows = QueryLimits().maximumStatisticsRows
@@ -123,7 +182,8 @@ struct PipelineOptions: ParsableArguments {
     func queryLimits() throws -> QueryLimits {
         for (name, value) in [
             ("--max-page-size", maxPageSize), ("--max-export-features", maxExportFeatures), ("--max-filter-bytes", maxFilterBytes),
-            ("--max-request-bytes", maxRequestBytes), ("--max-statistics-rows", maxStatisticsRows),
+            ("--max-request-bytes", maxRequestBytes), ("--max-statistics-rows", maxStatisticsRows), ("--max-header-bytes", maxHeaderBytes),
+            ("--max-payload-bytes", maxPayloadBytes), ("--max-reading-values", maxReadingValues),
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value)")
         }
@@ -133,6 +193,7 @@ struct PipelineOptions: ParsableArguments {
         limits.maximumExportFeatures = maxExportFeatures
         limits.maximumFilterLength = maxFilterBytes
         limits.maximumRequestBody = maxRequestBytes
+        limits.maximumHeaderBytes = maxHeaderBytes
         limits.maximumStatisticsRows = maxStatisticsRows
         return limits
     }
@@ -148,9 +209,14 @@ struct PipelineOptions: ParsableArguments {
         }
     }
 
-    func parsedServiceArea() throws -> GeoBounds {
-        guard let bounds = GeoBounds(parsing: serviceArea) else { throw ValidationError("--service-area must be west,south,east,north") }
-        return bounds
+    func parsedServiceArea() throws -> BoundingBox {
+        do throws(ParameterError) {
+            let bounds = try BoundingBox(parsing: serviceArea, parameter: "--service-area")
+            guard bounds.west < bounds.east, bounds.south < bounds.north else { throw ParameterError("--service-area must not be empty") }
+            return bounds
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 }
 

@@ -8,6 +8,7 @@ import Platform
 import PostgresNIO
 import Processors
 import Projections
+import Synchronization
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,28 +118,26 @@ struct ReplayCommand: AsyncParsableCommand {
 }
 
 /// One progress bar per phase of a rebuild.
-final class PhaseBars: @unchecked Sendable {
-    private let lock = NSLock()
+final class PhaseBars: Sendable {
     private let label: String
-    private var phase: String?
-    private var bar: ProgressBar?
+    private let current = Mutex<(phase: String?, bar: ProgressBar?)>((nil, nil))
 
     init(label: String) {
         self.label = label
     }
 
     func update(_ phase: String, done: Int, total: Int) {
-        lock.withLock {
-            if phase != self.phase {
-                bar?.finish()
-                bar = ProgressBar(total: total, label: "\(label) \(phase)")
-                self.phase = phase
+        current.withLock { current in
+            if phase != current.phase {
+                current.bar?.finish()
+                current.bar = ProgressBar(total: total, label: "\(label) \(phase)")
+                current.phase = phase
             }
-            bar?.update(done, total: total)
+            current.bar?.update(done, total: total)
         }
     }
 
     func finish() {
-        lock.withLock { bar?.finish() }
+        current.withLock { $0.bar?.finish() }
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import Platform
 import PostgresNIO
 import Projections
+import ReadModel
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,16 +39,8 @@ struct StatusCommand: AsyncParsableCommand {
                 table.append([parts[0], parts[1], String(now.map(\.lag).reduce(0, +)), String(format: "%.0f", Double(moved) / interval), last])
             }
             print(render(table))
-            let open = try await client.query("SELECT count(*)::int8 FROM dead_letters WHERE status = 'open'", logger: logger)
-                .decode(Int64.self).reduce(0, +)
-            // The planner's estimate, cheap on any size; exact while the archive is small or not analysed yet.
-            var archived = try await client.query(
-                "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::int8 FROM pg_class WHERE relname LIKE 'event\\_archive\\_%' AND relkind = 'r'",
-                logger: logger
-            ).decode(Int64.self).reduce(0, +)
-            if archived < 1_000_000 {
-                archived = try await client.query("SELECT count(*)::int8 FROM event_archive", logger: logger).decode(Int64.self).reduce(0, +)
-            }
+            let open = try await DeadLetterReads(client: client, logger: logger).openCount()
+            let archived = try await ArchiveCounts(client: client, logger: logger).events()
             print("\ndead letters waiting: \(open)    archived events: \(archived)")
         }
     }

@@ -38,8 +38,13 @@ actor CQL2Fixture {
         if let prepared { return try await prepared.value }
         let task = Task {
             let platform = try await TestPlatform.shared()
-            let client = PostgresClient(configuration: platform.configuration.database.client, backgroundLogger: Logger(label: "cql2.test"))
-            Task { await client.run() }
+            let client = PostgresClient(configuration: try platform.configuration.database.client(), backgroundLogger: Logger(label: "cql2.test"))
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                Task {
+                    started.resume()
+                    await client.run()
+                }
+            }
             for statement in Self.setup { try await client.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger) }
             return client
         }

@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Geodesy
+import Demo
 import Platform
 import PostgresNIO
 import ShikongTesting

@@ -1,9 +1,9 @@
 import Events
-import FeatureStore
 import Foundation
 import Hummingbird
 import Kafka
 import Logging
+import ReadModel
 
 /// The catalogue (R-ENG-1, R-DM-8): `GET /catalog` searches collection metadata in the shape of OGC
 /// API Records; `POST /collections` registers a collection and `PATCH`/`PUT /collections/{c}` edit

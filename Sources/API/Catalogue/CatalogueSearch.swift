@@ -1,6 +1,7 @@
 import Events
-import FeatureStore
 import Foundation
+import GeoVocabulary
+import ReadModel
 
 /// `GET /catalog` parameters: free text `q`, `keywords` (any of them), `bbox` (CRS84), `datetime`
 /// (instant or interval), and the labels `domain`, `industry`, `theme`, `classification`, `kind`.
@@ -8,7 +9,7 @@ import Foundation
 struct CatalogueSearch: Sendable {
     var terms: [String] = []
     var keywords: [String] = []
-    var bbox: [Double]?
+    var bbox: BoundingBox?
     var datetime: QueryTime?
     var labels: [(name: String, value: String)] = []
     var limit = 100
@@ -21,11 +22,9 @@ struct CatalogueSearch: Sendable {
             switch name {
             case "q": terms = value.lowercased().split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
             case "keywords": keywords = value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            case "bbox": bbox = try ItemRequest.bbox(value, crs: .crs84)
+            case "bbox": bbox = try BoundingBox(parsing: value, axes: SupportedCRS.crs84.axes)
             case "datetime": datetime = try QueryTime(parsing: value, parameter: "datetime")
-            case "limit":
-                guard let number = Int(value), (1...1_000).contains(number) else { throw Problem.badRequest("limit must be 1 to 1000, not \(value)") }
-                limit = number
+            case "limit": limit = try IntegerParameter.parse(value, name: "limit", default: limit, range: 1...1_000)
             case "f": guard value == "json" else { throw Problem.badRequest("f=\(value) is not offered here; use f=json") }
             case _ where Self.labelNames.contains(name): labels.append((name, value.lowercased()))
             default:
@@ -54,9 +53,8 @@ struct CatalogueSearch: Sendable {
             if value?.lowercased() != label.value { return false }
         }
         if let bbox {
-            guard let box = extent?.bbox, box.count == 4, box[0] <= bbox[2], bbox[0] <= box[2], box[1] <= bbox[3], bbox[1] <= box[3] else {
-                return false
-            }
+            guard let box = extent?.bbox, box.count == 4, BoundingBox(west: box[0], south: box[1], east: box[2], north: box[3]).intersects(bbox)
+            else { return false }
         }
         if let datetime {
             guard let extent, extent.start != nil || extent.end != nil else { return false }

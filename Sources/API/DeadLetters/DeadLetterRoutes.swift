@@ -1,10 +1,11 @@
 import Events
 import Foundation
+import GeoVocabulary
 import Hummingbird
 import Kafka
 import Logging
 import NIOCore
-import PostgresNIO
+import ReadModel
 
 /// The dead-letter queue: `GET /dlq` lists dead letters (newest first) with the stage, the reason and
 /// the original bytes; `GET /dlq/{id}` shows one; `POST /dlq/{id}/redrive` re-submits one to the
@@ -18,21 +19,14 @@ struct DeadLetterRoutes: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/dlq") { request, _ in
             let parameters = request.uri.queryParameters
-            let limit = try integer(parameters.get("limit"), name: "limit", default: 50, range: 1...Self.maximumLimit)
-            let offset = try integer(parameters.get("offset"), name: "offset", default: 0, range: 0...Int(Int32.max))
+            let limit = try IntegerParameter.parse(parameters.get("limit"), name: "limit", default: 50, range: 1...Self.maximumLimit)
+            let offset = try IntegerParameter.offset(parameters.get("offset"))
             let status = parameters.get("status")
             if let status, !["open", "redriven"].contains(status) { throw Problem.badRequest("status must be open or redriven, not \(status)") }
             let stage = parameters.get("stage")
             let topic = parameters.get("topic")
-            let rows = try await context.database.query(
-                """
-                SELECT \(unescaped: Self.columns) FROM dead_letters
-                WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(stage)::text IS NULL OR stage = \(stage))
-                  AND (\(topic)::text IS NULL OR topic = \(topic))
-                ORDER BY failed_at DESC, id LIMIT \(limit + 1) OFFSET \(offset)
-                """, logger: logger)
-            var items: [[String: any Sendable]] = []
-            for row in try await Row.rows(rows) { items.append(Self.describe(row, base: request.baseURL)) }
+            let letters = try await reads.list(status: status, stage: stage, topic: topic, limit: limit + 1, offset: offset)
+            let items = letters.map { Self.describe($0, base: request.baseURL) }
             let more = items.count > limit
             var links: [[String: any Sendable]] = [["href": "\(request.baseURL)/dlq", "rel": "self", "type": "application/json"]]
             if more {
@@ -50,7 +44,7 @@ struct DeadLetterRoutes: Sendable {
         }
         router.post("/dlq/:id/redrive") { request, requestContext in
             let row = try await letter(try identifier(requestContext))
-            let correction = try await Correction(request)
+            let correction = try await Correction(request, limit: context.queryLimits.maximumRequestBody)
             guard let producer = context.producer else {
                 throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
             }
@@ -83,52 +77,14 @@ struct DeadLetterRoutes: Sendable {
         return id
     }
 
-    private func letter(_ id: UUID) async throws -> Row {
-        let rows = try await context.database.query("SELECT \(unescaped: Self.columns) FROM dead_letters WHERE id = \(id)", logger: logger)
-        if let row = try await Row.rows(rows).first { return row }
+    private func letter(_ id: UUID) async throws -> DeadLetterReads.Letter {
+        if let letter = try await reads.letter(id) { return letter }
         throw Problem.notFound("no dead letter \(id.uuidString.lowercased())")
     }
 
-    struct Row {
-        var id: UUID
-        var eventID: UUID?
-        var stage: String
-        var reason: String
-        var failedAt: Date
-        var topic: String
-        var partition: Int
-        var offset: Int64
-        var key: ByteBuffer?
-        var headers: String
-        var original: ByteBuffer
-        var status: String
-        var redrivenAt: Date?
-        var redrivenAs: UUID?
-        var redriveCount: Int
+    private var reads: DeadLetterReads { DeadLetterReads(client: context.database, logger: logger) }
 
-        static func rows(_ sequence: PostgresRowSequence) async throws -> [Row] {
-            var rows: [Row] = []
-            let decoded = sequence.decode(
-                (UUID, UUID?, String, String, Date, String, Int, Int64, ByteBuffer?, String, ByteBuffer, String, Date?, UUID?, Int).self)
-            for try await (
-                id, eventID, stage, reason, failedAt, topic, partition, offset, key, headers, original, status, redrivenAt, redrivenAs, count
-            )
-                in decoded
-            {
-                rows.append(
-                    Row(
-                        id: id, eventID: eventID, stage: stage, reason: reason, failedAt: failedAt, topic: topic, partition: partition,
-                        offset: offset,
-                        key: key, headers: headers, original: original, status: status, redrivenAt: redrivenAt, redrivenAs: redrivenAs,
-                        redriveCount: count))
-            }
-            return rows
-        }
-    }
-    static let columns =
-        #"id, event_id, stage, reason, failed_at, topic, partition, "offset", key, headers::text, original, status, redriven_at, redriven_as, redrive_count"#
-
-    private static func describe(_ row: Row, base: String) -> [String: any Sendable] {
+    private static func describe(_ row: DeadLetterReads.Letter, base: String) -> [String: any Sendable] {
         let id = row.id.uuidString.lowercased()
         var item: [String: any Sendable] = [
             "id": id, "stage": row.stage, "reason": row.reason, "failed_at": Timestamp.format(row.failedAt), "topic": row.topic,
@@ -164,8 +120,8 @@ struct DeadLetterRoutes: Sendable {
     struct Correction {
         var value: Data
 
-        init?(_ request: Request) async throws {
-            let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        init?(_ request: Request, limit: Int) async throws {
+            let body = try await request.body.collect(upTo: limit)
             guard body.readableBytes > 0 else { return nil }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
                 throw Problem.badRequest(#"the body must be a JSON object: {"value": "<corrected text>"} or {"value_base64": "…"}, or empty"#)
@@ -180,12 +136,4 @@ struct DeadLetterRoutes: Sendable {
             }
         }
     }
-}
-
-func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-    guard let text else { return value }
-    guard let number = Int(text), range.contains(number) else {
-        throw Problem.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \(text)")
-    }
-    return number
 }

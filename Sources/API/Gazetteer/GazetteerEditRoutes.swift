@@ -1,10 +1,12 @@
 import Events
 import Foundation
 import Gazetteer
+import GeoVocabulary
 import Hummingbird
 import Kafka
 import Logging
 import Projections
+import ReadModel
 
 /// Operator edits of the gazetteer, published as events on `gazetteer.changes` (every engine follows
 /// the topic, so an edit applies everywhere within about a second, without a restart):
@@ -82,15 +84,8 @@ struct GazetteerEditRoutes: Sendable {
         }
         router.get("/gazetteer/changes") { request, _ in
             let parameters = request.uri.queryParameters
-            let limit = try integer(parameters.get("limit"), name: "limit", default: 50, range: 1...1_000)
-            let rows = try await context.database.query(
-                """
-                SELECT json_build_object('id', event_id, 'type', type, 'subject', subject, 'source', source, 'recorded_at', recorded_at,
-                    'change', change)::text
-                FROM gazetteer_changes ORDER BY partition, "offset" DESC LIMIT \(limit)
-                """, logger: logger)
-            var items: [String] = []
-            for try await item in rows.decode(String.self) { items.append(item) }
+            let limit = try IntegerParameter.parse(parameters.get("limit"), name: "limit", default: 50, range: 1...1_000)
+            let items = try await GazetteerChangeReads(client: context.database, logger: logger).latest(limit: limit)
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(

@@ -1,23 +1,26 @@
 import Events
 import Foundation
+import GeoVocabulary
 import Hummingbird
 import Ingest
 import Logging
 import NIOCore
-import Projections
+import ReadModel
 
 /// Bulk import over HTTP: `POST /imports?collection=…&filename=…[&crs=…&id_field=…&valid_from=…&mode=…]`
 /// with the file as the request body starts a job (202, `Location: /imports/{id}`); `GET /imports/{id}`
-/// shows its counts; `GET /imports` lists recent jobs. The job runs in this process.
+/// shows its counts; `GET /imports` lists recent jobs. Jobs run in this process, in the
+/// ``ImportJobQueue`` service; a full queue answers 503 with `Retry-After`.
 struct ImportRoutes: Sendable {
     let context: APIContext
     let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/imports") { request, _ in
-            guard let producer = context.producer else {
-                throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
+            guard let imports = context.imports else {
+                throw Problem(.serviceUnavailable, detail: "this API process runs no import jobs; run it with the platform (shikong serve or up)")
             }
+            guard imports.hasRoom else { throw Self.full(imports.capacity) }
             let parameters = request.uri.queryParameters
             guard let collection = parameters.get("collection"), Self.validName(collection) else {
                 throw Problem.badRequest("collection is required: 1–63 letters, digits, '_', '-' or '.'")
@@ -26,6 +29,7 @@ struct ImportRoutes: Sendable {
                 throw Problem.badRequest("filename is required (e.g. buildings.gpkg): GDAL needs its extension to recognise the format")
             }
             var plan = EntityImport(file: URL(fileURLWithPath: "/"), collection: collection)
+            var uploaded = 0
             plan.sourceName = parameters.get("source") ?? filename
             plan.crs = parameters.get("crs")
             plan.idField = parameters.get("id_field")
@@ -44,30 +48,25 @@ struct ImportRoutes: Sendable {
             if let domain = parameters.get("domain") { plan.labels.domain = domain }
             plan.labels.industry = parameters.get("industry")
 
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shikong-import-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            plan.file = directory.appendingPathComponent(filename)
-            let size = try await Self.save(request.body, to: plan.file, limit: context.maximumUploadBytes)
-            guard size > 0 else {
-                try? FileManager.default.removeItem(at: directory)
-                throw Problem.badRequest("the request body is empty: send the file's bytes")
-            }
             let job = EventIDGenerator.shared.next()
-            let importer = EntityImporter(
-                producer: producer, baseline: context.importBaseline, serviceArea: context.serviceArea, logger: logger)
-            Task { [plan, logger] in
-                defer { try? FileManager.default.removeItem(at: directory) }
-                do {
-                    let report = try await importer.run(plan, job: job)
-                    logger.info("import finished", metadata: ["job": "\(job)", "counts": "\(report.counts)"])
-                } catch {
-                    logger.error("import failed", metadata: ["job": "\(job)", "error": "\(error)"])
-                }
+            let directory = try imports.uploadDirectory(for: job)
+            plan.file = directory.appendingPathComponent(filename)
+            do {
+                let size = try await Self.save(request.body, to: plan.file, limit: context.maximumUploadBytes)
+                guard size > 0 else { throw Problem.badRequest("the request body is empty: send the file's bytes") }
+                try imports.submit(plan, id: job)
+                uploaded = size
+            } catch ImportJobQueue.Refusal.full(let capacity) {
+                try? FileManager.default.removeItem(at: directory)
+                throw Self.full(capacity)
+            } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw error
             }
             let id = job.uuidString.lowercased()
             var response = try json(
                 [
-                    "id": id, "status": "accepted", "collection": collection, "file": plan.sourceName, "bytes": size,
+                    "id": id, "status": "accepted", "collection": collection, "file": plan.sourceName, "bytes": uploaded,
                     "links": [["href": "\(request.baseURL)/imports/\(id)", "rel": "status", "type": "application/json"]],
                 ], status: .accepted)
             response.headers[.location] = "\(request.baseURL)/imports/\(id)"
@@ -83,9 +82,16 @@ struct ImportRoutes: Sendable {
             return try json(job)
         }
         router.get("/imports") { request, _ in
-            let limit = try integer(request.uri.queryParameters.get("limit"), name: "limit", default: 20, range: 1...500)
+            let limit = try IntegerParameter.parse(request.uri.queryParameters.get("limit"), name: "limit", default: 20, range: 1...500)
             return try json(["jobs": try await Self.jobs(context, logger: logger, id: nil, limit: limit)])
         }
+    }
+
+    /// The answer when the queue holds as many jobs as it takes.
+    static func full(_ capacity: Int) -> Problem {
+        Problem(
+            .serviceUnavailable, detail: "\(capacity) import jobs are running or waiting; send this one again in a minute",
+            headers: [.retryAfter: "60"])
     }
 
     static func validName(_ text: String) -> Bool {
@@ -109,22 +115,17 @@ struct ImportRoutes: Sendable {
     }
 
     private static func jobs(_ context: APIContext, logger: Logger, id: UUID?, limit: Int) async throws -> [[String: any Sendable]] {
-        let rows = try await context.database.rows(
-            """
-            SELECT id, collection, file, status, total, read, upserted, unchanged, retired, failed, message, started_at, updated_at
-            FROM import_jobs WHERE (\(id)::uuid IS NULL OR id = \(id)) ORDER BY started_at DESC LIMIT \(limit)
-            """, logger: logger)
-        return try rows.map { row in
-            let (id, collection, file, status, total, read, upserted, unchanged, retired, failed, message, started, updated) = try row.decode(
-                (UUID, String, String, String, Int?, Int, Int, Int, Int, Int, String?, Date, Date).self)
-            var job: [String: any Sendable] = [
-                "id": id.uuidString.lowercased(), "collection": collection, "file": file, "status": status,
-                "counts": ["read": read, "upserted": upserted, "unchanged": unchanged, "retired": retired, "failed": failed],
-                "started_at": Timestamp.format(started), "updated_at": Timestamp.format(updated),
+        try await ImportJobReads(client: context.database, logger: logger).jobs(id: id, limit: limit).map { job in
+            var described: [String: any Sendable] = [
+                "id": job.id.uuidString.lowercased(), "collection": job.collection, "file": job.file, "status": job.status,
+                "counts": [
+                    "read": job.read, "upserted": job.upserted, "unchanged": job.unchanged, "retired": job.retired, "failed": job.failed,
+                ],
+                "started_at": Timestamp.format(job.startedAt), "updated_at": Timestamp.format(job.updatedAt),
             ]
-            if let total { job["total"] = total }
-            if let message { job["message"] = message }
-            return job
+            if let total = job.total { described["total"] = total }
+            if let message = job.message { described["message"] = message }
+            return described
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoVocabulary
 import Hummingbird
 import NIOCore
 
@@ -9,7 +10,7 @@ struct GeometryInput: Sendable {
     /// The GeoJSON geometry object, as text for `ST_GeomFromGeoJSON`.
     var geoJSON: String
     /// The SRID of the coordinates.
-    var srid: Int
+    var srid: Int32
 
     static let maximumBytes = 4 * 1_024 * 1_024
 
@@ -35,32 +36,13 @@ struct GeometryInput: Sendable {
         srid = try Self.srid(crs)
     }
 
-    /// The SRID a `crs` parameter names: `EPSG:n`, an OGC EPSG URI, `CRS84` (= 4326 in x/y order); default 4490.
-    static func srid(_ crs: String?) throws -> Int {
-        guard let crs, !crs.isEmpty else { return 4490 }
-        let text = crs.trimmingCharacters(in: .whitespaces)
-        if ["CRS84", "OGC:CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"].contains(text) { return 4326 }
-        let code: Substring?
-        if text.uppercased().hasPrefix("EPSG:") {
-            code = text.dropFirst(5)
-        } else if text.hasPrefix("http://www.opengis.net/def/crs/EPSG/0/") {
-            code = text.split(separator: "/").last
-        } else {
-            code = nil
-        }
-        guard let code, let srid = Int(code), srid > 0 else {
+    /// The SRID a `crs` parameter names (any spelling ``CRSIdentifier`` reads; CRS84 is 4326 in x/y
+    /// order); EPSG:4490 when none is given.
+    static func srid(_ crs: String?) throws -> Int32 {
+        guard let crs, !crs.isEmpty else { return CRSIdentifier.storageSRID }
+        guard let identifier = CRSIdentifier(parsing: crs) else {
             throw Problem.badRequest("crs must be EPSG:<code>, an OGC EPSG URI or CRS84, not \(crs)")
         }
-        return srid
-    }
-
-    /// Parses `lon,lat`.
-    static func position(_ text: String?, name: String) throws -> (Double, Double) {
-        guard let text else { throw Problem.badRequest("\(name) is required: longitude,latitude") }
-        let numbers = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == 2, let x = numbers[0], let y = numbers[1], x.isFinite, y.isFinite else {
-            throw Problem.badRequest("\(name) must be longitude,latitude (two numbers), not \(text)")
-        }
-        return (x, y)
+        return identifier.srid
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
+import GeoVocabulary
 import Hummingbird
 import Logging
 import NIOCore
-import PostgresNIO
+import ReadModel
 
 /// Measurement and spatial functions (R-AN-2, R-SVC-3), computed by PostGIS on the CGCS2000
-/// ellipsoid (geography of SRID 4490): distances, lengths and areas are geodesic, in metres and
-/// square metres; buffers are geodesic distances. Inputs are validated and every answer names its units.
+/// ellipsoid (geography of SRID 4490) through the read model's ``SpatialQueries``: distances, lengths
+/// and areas are geodesic, in metres and square metres; buffers are geodesic distances. Inputs are
+/// validated and every answer names its units.
 ///
 /// - `GET /measure/distance?from=lon,lat&to=lon,lat[&crs=]`
 /// - `POST /measure[?crs=]` with a GeoJSON geometry: area, length, perimeter, centroid, bbox, validity
@@ -14,8 +16,8 @@ import PostgresNIO
 /// - `GET /collections/{c}/nearest?lon=&lat=[&k=5][&max_distance=metres][&crs=]`
 /// - `POST /collections/{c}/intersect[?crs=][&clip=true][&limit=1000]` with a GeoJSON geometry
 struct MeasurementRoutes: Sendable {
-    let client: PostgresClient
-    let logger: Logger
+    let store: FeatureStore
+    let spatial: SpatialQueries
 
     static let ellipsoid = "CGCS2000 (a = 6378137 m, 1/f = 298.257222101), geodesic"
     static let maximumBufferMetres = 200_000.0
@@ -25,44 +27,27 @@ struct MeasurementRoutes: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/measure/distance") { request, _ in
             let parameters = request.uri.queryParameters
-            let from = try GeometryInput.position(parameters.get("from"), name: "from")
-            let to = try GeometryInput.position(parameters.get("to"), name: "to")
+            let from = try Position(parsing: parameters.get("from"), parameter: "from")
+            let to = try Position(parsing: parameters.get("to"), parameter: "to")
             let srid = try GeometryInput.srid(parameters.get("crs"))
-            let query: PostgresQuery = """
-                WITH p AS (
-                    SELECT ST_Transform(ST_SetSRID(ST_MakePoint(\(from.0), \(from.1)), \(srid)::int), 4490)::geography AS a,
-                        ST_Transform(ST_SetSRID(ST_MakePoint(\(to.0), \(to.1)), \(srid)::int), 4490)::geography AS b
-                )
-                SELECT ST_Distance(a, b, true), coalesce(degrees(ST_Azimuth(a, b)), 0) FROM p
-                """
-            var result: (Double, Double) = (0, 0)
-            try await evaluating { for try await row in try await client.query(query, logger: logger).decode((Double, Double).self) { result = row } }
+            let result = try await spatial.distance(from: from, to: to, srid: srid)
             return try json([
-                "distance": result.0, "unit": "m", "azimuth_degrees": result.1, "method": Self.ellipsoid,
-                "from": [from.0, from.1], "to": [to.0, to.1], "crs": "EPSG:\(srid)",
+                "distance": result.metres, "unit": "m", "azimuth_degrees": result.azimuth, "method": Self.ellipsoid,
+                "from": [from.x, from.y], "to": [to.x, to.y], "crs": "EPSG:\(srid)",
             ])
         }
 
         router.post("/measure") { request, _ in
             let input = try await GeometryInput(request, crs: request.uri.queryParameters.get("crs"))
-            let query: PostgresQuery = """
-                WITH g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(\(input.geoJSON)), \(input.srid)::int), 4490) AS g)
-                SELECT GeometryType(g), ST_Area(g::geography, true), ST_Length(g::geography, true), ST_Perimeter(g::geography, true),
-                    ST_X(ST_Centroid(g)), ST_Y(ST_Centroid(g)), ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g), ST_IsValid(g), ST_IsValidReason(g),
-                    ST_NPoints(g)
-                FROM g
-                """
             var answer: [String: any Sendable] = [:]
-            try await evaluating {
-                for try await row in try await client.query(query, logger: logger).decode(
-                    (String, Double, Double, Double, Double, Double, Double, Double, Double, Double, Bool, String, Int).self)
-                {
-                    answer = [
-                        "type": row.0, "area": row.1, "area_unit": "m²", "length": row.2, "perimeter": row.3, "length_unit": "m",
-                        "centroid": [row.4, row.5], "bbox": [row.6, row.7, row.8, row.9], "valid": row.10, "validity": row.11,
-                        "points": row.12, "crs": "EPSG:4490", "input_crs": "EPSG:\(input.srid)", "method": Self.ellipsoid,
-                    ]
-                }
+            if let measures = try await spatial.measure(geoJSON: input.geoJSON, srid: input.srid) {
+                let box = measures.bbox
+                answer = [
+                    "type": measures.type, "area": measures.area, "area_unit": "m²", "length": measures.length, "perimeter": measures.perimeter,
+                    "length_unit": "m", "centroid": [measures.centroid.x, measures.centroid.y], "bbox": [box.west, box.south, box.east, box.north],
+                    "valid": measures.valid, "validity": measures.validity, "points": measures.points, "crs": "EPSG:4490",
+                    "input_crs": "EPSG:\(input.srid)", "method": Self.ellipsoid,
+                ]
             }
             return try json(answer)
         }
@@ -72,90 +57,50 @@ struct MeasurementRoutes: Sendable {
             guard let text = parameters.get("distance"), let distance = Double(text), distance > 0, distance <= Self.maximumBufferMetres else {
                 throw Problem.badRequest("distance is required: metres, more than 0 and at most \(Int(Self.maximumBufferMetres))")
             }
-            let segments = try integer(parameters.get("segments"), name: "segments", default: 8, range: 1...64)
+            let segments = try IntegerParameter.parse(parameters.get("segments"), name: "segments", default: 8, range: 1...64)
             let input = try await GeometryInput(request, crs: parameters.get("crs"))
-            let query: PostgresQuery = """
-                WITH g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(\(input.geoJSON)), \(input.srid)::int), 4490) AS g),
-                b AS (SELECT ST_Buffer(g::geography, \(distance), \("quad_segs=\(segments)"))::geometry AS b FROM g)
-                SELECT ST_AsGeoJSON(ST_SetSRID(b, 4490), 9), ST_Area(ST_SetSRID(b, 4490)::geography, true) FROM b
-                """
             var feature = ""
-            try await evaluating {
-                for try await (geometry, area) in try await client.query(query, logger: logger).decode((String, Double).self) {
-                    feature =
-                        #"{"type":"Feature","properties":{"distance":\#(distance),"distance_unit":"m","area":\#(area),"area_unit":"m²","method":"\#(Self.ellipsoid)"},"geometry":\#(geometry)}"#
-                }
+            if let (geometry, area) = try await spatial.buffer(geoJSON: input.geoJSON, srid: input.srid, distance: distance, segments: segments) {
+                feature =
+                    #"{"type":"Feature","properties":{"distance":\#(distance),"distance_unit":"m","area":\#(area),"area_unit":"m²","method":"\#(Self.ellipsoid)"},"geometry":\#(geometry)}"#
             }
             return Self.geoJSON(feature)
         }
 
         router.get("/collections/:collection/nearest") { request, requestContext in
-            let collection = try requestContext.parameters.require("collection")
             let parameters = request.uri.queryParameters
-            let lon = try Self.number(parameters.get("lon"), name: "lon")
-            let lat = try Self.number(parameters.get("lat"), name: "lat")
-            let k = try integer(parameters.get("k"), name: "k", default: 5, range: 1...Self.maximumNearest)
-            let maximum = try parameters.get("max_distance").map { try Self.number($0, name: "max_distance") }
-            let srid = try GeometryInput.srid(parameters.get("crs"))
-            let source = try await MeasuredSource.resolve(collection, client: client, logger: logger)
-            // The GiST index orders candidates by planar distance in degrees; the geodesic distance re-ranks them.
-            let query: PostgresQuery = """
-                WITH params AS (SELECT \(collection)::text AS c),
-                p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(\(lon), \(lat)), \(srid)::int), 4490) AS p),
-                candidates AS (
-                    SELECT s.id, s.props, s.geom FROM (\(unescaped: source.sql)) AS s
-                    ORDER BY s.geom <-> (SELECT p FROM p) LIMIT \(k * 4 + 20)
-                ),
-                ranked AS (SELECT id, props, geom, ST_Distance(geom::geography, (SELECT p FROM p)::geography, true) AS d FROM candidates)
-                SELECT id, props::text, ST_AsGeoJSON(geom, 9), d FROM ranked
-                WHERE \(maximum)::float8 IS NULL OR d <= \(maximum)::float8
-                ORDER BY d, id LIMIT \(k)
-                """
-            var features: [String] = []
-            try await evaluating {
-                for try await (id, properties, geometry, distance) in try await client.query(query, logger: logger).decode(
-                    (String, String, String, Double).self)
-                {
-                    features.append(Self.feature(id: id, properties: properties, extra: ["distance": distance], geometry: geometry))
-                }
+            let lon = try Position.coordinate(parameters.get("lon"), parameter: "lon")
+            let lat = try Position.coordinate(parameters.get("lat"), parameter: "lat")
+            let k = try IntegerParameter.parse(parameters.get("k"), name: "k", default: 5, range: 1...Self.maximumNearest)
+            let maximum = try parameters.get("max_distance").map { text throws(ParameterError) in
+                try Position.coordinate(text, parameter: "max_distance")
             }
+            let srid = try GeometryInput.srid(parameters.get("crs"))
+            let collection = try await store.registry.collection(try requestContext.parameters.require("collection"))
+            let hits = try await spatial.nearest(collection, to: Position(x: lon, y: lat), srid: srid, k: k, maximumDistance: maximum)
+            let features = hits.map { Self.feature(id: $0.id, properties: $0.properties, extra: ["distance": $0.distance], geometry: $0.geometry) }
             return Self.geoJSON(
                 #"{"type":"FeatureCollection","numberReturned":\#(features.count),"distance_unit":"m","method":"\#(Self.ellipsoid)","features":[\#(features.joined(separator: ","))]}"#
             )
         }
 
         router.post("/collections/:collection/intersect") { request, requestContext in
-            let collection = try requestContext.parameters.require("collection")
             let parameters = request.uri.queryParameters
             let clip = parameters.get("clip") != "false"
-            let limit = try integer(parameters.get("limit"), name: "limit", default: 1_000, range: 1...Self.maximumIntersecting)
+            let limit = try IntegerParameter.parse(parameters.get("limit"), name: "limit", default: 1_000, range: 1...Self.maximumIntersecting)
             let input = try await GeometryInput(request, crs: parameters.get("crs"))
-            let source = try await MeasuredSource.resolve(collection, client: client, logger: logger)
-            let query: PostgresQuery = """
-                WITH params AS (SELECT \(collection)::text AS c),
-                g AS (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(\(input.geoJSON)), \(input.srid)::int), 4490) AS g),
-                hits AS (
-                    SELECT s.id, s.props, s.geom, ST_Intersection(s.geom, (SELECT g FROM g)) AS part FROM (\(unescaped: source.sql)) AS s
-                    WHERE ST_Intersects(s.geom, (SELECT g FROM g)) ORDER BY s.id LIMIT \(limit + 1)
-                )
-                SELECT id, props::text, ST_AsGeoJSON(CASE WHEN \(clip) THEN part ELSE geom END, 9),
-                    ST_Area(part::geography, true), ST_Length(part::geography, true)
-                FROM hits ORDER BY id
-                """
+            let collection = try await store.registry.collection(try requestContext.parameters.require("collection"))
+            let hits = try await spatial.intersecting(collection, geoJSON: input.geoJSON, srid: input.srid, clip: clip, limit: limit)
             var features: [String] = []
             var totalArea = 0.0
             var totalLength = 0.0
-            try await evaluating {
-                for try await (id, properties, geometry, area, length) in try await client.query(query, logger: logger).decode(
-                    (String, String, String, Double, Double).self)
-                {
-                    guard features.count < limit else { break }
-                    totalArea += area
-                    totalLength += length
-                    features.append(
-                        Self.feature(
-                            id: id, properties: properties, extra: ["intersection_area": area, "intersection_length": length], geometry: geometry))
-                }
+            for hit in hits.prefix(limit) {
+                totalArea += hit.area
+                totalLength += hit.length
+                features.append(
+                    Self.feature(
+                        id: hit.id, properties: hit.properties, extra: ["intersection_area": hit.area, "intersection_length": hit.length],
+                        geometry: hit.geometry))
             }
             let more = features.count == limit
             return Self.geoJSON(
@@ -180,21 +125,4 @@ struct MeasurementRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static func number(_ text: String?, name: String) throws -> Double {
-        guard let text, let value = Double(text), value.isFinite else {
-            throw Problem.badRequest("\(name) must be a number, not \(text ?? "(missing)")")
-        }
-        return value
-    }
-
-    /// Runs `body`, answering 400 for what PostGIS refuses in the input (bad GeoJSON, an unknown SRID).
-    func evaluating(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let error as PSQLError {
-            guard let message = error.serverInfo?[.message], let state = error.serverInfo?[.sqlState], state.hasPrefix("22") || state == "XX000"
-            else { throw error }
-            throw Problem.badRequest("PostGIS cannot use this input: \(message)")
-        }
-    }
 }

@@ -1,6 +1,6 @@
 import Events
-import FeatureStore
 import Foundation
+import ReadModel
 
 /// The JSON of one collection (`/collections/{c}`), as OGC API Features and Part 2 describe it,
 /// with the catalogue's own metadata (three-domain labels, classification, source, update

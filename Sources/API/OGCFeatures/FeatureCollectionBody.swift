@@ -1,6 +1,6 @@
 import Events
-import FeatureStore
 import Foundation
+import ReadModel
 
 /// The items response: a GeoJSON FeatureCollection whose features are the text PostgreSQL wrote,
 /// with paging links and `numberMatched` when it is known without counting.

@@ -1,9 +1,9 @@
 import CQL2
-import FeatureStore
 import Foundation
 import GeoFormats
 import Hummingbird
 import Logging
+import ReadModel
 
 /// OGC API Features Parts 1–3 over every collection of the feature store: `/collections`,
 /// `/collections/{c}`, `/collections/{c}/queryables`, `/collections/{c}/items` (GeoJSON pages, or a

@@ -1,4 +1,4 @@
-import FeatureStore
+import ReadModel
 
 /// The reusable parameters of the OpenAPI document (`components/parameters`).
 enum OpenAPIParameters {

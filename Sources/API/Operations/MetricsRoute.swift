@@ -3,23 +3,14 @@ import Logging
 import Projections
 
 /// `GET /metrics`: the process's metrics and every projection's and processor's consumer lag, in
-/// Prometheus text format.
+/// Prometheus text format. Lag comes from the background ``ConsumerLagMonitor`` (a few seconds
+/// old at most), so a scrape does no broker or database round trip.
 struct MetricsRoute: Sendable {
     let context: APIContext
-    let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/metrics") { _, _ in
-            var text = context.metrics?.emitToString() ?? ""
-            if let producer = context.producer, let kafka = context.kafka {
-                do {
-                    let entries = try await ConsumerLag(client: context.database, admin: producer.admin, kafka: kafka, logger: logger)
-                        .measure(processors: context.processors)
-                    text += ConsumerLag.prometheus(entries)
-                } catch {
-                    logger.warning("consumer lag not measured", metadata: ["error": "\(error)"])
-                }
-            }
+            let text = (context.metrics?.emitToString() ?? "") + (context.lag?.prometheus ?? "")
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -8,12 +8,15 @@ public struct Problem: HTTPResponseError, Sendable {
     public var title: String
     public var detail: String
     public var type: String
+    /// Extra response headers, e.g. `Retry-After` on a 503.
+    public var headers: HTTPFields = [:]
 
-    public init(_ status: HTTPResponse.Status, detail: String, type: String = "about:blank") {
+    public init(_ status: HTTPResponse.Status, detail: String, type: String = "about:blank", headers: HTTPFields = [:]) {
         self.status = status
         self.title = status.reasonPhrase
         self.detail = detail
         self.type = type
+        self.headers = headers
     }
 
     public static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail: detail) }
@@ -24,8 +27,10 @@ public struct Problem: HTTPResponseError, Sendable {
             "type": type, "title": title, "status": Int(status.code), "detail": detail, "instance": request.uri.path,
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        var fields: HTTPFields = [.contentType: "application/problem+json"]
+        fields.append(contentsOf: headers)
         return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
+            status: status, headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

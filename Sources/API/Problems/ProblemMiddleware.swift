@@ -1,7 +1,9 @@
 import CQL2
-import FeatureStore
+import GeoVocabulary
 import Hummingbird
+import Kafka
 import Logging
+import ReadModel
 
 /// Turns every error a route throws into a problem response; unexpected errors become a 500 whose
 /// detail hides internals (they are logged instead). Query errors of the feature store and of CQL2
@@ -19,6 +21,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .tooLarge: throw Problem(.contentTooLarge, detail: error.message)
             case .conflict: throw Problem(.conflict, detail: error.message)
             }
+        } catch let error as ParameterError {
+            throw Problem(.badRequest, detail: error.message)
+        } catch let error as KafkaError where error.isRecordRefused {
+            // The event log cannot take what was sent (one event larger than the broker accepts).
+            throw Problem(.contentTooLarge, detail: "the event log refused the event this request makes: \(error.message); send smaller parts")
         } catch let error as CQL2Error {
             throw Problem(.badRequest, detail: error.message)
         } catch let error as HTTPError {

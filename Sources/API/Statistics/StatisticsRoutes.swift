@@ -1,7 +1,7 @@
-import FeatureStore
 import Foundation
 import Hummingbird
 import JSON
+import ReadModel
 
 /// `GET /collections/{c}/stats`: grouped aggregates of the features an items request would select
 /// (see ``StatisticsRequest`` for `group_by`, `time_bucket`, `agg`, `grid_size`, `regions`, `geometry`).
@@ -15,12 +15,6 @@ struct StatisticsRoutes: Sendable {
             let collection = try await store.registry.collection(try context.parameters.require("collection"))
             let parameters = QueryString.parameters(request).filter { $0.0 != "f" || $0.1 == "json" }
             let statistics = try StatisticsRequest(parameters, collection: collection, limits: store.limits, defaultRegions: defaultRegions)
-            if let regions = statistics.regions, statistics.groups.contains(.admin) {
-                let regionCollection = try await store.registry.collection(regions)
-                guard regionCollection.kind == .entities else {
-                    throw Problem.badRequest("regions must be an entity collection of polygons, not \(regions)")
-                }
-            }
             let (rows, truncated) = try await store.statistics(collection, statistics)
             let groups = statistics.groups.map { group -> String in
                 switch group {

@@ -1,23 +1,21 @@
 import Events
 import Foundation
+import GeoVocabulary
 import Hummingbird
 import JSON
-import Logging
-import Projections
+import ReadModel
 
 /// `GET /collections/{c}/items/{id}/history`: every version of an entity with its valid and system
 /// time; `GET /collections/{c}/diff?from=T1&to=T2[&bbox=…]`: what was added, removed and changed.
 struct EntityHistoryRoutes: Sendable {
-    let context: APIContext
-    let logger: Logger
+    let timeTravel: EntityTimeTravel
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/collections/:collection/items/:feature/history") { request, requestContext in
             let collection = try requestContext.parameters.require("collection")
             let id = try requestContext.parameters.require("feature")
             let raw = request.uri.queryParameters.get("raw") == "true"
-            let versions = try await EntityTimeTravel(client: context.database, logger: logger).history(
-                collection: collection, entityID: id, raw: raw)
+            let versions = try await timeTravel.history(collection: collection, entityID: id, raw: raw)
             guard !versions.isEmpty else { throw Problem.notFound("collection \(collection) has no entity \(id) in its history") }
             let features = versions.map { version -> String in
                 var properties: [(String, JSONValue)] = [
@@ -43,11 +41,10 @@ struct EntityHistoryRoutes: Sendable {
             guard let toText = parameters.get("to"), let to = Timestamp.parse(toText) else {
                 throw Problem.badRequest("to must be an RFC 3339 date-time (the later state)")
             }
-            let limit = try integer(parameters.get("limit"), name: "limit", default: 1_000, range: 1...10_000)
-            let offset = try integer(parameters.get("offset"), name: "offset", default: 0, range: 0...Int(Int32.max))
-            let bbox = try parameters.get("bbox").map(Self.bbox)
-            let diff = try await EntityTimeTravel(client: context.database, logger: logger).diff(
-                collection: collection, from: from, to: to, bbox: bbox, limit: limit, offset: offset)
+            let limit = try IntegerParameter.parse(parameters.get("limit"), name: "limit", default: 1_000, range: 1...10_000)
+            let offset = try IntegerParameter.offset(parameters.get("offset"))
+            let bbox = try parameters.get("bbox").map { text throws(ParameterError) in try BoundingBox(parsing: text) }
+            let diff = try await timeTravel.diff(collection: collection, from: from, to: to, bbox: bbox, limit: limit, offset: offset)
             return Self.geoJSON(EntityDiffGeoJSON.render(diff, from: from, to: to, collection: collection))
         }
     }
@@ -58,13 +55,5 @@ struct EntityHistoryRoutes: Sendable {
         Response(
             status: .ok, headers: [.contentType: "application/geo+json", .init("Content-Crs")!: "<http://www.opengis.net/def/crs/EPSG/0/4490>"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-    }
-
-    static func bbox(_ text: String) throws -> (west: Double, south: Double, east: Double, north: Double) {
-        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard numbers.count == 4, let west = numbers[0], let south = numbers[1], let east = numbers[2], let north = numbers[3], west <= east,
-            south <= north, (-180...180).contains(west), (-180...180).contains(east), (-90...90).contains(south), (-90...90).contains(north)
-        else { throw Problem.badRequest("bbox must be west,south,east,north in EPSG:4490 degrees, not \(text)") }
-        return (west, south, east, north)
     }
 }

@@ -2,9 +2,9 @@ import Events
 import Foundation
 
 /// What to import and how (`shikong import`, `POST /imports`).
-public struct EntityImport: Sendable {
+public struct EntityImport: Sendable, Codable {
     /// How features missing from the file are treated.
-    public enum Mode: String, Sendable, CaseIterable {
+    public enum Mode: String, Sendable, CaseIterable, Codable {
         /// The file is the whole source: entities it imported before and no longer holds are retired.
         case full
         /// The file adds and changes features; nothing is retired.

@@ -2,6 +2,7 @@ import Events
 import Foundation
 import GeoFormats
 import Geodesy
+import GeoVocabulary
 import JSON
 import Kafka
 import Logging
@@ -21,14 +22,14 @@ public struct EntityImporter: Sendable {
 
     let producer: KafkaProducer
     let baseline: any ImportBaseline
-    let serviceArea: (west: Double, south: Double, east: Double, north: Double)
+    /// Features outside it (EPSG:4490) are dead letters unless the plan allows them.
+    let serviceArea: BoundingBox
     let logger: Logger
 
     public static let stage = "ingest.importer"
 
     public init(
-        producer: KafkaProducer, baseline: any ImportBaseline, serviceArea: (west: Double, south: Double, east: Double, north: Double),
-        logger: Logger
+        producer: KafkaProducer, baseline: any ImportBaseline, serviceArea: BoundingBox, logger: Logger
     ) {
         self.producer = producer
         self.baseline = baseline
@@ -60,6 +61,8 @@ public struct EntityImporter: Sendable {
         var lastReport = ContinuousClock.now
         do {
             for try await batch in stream {
+                // A stopping process interrupts the job between batches; its owner reports it.
+                try Task.checkCancellation()
                 var records: [OutgoingRecord] = []
                 for result in batch {
                     counts.read += 1
@@ -87,6 +90,8 @@ public struct EntityImporter: Sendable {
                     try await jobEvent(job, .progress, plan, total: total, counts: counts)
                 }
             }
+            // The stream also ends early when the task is cancelled: never take that for the end of the file.
+            try Task.checkCancellation()
             if plan.mode == .full {
                 let retirements = try current.filter { $0.value.source == plan.sourceName && !seen.contains($0.key) }.keys.sorted().map { id in
                     try retirement(of: id, plan: plan, job: job, at: started)
@@ -94,6 +99,8 @@ public struct EntityImporter: Sendable {
                 try await producer.sendAll(retirements)
                 counts.retired = retirements.count
             }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             try? await jobEvent(job, .failed, plan, total: total, counts: counts, message: "\(error)")
             throw error
@@ -187,7 +194,7 @@ public struct EntityImporter: Sendable {
             .record(topic: Topics.deadLetters)
     }
 
-    private func jobEvent(
+    func jobEvent(
         _ job: UUID, _ status: ImportJobEvent.Status, _ plan: EntityImport, total: Int?, counts: ImportCounts, message: String? = nil
     )
         async throws

@@ -1,3 +1,4 @@
+import Database
 import Events
 import Foundation
 import Kafka
@@ -67,7 +68,7 @@ public struct LogRecovery: Sendable {
         var report = Report()
         let archived = try await archivePositions()
         for (partition, end) in archived.sorted(by: { $0.key.description < $1.key.description }) where end > 0 {
-            let high = try producer.admin.watermarks(partition).high
+            let high = try await producer.admin.fetchWatermarks(partition).high
             guard high == 0 else {
                 if high < end {
                     logger.warning(

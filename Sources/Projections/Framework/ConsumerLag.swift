@@ -2,11 +2,13 @@ import Foundation
 import Kafka
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// How far each projection and processor is behind its input: the broker's high watermark minus the
 /// next offset to read. Projection positions come from PostgreSQL (where they are authoritative),
-/// processor positions from their consumer groups.
-public struct ConsumerLag: Sendable {
+/// processor positions from their consumer groups, read through one consumer per group that is
+/// opened on first use and kept until ``close()``. Broker calls run off the cooperative pool.
+public final class ConsumerLag: Sendable {
     public struct Entry: Sendable, Hashable {
         /// `projection` or `processor`.
         public var kind: String
@@ -23,6 +25,7 @@ public struct ConsumerLag: Sendable {
     let admin: KafkaAdmin
     let kafka: KafkaClientConfiguration
     let logger: Logger
+    private let groups = Mutex<[String: KafkaConsumer]>([:])
 
     public init(client: PostgresClient, admin: KafkaAdmin, kafka: KafkaClientConfiguration, logger: Logger) {
         self.client = client
@@ -31,12 +34,16 @@ public struct ConsumerLag: Sendable {
         self.logger = logger
     }
 
+    deinit {
+        close()
+    }
+
     /// Every projection's stored positions, and the given processor groups' committed ones.
     public func measure(processors: [(group: String, topics: [String])] = []) async throws -> [Entry] {
         var ends: [TopicPartition: Int64] = [:]
-        func end(_ partition: TopicPartition) throws -> Int64 {
+        func end(_ partition: TopicPartition) async throws -> Int64 {
             if let known = ends[partition] { return known }
-            let high = try admin.watermarks(partition).high
+            let high = try await admin.fetchWatermarks(partition).high
             ends[partition] = high
             return high
         }
@@ -48,22 +55,40 @@ public struct ConsumerLag: Sendable {
             """, logger: logger)
         for try await (projection, topic, partition, offset, updated) in rows.decode((String, String, Int, Int64, Date).self) {
             let key = TopicPartition(topic: topic, partition: Int32(partition))
-            entries.append(Entry(kind: "projection", name: projection, partition: key, position: offset, end: try end(key), updatedAt: updated))
+            entries.append(
+                Entry(kind: "projection", name: projection, partition: key, position: offset, end: try await end(key), updatedAt: updated))
         }
-        let counts = try admin.partitionCounts()
+        let counts = try await admin.fetchPartitionCounts()
         for (group, topics) in processors {
             let partitions = topics.flatMap { topic in (0..<Int32(counts[topic] ?? 0)).map { TopicPartition(topic: topic, partition: $0) } }
             guard !partitions.isEmpty else { continue }
-            let consumer = try KafkaConsumer(
-                configuration: KafkaConsumerConfiguration(client: kafka, groupID: group), subscription: .partitions([:]), logger: logger)
-            defer { consumer.close() }
-            let committed = try await consumer.committed(partitions)
+            let committed = try await consumer(of: group).committed(partitions)
             for partition in partitions {
                 entries.append(
-                    Entry(kind: "processor", name: group, partition: partition, position: committed[partition] ?? 0, end: try end(partition)))
+                    Entry(kind: "processor", name: group, partition: partition, position: committed[partition] ?? 0, end: try await end(partition)))
             }
         }
         return entries
+    }
+
+    /// Closes the consumers opened to read the groups' positions.
+    public func close() {
+        let open = groups.withLock { groups in
+            defer { groups = [:] }
+            return Array(groups.values)
+        }
+        for consumer in open { consumer.close() }
+    }
+
+    /// The consumer that reads `group`'s committed positions (it never joins the group).
+    private func consumer(of group: String) throws -> KafkaConsumer {
+        try groups.withLock { groups in
+            if let consumer = groups[group] { return consumer }
+            let consumer = try KafkaConsumer(
+                configuration: KafkaConsumerConfiguration(client: kafka, groupID: group), subscription: .partitions([:]), logger: logger)
+            groups[group] = consumer
+            return consumer
+        }
     }
 
     /// The entries in Prometheus text format (`shikong_consumer_lag` and `shikong_consumer_position`).

@@ -1,3 +1,4 @@
+import Database
 import CoreMetrics
 import Events
 import Foundation

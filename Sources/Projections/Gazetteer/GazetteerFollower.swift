@@ -4,6 +4,7 @@ import Gazetteer
 import Kafka
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps a process's gazetteer engine in step with `gazetteer.changes`: reads the topic from its start
 /// and applies every change, in order, that the engine does not already reflect. An engine started
@@ -40,7 +41,7 @@ public final class GazetteerFollower: Service {
         var remaining: [TopicPartition: Int64] = [:]
         for partition in 0..<partitions {
             let tp = TopicPartition(topic: topic, partition: Int32(partition))
-            let high = try admin.admin.watermarks(tp).high
+            let high = try await admin.admin.fetchWatermarks(tp).high
             if high > 0 { remaining[tp] = high }
         }
         admin.close()
@@ -112,17 +113,15 @@ public final class GazetteerFollower: Service {
 }
 
 /// Counters shared between the follower's task and readers.
-private final class GazetteerFollowerStatus: @unchecked Sendable {
-    private let lock = NSLock()
-    private var read = 0
-    private var applied = 0
+private final class GazetteerFollowerStatus: Sendable {
+    private let counts = Mutex<(read: Int, applied: Int)>((0, 0))
 
-    var progress: (read: Int, applied: Int) { lock.withLock { (read, applied) } }
+    var progress: (read: Int, applied: Int) { counts.withLock { $0 } }
 
     func add(read: Int, applied: Int) {
-        lock.withLock {
-            self.read += read
-            self.applied += applied
+        counts.withLock { counts in
+            counts.read += read
+            counts.applied += applied
         }
     }
 }

@@ -1,0 +1,79 @@
+import Events
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The spatial and temporal extent of each collection, computed in the background and kept for
+/// `maximumAge`: a request never waits for it, and never pays for a scan. A collection asked about
+/// for the first time has no extent until its computation finishes (usually well under a second;
+/// seconds for ten million features).
+public final class ExtentCache: Sendable {
+    /// A collection's extent: `bbox` in EPSG:4490 (west, south, east, north), `interval` in valid or
+    /// observation time (either end may be open).
+    public struct Extent: Sendable, Hashable {
+        public var bbox: [Double]?
+        public var start: Date?
+        public var end: Date?
+    }
+
+    struct Entry {
+        var extent: Extent?
+        var computedAt: ContinuousClock.Instant?
+        var running = false
+    }
+
+    public let maximumAge: Duration
+    private let client: PostgresClient
+    private let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init(client: PostgresClient, maximumAge: Duration = .seconds(300), logger: Logger) {
+        self.client = client
+        self.maximumAge = maximumAge
+        self.logger = logger
+    }
+
+    /// The cached extent (maybe `nil`); starts a refresh when there is none or it is old.
+    public func extent(of collection: ServedCollection) -> Extent? {
+        let now = ContinuousClock.now
+        let (extent, start) = entries.withLock { entries -> (Extent?, Bool) in
+            var entry = entries[collection.id] ?? Entry()
+            let stale = entry.computedAt.map { now - $0 > maximumAge } ?? true
+            let start = stale && !entry.running
+            if start { entry.running = true }
+            entries[collection.id] = entry
+            return (entry.extent, start)
+        }
+        if start {
+            Task.detached(priority: .background) { await self.compute(collection) }
+        }
+        return extent
+    }
+
+    /// Computes now and waits (for tests and the catalogue).
+    public func refresh(_ collection: ServedCollection) async {
+        entries.withLock { $0[collection.id, default: Entry()].running = true }
+        await compute(collection)
+    }
+
+    private func compute(_ collection: ServedCollection) async {
+        let query = collection.source.extentQuery(collection)
+        var extent: Extent?
+        do {
+            for try await (west, south, east, north, start, end) in try await client.query(query, logger: logger).decode(
+                (Double?, Double?, Double?, Double?, Date?, Date?).self)
+            {
+                var bbox: [Double]?
+                if let west, let south, let east, let north { bbox = [west, south, east, north] }
+                extent = Extent(bbox: bbox, start: start, end: end)
+            }
+        } catch {
+            logger.warning("extent not computed", metadata: ["collection": "\(collection.id)", "error": "\(String(reflecting: error))"])
+        }
+        let computed = extent
+        entries.withLock { entries in
+            entries[collection.id] = Entry(extent: computed ?? entries[collection.id]?.extent, computedAt: .now, running: false)
+        }
+    }
+}
