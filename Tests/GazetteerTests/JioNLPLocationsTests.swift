@@ -105,4 +105,28 @@ struct JioNLPLocationsTests {
         #expect(former == ["万松街街道": "420103008"])
         #expect(units == ["前进街街道": "420103-J001", "棋山镇": "420103-J002"])
     }
+
+    @Test("XPCC units are found without the corps in front (阿拉尔市十团 for 兵团十团)")
+    func corpsUnits() {
+        let mca: [Division] = [
+            Division(code: "650000", level: .province, parentCode: nil, names: [DivisionName(name: "新疆维吾尔自治区", shortName: "新疆")]),
+            Division(code: "659000", level: .city, parentCode: "650000", names: [DivisionName(name: "自治区直辖县级行政区划", shortName: nil)]),
+            Division(code: "659002", level: .county, parentCode: "659000", names: [DivisionName(name: "阿拉尔市", shortName: "阿拉尔")]),
+            Division(code: "659002001", level: .township, parentCode: "659002", names: [DivisionName(name: "幸福路街道", shortName: "幸福路")]),
+        ]
+        let text = """
+            新疆维吾尔自治区\t650000\t新疆
+            \t自治区直辖县级行政区划\t659000
+            \t\t阿拉尔市\t659002\t阿拉尔
+            \t\t\t幸福路街道
+            \t\t\t兵团十团
+            \t\t\t兵团十一团
+            """
+        let changes = JioNLPLocations.changes(locationText: text, divisions: mca, listDate: Self.listDate, characters: CharacterTables())
+        let gazetteer = Gazetteer(changes: mca.map { .divisionUpserted($0) } + changes)
+        let short = gazetteer.geocode("新疆维吾尔自治区阿拉尔市十团")
+        #expect(short.admin.last?.name == "兵团十团", "\(short.admin)")
+        #expect(gazetteer.geocode("阿拉尔市十一团").admin.last?.name == "兵团十一团")
+        #expect(gazetteer.geocode("阿拉尔市兵团十团").admin.last?.name == "兵团十团")
+    }
 }

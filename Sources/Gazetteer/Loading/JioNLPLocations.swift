@@ -73,6 +73,16 @@ public enum JioNLPLocations {
         return changes
     }
 
+    /// The short name of a unit only JioNLP's list has. XPCC units are listed with the corps in front
+    /// (兵团十团) but written without it in addresses (阿拉尔市十团).
+    static func shortName(ofUnit name: String) -> String? {
+        guard name.hasPrefix(corps), name.count >= corps.count + 2 else { return ShortNames.shortName(of: name, level: .township) }
+        let unit = String(name.dropFirst(corps.count))
+        return ShortNames.shortName(of: unit, level: .township) ?? unit
+    }
+
+    static let corps = "兵团"
+
     /// A township line of JioNLP's list and the village lines under it.
     struct Township {
         var name: String
@@ -110,7 +120,7 @@ public enum JioNLPLocations {
                     code = county + "-J" + ordinals.next(county)
                     let isHistoric = isHistoric || townshipEndings.contains { township.name.hasSuffix($0) }
                     let validity = isHistoric ? Validity(to: listDate) : .always
-                    let short = ShortNames.shortName(of: township.name, level: .township)
+                    let short = JioNLPLocations.shortName(ofUnit: township.name)
                     let division = Division(
                         code: code, level: .township, parentCode: county,
                         names: [DivisionName(name: township.name, shortName: short == township.name ? nil : short, validity: validity)],
