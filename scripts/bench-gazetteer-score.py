@@ -44,7 +44,10 @@ def county_stem(name):
 
 
 def town_stem(name):
-    return common.stem(name, common.TOWN_SUFFIXES)
+    stem = common.stem(name, common.TOWN_SUFFIXES)
+    # The NBS list writes some townships with two level words (柏泉办事处街道, 城郊乡街道, 结古镇街道).
+    again = common.stem(stem, common.TOWN_SUFFIXES)
+    return again if again and len(again) >= 2 else stem
 
 
 # Renames and merges, as groups of county stems per province (union-find).
@@ -84,7 +87,8 @@ county_count = collections.Counter(name for level, _, _, name in mca if level ==
 shared_names = {name for name, count in county_count.items() if count > 1}
 
 # Townships the two lists spell differently: one that only JioNLP's list has and one that only the MCA
-# list has, in the same county, one character apart by sound or as variants (Unihan), are one unit.
+# list has, in the same county, one character apart by sound or as variants (Unihan), or one character
+# more or less, are one unit.
 variants = common.unihan_variants(args.unihan)
 readings = collections.defaultdict(set)
 for char, field, value in common.unihan(args.unihan, "Readings"):
@@ -102,6 +106,12 @@ def respelt(a, b):
     return len(differing) == 1 and (differing[0][1] in variants.get(differing[0][0], ()) or bool(readings[differing[0][0]] & readings[differing[0][1]]))
 
 
+def one_more(short, long):
+    """One character more, anywhere (站前 → 站前路, 民族街 → 民族): JioNLP's list and the MCA list
+    often differ so, one unit in each list of the same county."""
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 jionlp_towns = collections.defaultdict(set)
 for unit in common.read_jionlp(DATA + "china_location.txt")[3]:
     jionlp_towns[(unit.province, county_stem(unit.county))].add(town_stem(unit.township))
@@ -110,7 +120,7 @@ for key, stems in jionlp_towns.items():
     current = towns_of.get(key, set())
     for old in stems - current:
         for new in current - stems:
-            if respelt(old, new):
+            if respelt(old, new) or one_more(old, new) or one_more(new, old):
                 respellings[key + (old,)].add(new)
 
 
