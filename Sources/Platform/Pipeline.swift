@@ -104,6 +104,7 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine))
         }
         if stages.contains(.ingest) {
             services.append(
@@ -129,6 +130,7 @@ public final class Pipeline: Sendable {
         return [
             runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
             runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()),
         ]
     }
 
