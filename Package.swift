@@ -98,7 +98,7 @@ let package = Package(
             ],
             swiftSettings: settings),
         .target(
-            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", postgres, logging, lifecycle],
+            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", "JSON", postgres, logging, lifecycle],
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",

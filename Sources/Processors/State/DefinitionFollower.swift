@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// The definitions of one kind (aggregations, geofences, alert rules) as they stand: the kind's topic
-/// read from the start, then followed. Each definition comes with its revision, the id of the event
+/// read from the start, then followed; of several events of one definition, the newest (by id) wins. Each definition comes with its revision, the id of the event
 /// that defined it. Events it cannot read are logged and skipped (the API and CLI validate what they
 /// publish; the definitions projection dead-letters them).
 public final class DefinitionFollower<Definition: LiveDefinition>: Service {
@@ -18,6 +18,8 @@ public final class DefinitionFollower<Definition: LiveDefinition>: Service {
 
     struct State: Sendable {
         var definitions: [String: Revision] = [:]
+        /// Deleted definitions: the deleting event's id, so an older event read later changes nothing.
+        var deleted: [String: UUID] = [:]
         var loaded = false
         var generation = 0
     }
@@ -53,12 +55,17 @@ public final class DefinitionFollower<Definition: LiveDefinition>: Service {
         do {
             let change = try DefinitionChange<Definition>.decode(message)
             state.withLock { state in
+                // The newest event (UUIDv7 order) wins, as in the definitions projection: a demo
+                // re-publishing its fixed-date definitions does not undo an operator's edit.
+                let latest = state.definitions[change.definitionID]?.revision ?? state.deleted[change.definitionID]
+                if let latest, latest.uuidString >= change.id.uuidString { return }
                 if let definition = change.definition {
-                    if definition.problem() == nil {
-                        state.definitions[change.definitionID] = Revision(definition: definition, revision: change.id)
-                    }
+                    guard definition.problem() == nil else { return }
+                    state.definitions[change.definitionID] = Revision(definition: definition, revision: change.id)
+                    state.deleted[change.definitionID] = nil
                 } else {
                     state.definitions[change.definitionID] = nil
+                    state.deleted[change.definitionID] = change.id
                 }
                 state.generation += 1
             }
