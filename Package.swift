@@ -138,7 +138,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", postgres, lifecycle, crypto,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

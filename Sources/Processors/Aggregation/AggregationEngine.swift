@@ -70,6 +70,9 @@ public struct AggregationEngine: Sendable {
         /// Restored from a checkpoint: takes part in the rebuild.
         var restored = false
         var gridLabels: [Int64: String] = [:]
+        /// Hashes of the event ids taken, by the start of the last window of their time: an event
+        /// a stage upstream produced twice (after a crash) is counted once.
+        var seen: [Int64: Set<UInt64>] = [:]
 
         init(definition: AggregationDefinition, revision: UUID) {
             self.definition = definition
@@ -274,6 +277,7 @@ extension AggregationEngine.Aggregation {
         }
         let partitionKey = TopicPartition(topic: topic, partition: partition)
         let starts = span.starts(containing: event.time)
+        guard seen[WindowSpan.floor(event.time, span.step) * span.step, default: []].insert(Self.hash(event.id)).inserted else { return nil }
         switch phase {
         case .rebuild:
             guard restored else { return nil }
@@ -408,6 +412,7 @@ extension AggregationEngine.Aggregation {
         if !emitted.isEmpty {
             emitted = emitted.filter { $0.key.start + span.size + horizon > watermark }
         }
+        for bucket in seen.keys where bucket + span.size + horizon <= watermark { seen[bucket] = nil }
         return results
     }
 
@@ -445,6 +450,16 @@ extension AggregationEngine.Aggregation {
     }
 
     static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1_000) }
+
+    /// FNV-1a of an event id's text: 64 bits, so two different ids of one window colliding is a one in 10¹³ chance.
+    static func hash(_ id: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
 }
 
 extension Array where Element == Int64 {

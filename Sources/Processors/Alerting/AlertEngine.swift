@@ -125,6 +125,7 @@ public struct AlertEngine: Sendable {
         let evidence = Self.evidence(event)
         guard var memory = state.fences[key] else {
             var memory = FenceMemory()
+            memory.last = event.time
             for fence in now.sorted() {
                 memory.inside[fence] = event.time
                 if rule.kind == .inside {
@@ -136,6 +137,8 @@ public struct AlertEngine: Sendable {
             state.fences[key] = memory
             return outputs
         }
+        guard event.time > memory.last else { return [] }
+        memory.last = event.time
         let current = Set(now)
         let entered = current.subtracting(memory.inside.keys).sorted()
         let exited = Set(memory.inside.keys).subtracting(current).sorted()
@@ -248,6 +251,8 @@ public struct AlertEngine: Sendable {
     ) -> [Output] {
         let key = AlertState.key(rule.id, subject)
         var memory = state.thresholds[key] ?? ThresholdMemory()
+        guard time > memory.last else { return [] }
+        memory.last = time
         var outputs: [Output] = []
         if let open = memory.open {
             memory.clearing = clears ? memory.clearing + 1 : 0

@@ -21,6 +21,9 @@ public struct FenceMemory: Codable, Sendable, Equatable {
     public var inside: [String: Int64] = [:]
     /// Fence → the open alert (inside and dwell rules), to clear when the subject leaves.
     public var open: [String: UUID] = [:]
+    /// The event time of the last position taken: older or equal ones (a position produced twice
+    /// upstream after a crash, or out of order) are skipped.
+    public var last: Int64 = .min
 }
 
 /// A subject against a threshold rule.
@@ -31,6 +34,8 @@ public struct ThresholdMemory: Codable, Sendable, Equatable {
     public var clearing = 0
     /// The open alert.
     public var open: UUID?
+    /// The event time of the last reading taken (readings rules): older or equal ones are skipped.
+    public var last: Int64 = .min
     /// Aggregate windows seen last (by start, ms): whether each matched and cleared, and its version.
     public var windows: [WindowMark] = []
 
