@@ -49,7 +49,10 @@ public struct DemoLiveLayer: Service {
             (
                 "coordinates",
                 .array([
-                    .array([[114.245, 30.612], [114.265, 30.612], [114.265, 30.627], [114.245, 30.627], [114.245, 30.612]].map { .array($0.map(JSONValue.number)) })
+                    .array(
+                        [[114.245, 30.612], [114.265, 30.612], [114.265, 30.627], [114.245, 30.627], [114.245, 30.612]].map {
+                            .array($0.map(JSONValue.number))
+                        })
                 ])
             ),
         ]))
@@ -74,7 +77,8 @@ public struct DemoLiveLayer: Service {
         let date = CollectionRegistration.builtInDate
         let content = Array(try EventJSON.encoder().encode(definition))
         return DefinitionChange(
-            id: EventIDGenerator.contentID(at: date, content: content), type: Definition.kind.definedType, subject: Definition.kind.subject(definition.id),
+            id: EventIDGenerator.contentID(at: date, content: content), type: Definition.kind.definedType,
+            subject: Definition.kind.subject(definition.id),
             source: "shikong://demo", occurredAt: date, recordedAt: date, definitionID: definition.id, definition: definition,
             schema: "shikong/\(Definition.kind.definedType)/1")
     }

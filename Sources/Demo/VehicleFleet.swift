@@ -39,7 +39,8 @@ public struct VehicleFleet: Service {
             let stops = (0..<6).map { _ -> (Double, Double) in
                 let district = centres[Int.random(in: 0..<centres.count, using: &generator)]
                 return (
-                    district.lon + Double.random(in: -0.02...0.02, using: &generator), district.lat + Double.random(in: -0.02...0.02, using: &generator)
+                    district.lon + Double.random(in: -0.02...0.02, using: &generator),
+                    district.lat + Double.random(in: -0.02...0.02, using: &generator)
                 )
             }
             return Vehicle(
@@ -63,7 +64,8 @@ public struct VehicleFleet: Service {
                 let fraction = travelled / leg.metres
                 let heading = atan2((leg.to.0 - leg.from.0) * cos(leg.from.1 * .pi / 180), leg.to.1 - leg.from.1) * 180 / .pi
                 return (
-                    leg.from.0 + (leg.to.0 - leg.from.0) * fraction, leg.from.1 + (leg.to.1 - leg.from.1) * fraction, (heading + 360).truncatingRemainder(dividingBy: 360)
+                    leg.from.0 + (leg.to.0 - leg.from.0) * fraction, leg.from.1 + (leg.to.1 - leg.from.1) * fraction,
+                    (heading + 360).truncatingRemainder(dividingBy: 360)
                 )
             }
             travelled -= leg.metres

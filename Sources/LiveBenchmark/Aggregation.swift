@@ -105,6 +105,8 @@ struct Aggregate: AsyncParsableCommand {
             windows += engine.advance(now: now).count
         }
         let elapsed = ContinuousClock.now - (started ?? .now)
-        print("shikong aggregator (\(statistics)): \(read) messages in \(String(format: "%.2f", Fences.seconds(elapsed))) s = \(Fences.rate(read, elapsed)) msgs/s, \(windows) windows emitted")
+        print(
+            "shikong aggregator (\(statistics)): \(read) messages in \(String(format: "%.2f", Fences.seconds(elapsed))) s = \(Fences.rate(read, elapsed)) msgs/s, \(windows) windows emitted"
+        )
     }
 }

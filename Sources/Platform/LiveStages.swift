@@ -25,7 +25,8 @@ enum LiveStages {
         var delivery = AlertDeliveryStage.Configuration(
             consumer: KafkaConsumerConfiguration(client: kafka, groupID: configuration.group("delivery")))
         delivery.retry = configuration.webhookRetry
-        delivery.mqtt = MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(configuration.instance)-alert-delivery")
+        delivery.mqtt = MQTTConnection(
+            host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(configuration.instance)-alert-delivery")
         return [
             entities, aggregations, rules, geofences,
             AggregatorStage(

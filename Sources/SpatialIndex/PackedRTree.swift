@@ -78,7 +78,8 @@ public struct PackedRTree: Sendable {
         // (level, start, count) ranges still to look at.
         var stack: [(Int, Int32, Int32)] = [(levels.count - 1, 0, Int32(top.minX.count))]
         stack.reserveCapacity(32)
-        while let (levelIndex, start, count) = stack.popLast() {
+        while let entry = stack.popLast() {
+            let (levelIndex, start, count) = entry
             let level = levels[levelIndex]
             for slot in Int(start)..<Int(start + count) {
                 guard level.minX[slot] <= x, x <= level.maxX[slot], level.minY[slot] <= y, y <= level.maxY[slot] else { continue }

@@ -134,9 +134,11 @@ struct AlertRulesCommand: AsyncParsableCommand {
             guard let id = UUID(uuidString: alert) else { throw ValidationError("an alert id is a UUID, not \(alert)") }
             let configuration = try options.configuration()
             guard
-                let summary = try await Pipeline.withDatabase(configuration.database, logger: logger, { client in
-                    try await LiveDefinitionReads(client: client, logger: logger).alert(id)
-                })
+                let summary = try await Pipeline.withDatabase(
+                    configuration.database, logger: logger,
+                    { client in
+                        try await LiveDefinitionReads(client: client, logger: logger).alert(id)
+                    })
             else { throw ValidationError("no alert \(alert)") }
             let now = Date()
             let event = AlertEvent(
@@ -188,11 +190,14 @@ private func deleteDefinition<Definition: LiveDefinition>(
         try await LiveDefinitionReads(client: client, logger: logger).definition(kind: Definition.kind.rawValue, id: id)
     }
     guard known != nil else { throw ValidationError("no \(Definition.kind.rawValue) \(id)") }
-    try await publish([try DefinitionChange<Definition>.deleted(id, source: "cli://\(Definition.kind.rawValue)").record()], configuration: configuration)
+    try await publish(
+        [try DefinitionChange<Definition>.deleted(id, source: "cli://\(Definition.kind.rawValue)").record()], configuration: configuration)
     print("published \(Definition.kind.deletedType) \(id)")
 }
 
-private func listDefinitions<Definition: LiveDefinition>(_ type: Definition.Type, options: ExternalServiceOptions, logging: LoggingOptions) async throws {
+private func listDefinitions<Definition: LiveDefinition>(_ type: Definition.Type, options: ExternalServiceOptions, logging: LoggingOptions)
+    async throws
+{
     let logger = logging.bootstrap("shikong.definitions")
     let configuration = try options.configuration()
     let stored = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
@@ -208,9 +213,11 @@ private func showDefinition<Definition: LiveDefinition>(
     let logger = logging.bootstrap("shikong.definitions")
     let configuration = try options.configuration()
     guard
-        let stored = try await Pipeline.withDatabase(configuration.database, logger: logger, { client in
-            try await LiveDefinitionReads(client: client, logger: logger).definition(kind: Definition.kind.rawValue, id: id)
-        })
+        let stored = try await Pipeline.withDatabase(
+            configuration.database, logger: logger,
+            { client in
+                try await LiveDefinitionReads(client: client, logger: logger).definition(kind: Definition.kind.rawValue, id: id)
+            })
     else { throw ValidationError("no \(Definition.kind.rawValue) \(id)") }
     print(try redacted(Definition.self, stored.definition))
 }

@@ -30,12 +30,14 @@ struct AggregationTests {
                 let value = (Double.random(in: 0..<150, using: &random) * 10).rounded() / 10
                 messages.append(
                     LiveFixture.reading(
-                        sensor: "\(id)-\(sensor)", at: start.addingTimeInterval(Double(second)), lon: area.west + Double(sensor) * 0.01, lat: area.south,
+                        sensor: "\(id)-\(sensor)", at: start.addingTimeInterval(Double(second)), lon: area.west + Double(sensor) * 0.01,
+                        lat: area.south,
                         values: ["pm25": value]))
             }
         }
         // One reading well after: the watermark passes every window (the quiet partitions go idle after 1 s).
-        messages.append(LiveFixture.reading(sensor: "\(id)-0", at: start.addingTimeInterval(120), lon: area.west, lat: area.south, values: ["pm25": 1]))
+        messages.append(
+            LiveFixture.reading(sensor: "\(id)-0", at: start.addingTimeInterval(120), lon: area.west, lat: area.south, values: ["pm25": 1]))
         try await LiveFixture.publish(messages, to: platform, client: id)
 
         let path = "/collections/aggregates/items?aggregation=\(id)&limit=1000"
@@ -85,7 +87,10 @@ struct AggregationTests {
             })
         let originalCount = try #require(firstWindow["count"] as? Double)
         try await LiveFixture.publish(
-            [LiveFixture.reading(sensor: "\(id)-1", at: start.addingTimeInterval(5.5), lon: area.west + 0.01, lat: area.south, values: ["pm25": 500])],
+            [
+                LiveFixture.reading(
+                    sensor: "\(id)-1", at: start.addingTimeInterval(5.5), lon: area.west + 0.01, lat: area.south, values: ["pm25": 500])
+            ],
             to: platform, client: id)
         let featureID = "\(id):sensor=\(id)-1:\(Timestamp.format(start))"
         let encoded = featureID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;=")))!
@@ -118,7 +123,8 @@ struct AggregationTests {
         // Qiqihar.
         try await LiveFixture.define(
             "/aggregations", id: id,
-            body: #"{"window": {"size": "10s"}, "bbox": [123.8, 47.2, 124.1, 47.5], "allowed_lateness": "0s", "idle_timeout": "2s", "statistics": ["count"]}"#,
+            body:
+                #"{"window": {"size": "10s"}, "bbox": [123.8, 47.2, 124.1, 47.5], "allowed_lateness": "0s", "idle_timeout": "2s", "statistics": ["count"]}"#,
             on: platform)
         let start = LiveFixture.aligned(secondsAgo: 7_200, to: 10)
         // Six sensors (spread over the partitions) for five seconds; then only one of them for forty more.
@@ -126,11 +132,13 @@ struct AggregationTests {
         for second in 0..<5 {
             for sensor in 0..<6 {
                 messages.append(
-                    LiveFixture.reading(sensor: "\(id)-\(sensor)", at: start.addingTimeInterval(Double(second)), lon: 123.9, lat: 47.3, values: ["v": 1]))
+                    LiveFixture.reading(
+                        sensor: "\(id)-\(sensor)", at: start.addingTimeInterval(Double(second)), lon: 123.9, lat: 47.3, values: ["v": 1]))
             }
         }
         for second in 5..<45 {
-            messages.append(LiveFixture.reading(sensor: "\(id)-0", at: start.addingTimeInterval(Double(second)), lon: 123.9, lat: 47.3, values: ["v": 1]))
+            messages.append(
+                LiveFixture.reading(sensor: "\(id)-0", at: start.addingTimeInterval(Double(second)), lon: 123.9, lat: 47.3, values: ["v": 1]))
         }
         try await LiveFixture.publish(messages, to: platform, client: id)
         let page = try await platform.poll("/collections/aggregates/items?aggregation=\(id)&limit=100&sortby=window_start", timeout: .seconds(30)) {

@@ -24,7 +24,9 @@ struct AlertTests {
             let lon = 103.71 + Double(step) * 0.004
             return MQTTMessage(
                 topic: "city/\(vehicle)/air",
-                payload: Array(#"{"ts":"\#(Timestamp.format(start.addingTimeInterval(Double(step))))","lon":\#(lon),"lat":36.02,"values":{"speed_kmh":40}}"#.utf8))
+                payload: Array(
+                    #"{"ts":"\#(Timestamp.format(start.addingTimeInterval(Double(step))))","lon":\#(lon),"lat":36.02,"values":{"speed_kmh":40}}"#.utf8
+                ))
         }
     }
 

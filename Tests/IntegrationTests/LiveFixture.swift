@@ -49,7 +49,9 @@ enum LiveFixture {
     }
 
     /// Imports squares as an entity collection (id → west, south, side in degrees) and waits for them.
-    static func importSquares(_ squares: [(id: String, name: String, west: Double, south: Double, side: Double)], collection: String, on platform: TestPlatform)
+    static func importSquares(
+        _ squares: [(id: String, name: String, west: Double, south: Double, side: Double)], collection: String, on platform: TestPlatform
+    )
         async throws
     {
         let features = squares.map { square in
@@ -57,11 +59,13 @@ enum LiveFixture {
                 [square.west, square.south], [square.west + square.side, square.south], [square.west + square.side, square.south + square.side],
                 [square.west, square.south + square.side], [square.west, square.south],
             ].map { "[\($0[0]),\($0[1])]" }.joined(separator: ",")
-            return #"{"type":"Feature","properties":{"code":"\#(square.id)","name":"\#(square.name)"},"geometry":{"type":"Polygon","coordinates":[[\#(ring)]]}}"#
+            return
+                #"{"type":"Feature","properties":{"code":"\#(square.id)","name":"\#(square.name)"},"geometry":{"type":"Polygon","coordinates":[[\#(ring)]]}}"#
         }
         let body = #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
         let answer = try await platform.post(
-            "/imports?collection=\(collection)&filename=\(collection).geojson&id_field=code&crs=EPSG:4490", body: body, contentType: "application/geo+json")
+            "/imports?collection=\(collection)&filename=\(collection).geojson&id_field=code&crs=EPSG:4490", body: body,
+            contentType: "application/geo+json")
         #expect(answer.status == 202, "\(answer.json)")
         let loaded = try await platform.poll("/collections/\(collection)/items?limit=100", timeout: .seconds(60)) {
             ($0["numberReturned"] as? Int) == squares.count

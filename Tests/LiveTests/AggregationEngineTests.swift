@@ -12,7 +12,9 @@ struct AggregationEngineTests {
     static let minute: Int64 = 60_000
     static let base: Int64 = 1_795_000_020_000 / minute * minute
 
-    static func reading(_ index: Int, sensor: String = "s1", at time: Int64, pm25: Double, lon: Double = 114.3, lat: Double = 30.5) -> SpatialEventFields {
+    static func reading(_ index: Int, sensor: String = "s1", at time: Int64, pm25: Double, lon: Double = 114.3, lat: Double = 30.5)
+        -> SpatialEventFields
+    {
         SpatialEventFields(
             id: "e\(index)", type: "sensor.reading", subject: "sensor:\(sensor)", time: time, longitude: lon, latitude: lat, sensorID: sensor,
             theme: "air-quality", values: [("pm25", pm25), ("no2", pm25 / 2)])
@@ -36,10 +38,13 @@ struct AggregationEngineTests {
         var engine = Self.engine(Self.definition())
         let values = [12.5, 3, 47.25, 8, 19, 33.5, 21]
         for (index, value) in values.enumerated() {
-            _ = engine.process(Self.reading(index, at: Self.base + Int64(index) * 1_000, pm25: value), topic: Topics.spatialEvents, partition: 0, offset: Int64(index), phase: .live, now: 0)
+            _ = engine.process(
+                Self.reading(index, at: Self.base + Int64(index) * 1_000, pm25: value), topic: Topics.spatialEvents, partition: 0,
+                offset: Int64(index), phase: .live, now: 0)
         }
         #expect(engine.advance(now: 0).isEmpty, "the watermark has not passed the window's end")
-        _ = engine.process(Self.reading(99, at: Self.base + Self.minute, pm25: 1), topic: Topics.spatialEvents, partition: 0, offset: 99, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(99, at: Self.base + Self.minute, pm25: 1), topic: Topics.spatialEvents, partition: 0, offset: 99, phase: .live, now: 0)
         let emitted = engine.advance(now: 0)
         let window = try #require(emitted.first?.window)
         #expect(emitted.count == 1)
@@ -68,17 +73,22 @@ struct AggregationEngineTests {
     @Test("a late event within the horizon re-emits the window as version 2; past the horizon it fails with a reason")
     func corrections() throws {
         var engine = Self.engine(Self.definition(horizon: .minutes(2)))
-        _ = engine.process(Self.reading(1, at: Self.base + 5_000, pm25: 10), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 0)
-        _ = engine.process(Self.reading(2, at: Self.base + Self.minute + 1, pm25: 20), topic: Topics.spatialEvents, partition: 0, offset: 2, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(1, at: Self.base + 5_000, pm25: 10), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(2, at: Self.base + Self.minute + 1, pm25: 20), topic: Topics.spatialEvents, partition: 0, offset: 2, phase: .live, now: 0)
         #expect(engine.advance(now: 0).map(\.window.version) == [1])
-        let failures = engine.process(Self.reading(3, at: Self.base + 7_000, pm25: 30), topic: Topics.spatialEvents, partition: 0, offset: 3, phase: .live, now: 0)
+        let failures = engine.process(
+            Self.reading(3, at: Self.base + 7_000, pm25: 30), topic: Topics.spatialEvents, partition: 0, offset: 3, phase: .live, now: 0)
         #expect(failures.isEmpty)
         let corrected = try #require(engine.advance(now: 0).first?.window)
         #expect(corrected.version == 2 && corrected.count == 2 && corrected.lateEvents == 1 && corrected.values["pm25"]?["avg"] == 20)
         // The watermark moves 3 minutes on: the first window is past its horizon and forgotten.
-        _ = engine.process(Self.reading(4, at: Self.base + 4 * Self.minute, pm25: 1), topic: Topics.spatialEvents, partition: 0, offset: 4, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(4, at: Self.base + 4 * Self.minute, pm25: 1), topic: Topics.spatialEvents, partition: 0, offset: 4, phase: .live, now: 0)
         _ = engine.advance(now: 0)
-        let tooLate = engine.process(Self.reading(5, at: Self.base + 9_000, pm25: 40), topic: Topics.spatialEvents, partition: 0, offset: 5, phase: .live, now: 0)
+        let tooLate = engine.process(
+            Self.reading(5, at: Self.base + 9_000, pm25: 40), topic: Topics.spatialEvents, partition: 0, offset: 5, phase: .live, now: 0)
         #expect(tooLate.count == 1)
         #expect(tooLate.first?.reason.contains("correction horizon (2m) has passed") == true, "\(tooLate)")
     }
@@ -86,9 +96,12 @@ struct AggregationEngineTests {
     @Test("an idle partition stops holding windows back after idle_timeout")
     func idlePartition() {
         var engine = Self.engine(Self.definition(idle: .seconds(2)))
-        _ = engine.process(Self.reading(1, at: Self.base + 1_000, pm25: 5), topic: Topics.spatialEvents, partition: 1, offset: 0, phase: .live, now: 0)
-        _ = engine.process(Self.reading(2, at: Self.base + 2_000, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 0, phase: .live, now: 0)
-        _ = engine.process(Self.reading(3, at: Self.base + 3 * Self.minute, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 1_000)
+        _ = engine.process(
+            Self.reading(1, at: Self.base + 1_000, pm25: 5), topic: Topics.spatialEvents, partition: 1, offset: 0, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(2, at: Self.base + 2_000, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 0, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(3, at: Self.base + 3 * Self.minute, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 1_000)
         #expect(engine.advance(now: 1_000).isEmpty, "partition 1 still counts: its watermark is in the first window")
         #expect(engine.advance(now: 2_500).map(\.window.count) == [2], "after 2 s without events partition 1 is idle")
     }
@@ -98,9 +111,12 @@ struct AggregationEngineTests {
         let definition = Self.definition(horizon: .minutes(5))
         var first = Self.engine(definition)
         for index in 0..<5 {
-            _ = first.process(Self.reading(index, at: Self.base + Int64(index) * 1_000, pm25: Double(index)), topic: Topics.spatialEvents, partition: 0, offset: Int64(index), phase: .live, now: 0)
+            _ = first.process(
+                Self.reading(index, at: Self.base + Int64(index) * 1_000, pm25: Double(index)), topic: Topics.spatialEvents, partition: 0,
+                offset: Int64(index), phase: .live, now: 0)
         }
-        _ = first.process(Self.reading(5, at: Self.base + Self.minute + 1, pm25: 9), topic: Topics.spatialEvents, partition: 0, offset: 5, phase: .live, now: 0)
+        _ = first.process(
+            Self.reading(5, at: Self.base + Self.minute + 1, pm25: 9), topic: Topics.spatialEvents, partition: 0, offset: 5, phase: .live, now: 0)
         let emitted = try #require(first.advance(now: 0).first)
         let snapshots = first.snapshots
         #expect(first.trailingOffsets[TopicPartition(topic: Topics.spatialEvents, partition: 0)] == 0)
@@ -111,12 +127,15 @@ struct AggregationEngineTests {
         second.learnEmitted(emitted.window)
         for index in 0..<6 {
             let time = index == 5 ? Self.base + Self.minute + 1 : Self.base + Int64(index) * 1_000
-            _ = second.process(Self.reading(index, at: time, pm25: index == 5 ? 9 : Double(index)), topic: Topics.spatialEvents, partition: 0, offset: Int64(index), phase: .rebuild, now: 0)
+            _ = second.process(
+                Self.reading(index, at: time, pm25: index == 5 ? 9 : Double(index)), topic: Topics.spatialEvents, partition: 0, offset: Int64(index),
+                phase: .rebuild, now: 0)
         }
         second.finishRebuild()
         #expect(second.advance(now: 0).isEmpty, "the same window is not emitted twice")
         // A late event after the restart corrects it as version 2, as it would have before.
-        _ = second.process(Self.reading(6, at: Self.base + 30_000, pm25: 100), topic: Topics.spatialEvents, partition: 0, offset: 6, phase: .live, now: 0)
+        _ = second.process(
+            Self.reading(6, at: Self.base + 30_000, pm25: 100), topic: Topics.spatialEvents, partition: 0, offset: 6, phase: .live, now: 0)
         #expect(second.advance(now: 0).map(\.window.version) == [2])
     }
 
@@ -127,9 +146,12 @@ struct AggregationEngineTests {
         definition.subjectPrefix = "sensor:s"
         var engine = Self.engine(definition)
         _ = engine.process(Self.reading(1, at: Self.base, pm25: 4), topic: Topics.spatialEvents, partition: 0, offset: 0, phase: .live, now: 0)
-        _ = engine.process(Self.reading(2, at: Self.base, pm25: 4, lon: 120), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 0)
-        _ = engine.process(Self.reading(3, sensor: "x", at: Self.base, pm25: 4), topic: Topics.spatialEvents, partition: 0, offset: 2, phase: .live, now: 0)
-        _ = engine.process(Self.reading(4, at: Self.base + Self.minute, pm25: 4), topic: Topics.spatialEvents, partition: 0, offset: 3, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(2, at: Self.base, pm25: 4, lon: 120), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(3, sensor: "x", at: Self.base, pm25: 4), topic: Topics.spatialEvents, partition: 0, offset: 2, phase: .live, now: 0)
+        _ = engine.process(
+            Self.reading(4, at: Self.base + Self.minute, pm25: 4), topic: Topics.spatialEvents, partition: 0, offset: 3, phase: .live, now: 0)
         let windows = engine.advance(now: 0).map(\.window)
         #expect(windows.map(\.keyText).sorted() == ["property=no2", "property=pm25"])
         #expect(windows.allSatisfy { $0.count == 1 })

@@ -20,7 +20,8 @@ struct AlertEngineTests {
 
     static func position(_ index: Int, x: Double, y: Double = 0.5, subject: String = "sensor:veh-1") -> SpatialEventFields {
         SpatialEventFields(
-            id: "p\(index)", type: "sensor.reading", subject: subject, time: Int64(index) * 60_000, longitude: x, latitude: y, sensorID: nil, theme: nil,
+            id: "p\(index)", type: "sensor.reading", subject: subject, time: Int64(index) * 60_000, longitude: x, latitude: y, sensorID: nil,
+            theme: nil,
             values: [("speed", 30)])
     }
 
@@ -39,7 +40,9 @@ struct AlertEngineTests {
         ])
         var alerts: [AlertEvent] = []
         for (index, x) in [0.2, 0.5, 0.9, 1.1, 1.5, 1.8].enumerated() { alerts += engine.process(reading: Self.position(index, x: x)) }
-        #expect(alerts.map { "\($0.data.rule) \($0.data.fence ?? "")" } == ["in zones/b", "out zones/a"].sorted { $0.hasPrefix("in") && !$1.hasPrefix("in") })
+        #expect(
+            alerts.map { "\($0.data.rule) \($0.data.fence ?? "")" }
+                == ["in zones/b", "out zones/a"].sorted { $0.hasPrefix("in") && !$1.hasPrefix("in") })
         #expect(alerts.allSatisfy { $0.type == AlertEvent.raised && $0.data.subject == "sensor:veh-1" })
         #expect(alerts.first { $0.data.rule == "out" }?.data.message.contains("Zone A") == true)
         // The same input on the same state gives the same ids.

@@ -32,17 +32,20 @@ struct DeliveryAndFormatTests {
             recordedAt: Date(), schema: "shikong/sensor.reading/1")
         let event = SpatialEvent(
             metadata: metadata,
-            space: SpaceLabel(geometry: PointGeometry(longitude: 114.30512345678901, latitude: 30.593), sourceCRS: "EPSG:4326", sourceCoordinates: [1, 2]),
+            space: SpaceLabel(
+                geometry: PointGeometry(longitude: 114.30512345678901, latitude: 30.593), sourceCRS: "EPSG:4326", sourceCoordinates: [1, 2]),
             attributes: AttributeLabels(domain: "iot", industry: "environment", theme: "air-quality"),
             data: SensorReading(sensorID: "wh-\"1\"", values: ["pm25": 42.5, "no2": -3e-2, "aqi": 101]), schema: "shikong/sensor.reading/1")
         let record = metadata.record(topic: "t", value: try EventJSON.encoder().encode(event))
-        let message = KafkaMessage(topic: "t", partition: 0, offset: 0, key: record.key, value: record.value, headers: record.headers, timestampMilliseconds: nil)
+        let message = KafkaMessage(
+            topic: "t", partition: 0, offset: 0, key: record.key, value: record.value, headers: record.headers, timestampMilliseconds: nil)
         let fields = try SpatialEventFields(message)
         #expect(fields.longitude == 114.30512345678901 && fields.latitude == 30.593)
         #expect(fields.sensorID == "wh-\"1\"" && fields.theme == "air-quality" && fields.subject == "sensor:wh-1")
         #expect(Dictionary(uniqueKeysWithValues: fields.values.map { ($0.name, $0.value) }) == ["pm25": 42.5, "no2": -3e-2, "aqi": 101])
         #expect(fields.time == Timestamp.epochMilliseconds(metadata.occurredAt))
-        let broken = KafkaMessage(topic: "t", partition: 0, offset: 0, key: nil, value: Data("{\"space\":{}}".utf8), headers: record.headers, timestampMilliseconds: nil)
+        let broken = KafkaMessage(
+            topic: "t", partition: 0, offset: 0, key: nil, value: Data("{\"space\":{}}".utf8), headers: record.headers, timestampMilliseconds: nil)
         #expect(throws: EventDecodingError.self) { try SpatialEventFields(broken) }
     }
 
@@ -64,7 +67,9 @@ struct DeliveryAndFormatTests {
         #expect(reason(#"{"window": {"size": "1m", "advance": "40s"}}"#).contains("whole multiple"))
         #expect(reason(#"{"window": {"size": "1m"}, "group_by": ["region"]}"#).contains("needs regions"))
         let rule: AlertRule = try DefinitionDecoding.decode(
-            Data(#"{"kind": "enter", "fences": {"collection": "wuhan_districts"}, "actions": [{"webhook": {"url": "http://127.0.0.1:9/h", "secret": "s"}}]}"#.utf8),
+            Data(
+                #"{"kind": "enter", "fences": {"collection": "wuhan_districts"}, "actions": [{"webhook": {"url": "http://127.0.0.1:9/h", "secret": "s"}}]}"#
+                    .utf8),
             id: "r")
         #expect(rule.redacted.actions.first?.webhook?.secret == "********")
         #expect(TimeSpan(parsing: "90s")?.description == "90s" && TimeSpan(parsing: "1.5m")?.milliseconds == 90_000)

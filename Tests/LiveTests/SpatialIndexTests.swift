@@ -48,7 +48,10 @@ struct SpatialIndexTests {
                 let wobble = Double.random(in: 0.5...1, using: &random)
                 return (cx + radius * wobble * cos(angle), cy + radius * wobble * sin(angle))
             }
-            let hole = [(cx - radius / 8, cy - radius / 8), (cx + radius / 8, cy - radius / 8), (cx + radius / 8, cy + radius / 8), (cx - radius / 8, cy + radius / 8), (cx - radius / 8, cy - radius / 8)]
+            let hole = [
+                (cx - radius / 8, cy - radius / 8), (cx + radius / 8, cy - radius / 8), (cx + radius / 8, cy + radius / 8),
+                (cx - radius / 8, cy + radius / 8), (cx - radius / 8, cy - radius / 8),
+            ]
             let polygon = index % 3 == 0 ? [[outer, hole]] : [[outer]]
             shapes["f\(index)"] = polygon
             bulk.append(("f\(index)", PreparedPolygon(polygon)!))
@@ -60,7 +63,14 @@ struct SpatialIndexTests {
             shapes["f\(index)"] = nil
         }
         for index in 2_000..<2_100 {
-            let square = [[[(Double(index % 10), 5.0), (Double(index % 10) + 0.5, 5.0), (Double(index % 10) + 0.5, 5.5), (Double(index % 10), 5.5), (Double(index % 10), 5.0)]]]
+            let square = [
+                [
+                    [
+                        (Double(index % 10), 5.0), (Double(index % 10) + 0.5, 5.0), (Double(index % 10) + 0.5, 5.5), (Double(index % 10), 5.5),
+                        (Double(index % 10), 5.0),
+                    ]
+                ]
+            ]
             shapes["f\(index)"] = square
             set.set("f\(index)", PreparedPolygon(square)!)
         }

@@ -82,7 +82,10 @@ struct LiveCommandRoutes: Sendable {
             try await send(try event.record())
             logger.info("alert acknowledged", metadata: ["alert": "\(text)", "by": "\(by ?? "api")"])
             return try json(
-                ["event_id": event.id.uuidString.lowercased(), "type": event.type, "alert": text, "href": request.url("/collections/alerts/items/\(text)")],
+                [
+                    "event_id": event.id.uuidString.lowercased(), "type": event.type, "alert": text,
+                    "href": request.url("/collections/alerts/items/\(text)"),
+                ],
                 status: .accepted)
         }
     }
@@ -111,7 +114,8 @@ struct LiveCommandRoutes: Sendable {
         return try await publish(DefinitionChange<Definition>.deleted(id, source: "api:/\(path)"), request: request, path: path)
     }
 
-    private func publish<Definition>(_ change: DefinitionChange<Definition>, request: Request, path: String) async throws -> Response {
+    private func publish<Definition: LiveDefinition>(_ change: DefinitionChange<Definition>, request: Request, path: String) async throws -> Response
+    {
         try await send(try change.record())
         logger.info("definition published", metadata: ["type": "\(change.type)", "id": "\(change.definitionID)"])
         let location = request.url("\(path)/\(change.definitionID)")

@@ -89,7 +89,9 @@ extension OpenAPISchemas {
                     as Object,
                 "regions": string, "region_level": ["type": "string", "enum": ["province", "city", "county"]] as Object,
                 "grid_size": ["type": "number"] as Object, "values": strings,
-                "statistics": ["type": "array", "items": ["type": "string", "enum": ["count", "sum", "avg", "min", "max", "stddev", "p50", "p95"]] as Object]
+                "statistics": [
+                    "type": "array", "items": ["type": "string", "enum": ["count", "sum", "avg", "min", "max", "stddev", "p50", "p95"]] as Object,
+                ]
                     as Object,
                 "bbox": ["type": "array", "items": ["type": "number"] as Object, "minItems": 4, "maxItems": 4] as Object,
                 "subject_prefix": string, "allowed_lateness": span, "correction_horizon": span, "idle_timeout": span, "output": string,

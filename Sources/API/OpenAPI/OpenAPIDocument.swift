@@ -13,9 +13,14 @@ enum OpenAPIDocument {
                     "OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations"].map { ["name": $0] as Object },
+            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations"].map {
+                ["name": $0] as Object
+            },
             "paths": paths.merging(livePaths) { described, _ in described },
-            "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described }, "responses": OpenAPISchemas.responses] as Object,
+            "components": [
+                "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
+                "responses": OpenAPISchemas.responses,
+            ] as Object,
         ]
     }
 

@@ -113,7 +113,8 @@ public struct AggregateWindow: Codable, Sendable, Hashable {
     }
 
     public static func eventID(aggregation: String, revision: UUID, keyText: String, start: Date, end: Date, version: Int) -> UUID {
-        let content = "\(aggregation)|\(revision.uuidString.lowercased())|\(keyText)|\(Timestamp.epochMilliseconds(start))|\(Timestamp.epochMilliseconds(end))|\(version)"
+        let content =
+            "\(aggregation)|\(revision.uuidString.lowercased())|\(keyText)|\(Timestamp.epochMilliseconds(start))|\(Timestamp.epochMilliseconds(end))|\(version)"
         return EventIDGenerator.contentID(at: end, content: Array(content.utf8))
     }
 

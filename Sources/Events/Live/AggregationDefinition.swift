@@ -10,7 +10,10 @@ import Foundation
 /// ```
 public struct AggregationDefinition: LiveDefinition {
     public static let kind = DefinitionKind.aggregation
-    public static let fields: Set<String> = ["id", "title", "description", "input", "event_type", "window", "group_by", "regions", "region_level", "grid_size", "values", "statistics", "bbox", "subject_prefix", "allowed_lateness", "correction_horizon", "idle_timeout", "output"]
+    public static let fields: Set<String> = [
+        "id", "title", "description", "input", "event_type", "window", "group_by", "regions", "region_level", "grid_size", "values", "statistics",
+        "bbox", "subject_prefix", "allowed_lateness", "correction_horizon", "idle_timeout", "output",
+    ]
 
     /// What results are grouped by; several make a compound key.
     public enum Grouping: String, Codable, Sendable, CaseIterable {
@@ -154,7 +157,8 @@ public struct AggregationDefinition: LiveDefinition {
             return "window.size (\(window.size)) must be a whole multiple of window.advance (\(window.step))"
         }
         if window.size.milliseconds / window.step.milliseconds > 60 {
-            return "a hopping window may overlap at most 60 others: window.size / window.advance is \(window.size.milliseconds / window.step.milliseconds)"
+            return
+                "a hopping window may overlap at most 60 others: window.size / window.advance is \(window.size.milliseconds / window.step.milliseconds)"
         }
         if Set(groupBy).count != groupBy.count { return "group_by names a grouping twice: \(groupBy.map(\.rawValue))" }
         if groupBy.contains(.region) {

@@ -12,7 +12,10 @@ import Foundation
 /// ```
 public struct AlertRule: LiveDefinition {
     public static let kind = DefinitionKind.rule
-    public static let fields: Set<String> = ["id", "title", "kind", "severity", "subjects", "fences", "dwell", "source", "aggregation", "condition", "for", "clear", "clear_for", "actions"]
+    public static let fields: Set<String> = [
+        "id", "title", "kind", "severity", "subjects", "fences", "dwell", "source", "aggregation", "condition", "for", "clear", "clear_for",
+        "actions",
+    ]
 
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// A subject moved from outside a fence to inside it.
@@ -217,7 +220,8 @@ public struct AlertRule: LiveDefinition {
                 return "each action is either {\"webhook\": {\"url\": …}} or {\"mqtt\": {\"topic\": …}}"
             }
             if let webhook = action.webhook {
-                guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+                guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                    url.host != nil
                 else { return "a webhook url is an http or https URL, not \(webhook.url)" }
             }
             if let mqtt = action.mqtt, mqtt.topic.isEmpty || mqtt.topic.contains("+") || mqtt.topic.contains("#") {

@@ -55,16 +55,17 @@ public enum DefinitionID {
 /// decoded and checked, with reasons a user can act on.
 public enum DefinitionDecoding {
     /// `id`: the id the path names (filled in when the body has none, and must match when it has one).
-    public static func decode<Definition: LiveDefinition>(_ data: Data, id: String? = nil, as _: Definition.Type = Definition.self) throws(
-        EventDecodingError
-    ) -> Definition {
+    public static func decode<Definition: LiveDefinition>(_ data: Data, id: String? = nil, as _: Definition.Type = Definition.self)
+        throws(EventDecodingError) -> Definition
+    {
         guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw EventDecodingError("the body must be a JSON object with any of: \(Definition.fields.sorted().joined(separator: ", "))")
         }
         let unknown = object.keys.filter { !Definition.fields.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw EventDecodingError(
-                "unknown field(s) \(unknown.joined(separator: ", ")); a \(Definition.kind.rawValue) has \(Definition.fields.sorted().joined(separator: ", "))")
+                "unknown field(s) \(unknown.joined(separator: ", ")); a \(Definition.kind.rawValue) has \(Definition.fields.sorted().joined(separator: ", "))"
+            )
         }
         if let id {
             if let named = object["id"] as? String, named != id {

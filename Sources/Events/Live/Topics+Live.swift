@@ -25,7 +25,8 @@ extension CollectionRegistration {
                 classification: "public", source: "the aggregator (agg.* topics)", updateFrequency: "continual"),
             CollectionMetadata(
                 id: "alerts", kind: .alerts, title: "Alerts",
-                description: "Alerts raised by geofence and threshold rules, with their subject, fence, evidence and status (raised, acknowledged, cleared).",
+                description:
+                    "Alerts raised by geofence and threshold rules, with their subject, fence, evidence and status (raised, acknowledged, cleared).",
                 keywords: ["alerts", "geofences", "early warning"], domain: "iot", industry: "environment", theme: "early-warning",
                 classification: "public", source: "the alerting processor (alerts topic)", updateFrequency: "continual"),
         ]

@@ -120,11 +120,11 @@ public struct AggregationEngine: Sendable {
     // MARK: - Events in
 
     /// Adds one event to every aggregation it belongs to; returns the aggregations it was too late for.
-    public mutating func process(_ event: SpatialEventFields, topic: String, partition: Int32, offset: Int64, phase: Phase, now: Int64) -> [Failure]
-    {
+    public mutating func process(_ event: SpatialEventFields, topic: String, partition: Int32, offset: Int64, phase: Phase, now: Int64) -> [Failure] {
         var failures: [Failure] = []
         for id in Array(aggregations.keys) {
-            if let reason = aggregations[id]!.add(event, topic: topic, partition: partition, offset: offset, phase: phase, now: now, regions: regions) {
+            if let reason = aggregations[id]!.add(event, topic: topic, partition: partition, offset: offset, phase: phase, now: now, regions: regions)
+            {
                 failures.append(Failure(aggregation: id, reason: reason))
             }
         }
@@ -136,7 +136,9 @@ public struct AggregationEngine: Sendable {
     /// Moves the watermarks on (`now` decides which partitions are idle), and returns the windows to
     /// emit: those the watermark passed, and corrected ones. Forgets windows past the horizon.
     /// While `emitting` is false (rebuilding after a restart) the watermarks hold still.
-    public mutating func advance(now: Int64, emitting: Bool = true) -> [(window: AggregateWindow, output: String, geometry: JSONValue?, theme: String?)] {
+    public mutating func advance(now: Int64, emitting: Bool = true) -> [(
+        window: AggregateWindow, output: String, geometry: JSONValue?, theme: String?
+    )] {
         guard emitting else { return [] }
         var results: [(window: AggregateWindow, output: String, geometry: JSONValue?, theme: String?)] = []
         for id in aggregations.keys.sorted() {
@@ -150,7 +152,10 @@ public struct AggregationEngine: Sendable {
         guard var aggregation = aggregations[window.aggregation], aggregation.revision == window.revision else { return }
         let start = Timestamp.epochMilliseconds(window.windowStart)
         let id = WindowID(start: start, keyText: window.keyText)
-        let known = aggregation.windows[start]?[window.keyText].map { Emitted(version: $0.emittedVersion, digest: $0.emittedDigest ?? "", lateEvents: $0.lateEvents) }
+        let known =
+            aggregation.windows[start]?[window.keyText].map {
+                Emitted(version: $0.emittedVersion, digest: $0.emittedDigest ?? "", lateEvents: $0.lateEvents)
+            }
             ?? aggregation.emitted[id]
         guard (known?.version ?? 0) < window.version else { return }
         let emitted = Emitted(version: window.version, digest: window.digest, lateEvents: window.lateEvents)
@@ -267,7 +272,9 @@ extension AggregationEngine.Aggregation {
             case .grid:
                 key["grid"] = gridLabel(longitude: event.longitude, latitude: event.latitude)
             case .region:
-                guard let found = regions.region(definition.regions ?? "", level: definition.regionLevel, longitude: event.longitude, latitude: event.latitude)
+                guard
+                    let found = regions.region(
+                        definition.regions ?? "", level: definition.regionLevel, longitude: event.longitude, latitude: event.latitude)
                 else { return nil }
                 region = found
                 key["region"] = found.id
@@ -281,10 +288,12 @@ extension AggregationEngine.Aggregation {
         switch phase {
         case .rebuild:
             guard restored else { return nil }
-            let alive = rebuildWatermark.map { watermark in starts.filter { $0 + span.size + definition.correctionHorizon.milliseconds > watermark } }
+            let alive =
+                rebuildWatermark.map { watermark in starts.filter { $0 + span.size + definition.correctionHorizon.milliseconds > watermark } }
                 ?? Array(starts)
             for start in alive {
-                addToWindows(start: start, key: key, region: region, event: event, readings: readings, partition: partition, offset: offset, late: false)
+                addToWindows(
+                    start: start, key: key, region: region, event: event, readings: readings, partition: partition, offset: offset, late: false)
             }
             return nil
         case .live:
@@ -305,7 +314,8 @@ extension AggregationEngine.Aggregation {
                     continue
                 }
                 let late = watermark.map { end <= $0 } ?? false
-                addToWindows(start: start, key: key, region: region, event: event, readings: readings, partition: partition, offset: offset, late: late)
+                addToWindows(
+                    start: start, key: key, region: region, event: event, readings: readings, partition: partition, offset: offset, late: late)
                 applied += 1
             }
             guard applied == 0, let first = tooLate.first, let watermark else { return nil }
@@ -322,7 +332,9 @@ extension AggregationEngine.Aggregation {
             for reading in readings {
                 var propertyKey = key
                 propertyKey["property"] = reading.name
-                addToWindow(start: start, key: propertyKey, region: region, event: event, readings: [reading], partition: partition, offset: offset, late: late)
+                addToWindow(
+                    start: start, key: propertyKey, region: region, event: event, readings: [reading], partition: partition, offset: offset,
+                    late: late)
             }
         } else {
             addToWindow(start: start, key: key, region: region, event: event, readings: readings, partition: partition, offset: offset, late: late)
@@ -396,7 +408,8 @@ extension AggregationEngine.Aggregation {
             for keyText in windows[start]!.keys.sorted() {
                 let window = windows[start]![keyText]!
                 guard window.emittedVersion == 0 || window.corrected else { continue }
-                var result = window.result(aggregation: definition.id, revision: revision, statistics: definition.statistics, version: window.emittedVersion + 1)
+                var result = window.result(
+                    aggregation: definition.id, revision: revision, statistics: definition.statistics, version: window.emittedVersion + 1)
                 let digest = result.digest
                 windows[start]![keyText]!.corrected = false
                 if digest == window.emittedDigest { continue }

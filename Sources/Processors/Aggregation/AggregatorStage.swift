@@ -88,7 +88,8 @@ public final class AggregatorStage: Service {
             ])
 
         var consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group), subscription: .partitions(positions),
+            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group),
+            subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
         var lastCheckpoint = ContinuousClock.now

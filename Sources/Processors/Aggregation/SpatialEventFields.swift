@@ -34,7 +34,9 @@ public struct SpatialEventFields: Sendable {
             default: break
             }
         }
-        guard let id, let type, let subject, let time else { throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required") }
+        guard let id, let type, let subject, let time else {
+            throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required")
+        }
         guard let date = Timestamp.parse(time) else { throw EventDecodingError("ce_time \(time) is not RFC 3339") }
         self.id = id
         self.type = type
@@ -47,7 +49,11 @@ public struct SpatialEventFields: Sendable {
         guard let scanned else {
             throw EventDecodingError("the value is not a spatialised event with space.geometry.coordinates [longitude, latitude]")
         }
-        (longitude, latitude, sensorID, theme, values) = (scanned.longitude, scanned.latitude, scanned.sensorID, scanned.theme, scanned.values)
+        longitude = scanned.longitude
+        latitude = scanned.latitude
+        sensorID = scanned.sensorID
+        theme = scanned.theme
+        values = scanned.values
     }
 
     public init(

@@ -70,7 +70,8 @@ public struct AlertEngine: Sendable {
         // Memory of rules that changed or went away is dropped: a redefined rule starts afresh.
         let revisions = compiled.mapValues(\.revision)
         if revisions != state.revisions {
-            let stale = Set(state.revisions.filter { revisions[$0.key] != $0.value }.keys).union(Set(state.revisions.keys).subtracting(revisions.keys))
+            let stale = Set(state.revisions.filter { revisions[$0.key] != $0.value }.keys).union(
+                Set(state.revisions.keys).subtracting(revisions.keys))
             if !stale.isEmpty {
                 state.fences = state.fences.filter { !stale.contains(Self.rule(ofKey: $0.key)) }
                 state.thresholds = state.thresholds.filter { !stale.contains(Self.rule(ofKey: $0.key)) }
@@ -111,7 +112,8 @@ public struct AlertEngine: Sendable {
                 let input = Self.input(event)
                 let matches = condition.matches(input)
                 let clears = compiled.clear.map { $0.matches(input) } ?? !matches
-                outputs += threshold(rule, subject: event.subject, matches: matches, clears: clears, evidence: Self.evidence(event), event: event.id,
+                outputs += threshold(
+                    rule, subject: event.subject, matches: matches, clears: clears, evidence: Self.evidence(event), event: event.id,
                     time: event.time, geometry: Self.point(event.longitude, event.latitude))
             }
         }
@@ -129,7 +131,8 @@ public struct AlertEngine: Sendable {
             for fence in now.sorted() {
                 memory.inside[fence] = event.time
                 if rule.kind == .inside {
-                    let raised = raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence)
+                    let raised = raise(
+                        rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence)
                     memory.open[fence] = raised.data.alertID
                     outputs.append(raised)
                 }
@@ -146,9 +149,11 @@ public struct AlertEngine: Sendable {
             memory.inside[fence] = event.time
             switch rule.kind {
             case .enter:
-                outputs.append(raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence))
+                outputs.append(
+                    raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence))
             case .inside:
-                let raised = raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence)
+                let raised = raise(
+                    rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence)
                 memory.open[fence] = raised.data.alertID
                 outputs.append(raised)
             default:
@@ -158,11 +163,14 @@ public struct AlertEngine: Sendable {
         for fence in exited {
             memory.inside[fence] = nil
             if rule.kind == .exit {
-                outputs.append(raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence))
+                outputs.append(
+                    raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence))
             }
             if let open = memory.open.removeValue(forKey: fence) {
                 outputs.append(
-                    clear(rule, alert: open, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: evidence))
+                    clear(
+                        rule, alert: open, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point,
+                        evidence: evidence))
             }
         }
         if rule.kind == .dwell, let dwell = rule.dwell?.milliseconds {
@@ -172,7 +180,8 @@ public struct AlertEngine: Sendable {
                     members.append(("inside_since", .string(Timestamp.format(Date(timeIntervalSince1970: Double(since) / 1_000)))))
                     dwellEvidence = .object(members)
                 }
-                let raised = raise(rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: dwellEvidence)
+                let raised = raise(
+                    rule, subject: event.subject, fence: fence, trigger: event.id, time: event.time, geometry: point, evidence: dwellEvidence)
                 memory.open[fence] = raised.data.alertID
                 outputs.append(raised)
             }
@@ -316,7 +325,8 @@ public struct AlertEngine: Sendable {
         case .enter: return "\(subject) entered \(place)"
         case .exit: return "\(subject) left \(place)"
         case .inside: return cleared ? "\(subject) is no longer inside \(place)" : "\(subject) is inside \(place)"
-        case .dwell: return cleared ? "\(subject) left \(place) after dwelling" : "\(subject) has stayed inside \(place) for \(rule.dwell?.description ?? "")"
+        case .dwell:
+            return cleared ? "\(subject) left \(place) after dwelling" : "\(subject) has stayed inside \(place) for \(rule.dwell?.description ?? "")"
         case .threshold:
             return cleared
                 ? "\(title): cleared for \(subject) (\(rule.clear ?? "NOT (\(rule.condition ?? ""))"))"
@@ -339,7 +349,8 @@ public struct AlertEngine: Sendable {
         properties["observed_at"] = .string(Timestamp.format(Date(timeIntervalSince1970: Double(event.time) / 1_000)))
         for (name, value) in event.values { properties[name] = .number(value) }
         return ConditionInput(
-            properties: properties, longitude: event.longitude, latitude: event.latitude, time: Date(timeIntervalSince1970: Double(event.time) / 1_000))
+            properties: properties, longitude: event.longitude, latitude: event.latitude,
+            time: Date(timeIntervalSince1970: Double(event.time) / 1_000))
     }
 
     static func input(_ event: AggregateWindowEvent) -> ConditionInput {

@@ -84,9 +84,12 @@ public final class AlertStage: Service {
         var outputs = OutputPositions(ends: checkpoint?.outputPositions ?? [:])
         logger.info(
             "alerting started",
-            metadata: ["rules": "\(engine.rules.keys.sorted())", "resume": "\(AggregatorStage.describe(positions))", "restored": "\(checkpoint != nil)"])
+            metadata: [
+                "rules": "\(engine.rules.keys.sorted())", "resume": "\(AggregatorStage.describe(positions))", "restored": "\(checkpoint != nil)",
+            ])
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group), subscription: .partitions(positions),
+            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group),
+            subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
         let decoder = EventJSON.decoder()
@@ -135,7 +138,8 @@ public final class AlertStage: Service {
         logger.info("alerting stopped")
     }
 
-    private func save(_ state: AlertState, positions: [TopicPartition: Int64], outputs: [TopicPartition: Int64], store: CheckpointStore) async throws {
+    private func save(_ state: AlertState, positions: [TopicPartition: Int64], outputs: [TopicPartition: Int64], store: CheckpointStore) async throws
+    {
         let checkpoint = Checkpoint(
             group: configuration.group, takenAt: Date(),
             inputs: positions.sorted { $0.key.description < $1.key.description }.map {

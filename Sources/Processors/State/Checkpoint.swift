@@ -66,7 +66,7 @@ public struct CheckpointStore: Sendable {
     }
 
     /// Writes a checkpoint and waits until the broker has it.
-    public func save<State>(_ checkpoint: Checkpoint<State>) async throws {
+    public func save<State: Codable & Sendable>(_ checkpoint: Checkpoint<State>) async throws {
         let value = try EventJSON.encoder().encode(checkpoint)
         let metadata = EventMetadata(
             id: EventIDGenerator.shared.next(at: checkpoint.takenAt), type: "processor.checkpoint", subject: "processor:\(checkpoint.group)",
@@ -78,7 +78,7 @@ public struct CheckpointStore: Sendable {
     }
 
     /// The latest checkpoint of `group`, or `nil` when it has none: read from the end of the topic backwards, a stretch at a time.
-    public func latest<State>(group: String, as _: State.Type = State.self) async throws -> Checkpoint<State>? {
+    public func latest<State: Codable & Sendable>(group: String, as _: State.Type = State.self) async throws -> Checkpoint<State>? {
         let partition = TopicPartition(topic: topic, partition: 0)
         let probe = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(client: kafka, groupID: "\(group).checkpoint-reader"), subscription: .partitions([:]))
@@ -99,9 +99,11 @@ public struct CheckpointStore: Sendable {
     }
 
     /// The last checkpoint of `group` in [from, to) (`to` nil: to the end).
-    private func scan<State>(group: String, partition: TopicPartition, from: Int64, to: Int64?) async throws -> Checkpoint<State>? {
+    private func scan<State: Codable & Sendable>(group: String, partition: TopicPartition, from: Int64, to: Int64?) async throws -> Checkpoint<State>?
+    {
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: kafka, groupID: "\(group).checkpoint-reader"), subscription: .partitions([partition: from]))
+            configuration: KafkaConsumerConfiguration(client: kafka, groupID: "\(group).checkpoint-reader"),
+            subscription: .partitions([partition: from]))
         defer { consumer.close() }
         let key = Data(group.utf8)
         var found: Data?

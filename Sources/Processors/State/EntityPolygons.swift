@@ -63,7 +63,8 @@ public final class EntityPolygons: Service {
             set.forEach(containing: longitude, latitude) { id, polygon in
                 if found == nil {
                     found = Region(
-                        id: id, name: state.entries[collection]?[id]?.name, longitude: polygon.centroid.longitude, latitude: polygon.centroid.latitude)
+                        id: id, name: state.entries[collection]?[id]?.name, longitude: polygon.centroid.longitude, latitude: polygon.centroid.latitude
+                    )
                 }
             }
             return found
@@ -107,7 +108,8 @@ public final class EntityPolygons: Service {
         var ends: [TopicPartition: Int64] = [:]
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(client: kafka, groupID: "\(kafka.clientID).entity-polygons.\(UUID().uuidString.prefix(8))"),
-            subscription: .partitions(Dictionary(uniqueKeysWithValues: (0..<Int32(partitions)).map { (TopicPartition(topic: topic, partition: $0), 0) })),
+            subscription: .partitions(
+                Dictionary(uniqueKeysWithValues: (0..<Int32(partitions)).map { (TopicPartition(topic: topic, partition: $0), 0) })),
             logger: logger)
         defer { consumer.close() }
         for partition in 0..<Int32(partitions) {
@@ -130,12 +132,20 @@ public final class EntityPolygons: Service {
                 guard let event = try? EventJSON.decoder().decode(EntityEvent.self, from: message.value) else { continue }
                 let id = event.data.entityID
                 if type == EntityEvent.retired {
-                    if loaded { state.withLock { Self.remove(&$0.sets, &$0.entries, collection, id) } } else { Self.remove(&fresh, &entries, collection, id) }
+                    if loaded {
+                        state.withLock { Self.remove(&$0.sets, &$0.entries, collection, id) }
+                    } else {
+                        Self.remove(&fresh, &entries, collection, id)
+                    }
                     changed = true
                     continue
                 }
                 guard let geometry = event.space.geometry, let rings = PolygonRings.read(geometry), let polygon = PreparedPolygon(rings) else {
-                    if loaded { state.withLock { Self.remove(&$0.sets, &$0.entries, collection, id) } } else { Self.remove(&fresh, &entries, collection, id) }
+                    if loaded {
+                        state.withLock { Self.remove(&$0.sets, &$0.entries, collection, id) }
+                    } else {
+                        Self.remove(&fresh, &entries, collection, id)
+                    }
                     continue
                 }
                 let entry = Entry(name: event.data.properties?["name"]?.string, properties: event.data.properties)
@@ -170,7 +180,9 @@ public final class EntityPolygons: Service {
         }
     }
 
-    private static func remove(_ sets: inout [String: PolygonSet<String>], _ entries: inout [String: [String: Entry]], _ collection: String, _ id: String) {
+    private static func remove(
+        _ sets: inout [String: PolygonSet<String>], _ entries: inout [String: [String: Entry]], _ collection: String, _ id: String
+    ) {
         sets[collection]?.remove(id)
         entries[collection]?[id] = nil
     }

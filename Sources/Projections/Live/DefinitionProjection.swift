@@ -48,7 +48,7 @@ public struct DefinitionProjection: Projection {
         return (rows, failures)
     }
 
-    static func row<Definition>(_ change: DefinitionChange<Definition>) throws -> Row {
+    static func row<Definition: LiveDefinition>(_ change: DefinitionChange<Definition>) throws -> Row {
         var json: String?
         if let definition = change.definition {
             if let problem = definition.problem() { throw EventDecodingError("\(Definition.kind.rawValue) \(definition.id): \(problem)") }

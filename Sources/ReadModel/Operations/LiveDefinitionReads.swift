@@ -69,7 +69,8 @@ public struct LiveDefinitionReads: Sendable {
             (String, String, String, String?, String, String, String, Bool).self)
         {
             return AlertSummary(
-                rule: rule, kind: kind, subject: subject, fence: fence, severity: severity, status: status, message: message, acknowledged: acknowledged)
+                rule: rule, kind: kind, subject: subject, fence: fence, severity: severity, status: status, message: message,
+                acknowledged: acknowledged)
         }
         return nil
     }
