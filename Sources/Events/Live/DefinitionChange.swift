@@ -70,15 +70,14 @@ public struct DefinitionChange<Definition: LiveDefinition>: Codable, Sendable {
         occurredAt = try container.decode(Date.self, forKey: .occurredAt)
         recordedAt = try container.decode(Date.self, forKey: .recordedAt)
         schema = try container.decode(String.self, forKey: .schema)
-        switch type {
-        case Definition.kind.definedType:
+        if type == Definition.kind.definedType {
             let definition = try container.decode(Definition.self, forKey: .data)
             self.definition = definition
             definitionID = definition.id
-        case Definition.kind.deletedType:
+        } else if type == Definition.kind.deletedType {
             definition = nil
             definitionID = try container.decode(Deleted.self, forKey: .data).id
-        default:
+        } else {
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription: "type \(type) is neither \(Definition.kind.definedType) nor \(Definition.kind.deletedType)")

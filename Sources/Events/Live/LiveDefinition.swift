@@ -4,7 +4,7 @@ import Kafka
 /// Something the live layer is told to do, kept as data: an aggregation, a drawn geofence or an
 /// alert rule. Definitions travel as events on their own topic (``DefinitionKind/topic``), are
 /// created, changed and deleted through the API and the CLI, and every processor follows them.
-public protocol LiveDefinition: Codable, Sendable, Hashable {
+public protocol LiveDefinition: Codable, Sendable, Equatable {
     /// Which kind of definition this type is.
     static var kind: DefinitionKind { get }
     /// Letters, digits, `_`, `-` and `.`, 1–64 characters.

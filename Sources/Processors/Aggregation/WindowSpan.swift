@@ -15,7 +15,7 @@ struct WindowSpan: Sendable {
     func starts(containing time: Int64) -> StrideThrough<Int64> {
         let last = Self.floor(time, step) * step
         let first = Self.floor(time - size, step) * step + step
-        return stride(from: first, through: last, by: step)
+        return stride(from: first, through: last, by: Int(step))
     }
 
     static func floor(_ value: Int64, _ divisor: Int64) -> Int64 {

@@ -11,7 +11,7 @@ import Synchronization
 /// publish; the definitions projection dead-letters them).
 public final class DefinitionFollower<Definition: LiveDefinition>: Service {
     /// A definition with the id of the event that set it.
-    public struct Revision: Sendable, Hashable {
+    public struct Revision: Sendable, Equatable {
         public var definition: Definition
         public var revision: UUID
     }
