@@ -9,12 +9,16 @@ import ShikongTesting
 import Synchronization
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Geofence alerts through the real services: fences from an imported entity collection, vehicle
 /// positions over MQTT, alerts in the `alerts` collection, delivered to a webhook.
 @Suite("Alerts", .serialized)
 struct AlertTests {
     /// Two adjacent squares near Lanzhou, an area no other test uses.
-    static func squares(_ run: Substring) -> [(id: String, name: String, west: Double, south: Double, side: Double)] {
+    static func squares(_ run: String) -> [(id: String, name: String, west: Double, south: Double, side: Double)] {
         [("a", "West \(run)", 103.70, 36.00, 0.05), ("b", "East \(run)", 103.75, 36.00, 0.05)]
     }
 
@@ -105,36 +109,36 @@ final class WebhookReceiver: Sendable {
         var answered: Int
     }
 
-    let port: Int
-    private let attempts: Mutex<[Attempt]>
-    private let task: Task<Void, any Error>
+    let port = freePort()
+    let failures: Int
+    private let attempts = Mutex<[Attempt]>([])
+    private let task = Mutex<Task<Void, any Error>?>(nil)
 
-    private init(port: Int, attempts: Mutex<[Attempt]>, task: Task<Void, any Error>) {
-        self.port = port
-        self.attempts = attempts
-        self.task = task
+    private init(failures: Int) {
+        self.failures = failures
     }
 
     static func start(failures: Int) async throws -> WebhookReceiver {
-        let port = freePort()
-        let seen = Mutex<[Attempt]>([])
+        let receiver = WebhookReceiver(failures: failures)
         let router = Router()
         router.post("/hook") { request, _ -> HTTPResponse.Status in
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let status: HTTPResponse.Status = seen.withLock { $0.count } < failures ? .internalServerError : .ok
-            seen.withLock { $0.append(Attempt(headers: headers, body: Array(buffer: body), answered: Int(status.code))) }
-            return status
+            return receiver.attempts.withLock { attempts in
+                let status: HTTPResponse.Status = attempts.count < receiver.failures ? .internalServerError : .ok
+                attempts.append(Attempt(headers: headers, body: Array(buffer: body), answered: Int(status.code)))
+                return status
+            }
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        let task = Task { try await app.runService() }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiver.port)))
+        receiver.task.withLock { $0 = Task { try await app.runService() } }
         // Wait until it listens.
         for _ in 0..<50 {
-            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/")!)) != nil { break }
+            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(receiver.port)/")!)) != nil { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        return WebhookReceiver(port: port, attempts: seen, task: task)
+        return receiver
     }
 
     func waitForAttempts(_ count: Int, timeout: Duration) async throws -> [Attempt] {
@@ -148,6 +152,6 @@ final class WebhookReceiver: Sendable {
     }
 
     func stop() {
-        task.cancel()
+        task.withLock { $0?.cancel() }
     }
 }
