@@ -132,6 +132,8 @@ let package = Package(
             name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
             swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
+        // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
+        .testTarget(name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], swiftSettings: settings),
         .testTarget(
             name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(

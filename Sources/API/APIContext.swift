@@ -1,3 +1,4 @@
+import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
@@ -30,6 +31,8 @@ public struct APIContext: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
+    /// The process's stages: `/health` answers 503 until every one is connected.
+    public var readiness: Readiness?
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,

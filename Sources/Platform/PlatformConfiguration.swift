@@ -37,6 +37,10 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
+    public var maximumPayloadBytes = 256 * 1_024
+    /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
+    public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
     /// How often the aggregator and the alerting processor write checkpoints.
