@@ -12,7 +12,9 @@ import ServiceLifecycle
 /// aggregator, the alerting processor and alert delivery. Followers come first, so a graceful
 /// shutdown stops the stages before what they read from.
 enum LiveStages {
-    static func processors(_ configuration: PlatformConfiguration, producer: KafkaProducer, gazetteer: GazetteerEngine?) -> [any Service] {
+    static func processors(
+        _ configuration: PlatformConfiguration, producer: KafkaProducer, gazetteer: GazetteerEngine?, readiness: Readiness
+    ) -> [any Service] {
         let kafka = configuration.kafkaClient
         let entities = EntityPolygons(kafka: kafka, logger: Logger(label: "shikong.live.entities"))
         let aggregations = DefinitionFollower<AggregationDefinition>(kafka: kafka, logger: Logger(label: "shikong.live.definitions"))
@@ -20,8 +22,10 @@ enum LiveStages {
         let geofences = DefinitionFollower<GeofenceDefinition>(kafka: kafka, logger: Logger(label: "shikong.live.definitions"))
         var aggregatorConfiguration = AggregatorStage.Configuration(kafka: kafka, group: configuration.group("aggregator"))
         aggregatorConfiguration.checkpointInterval = configuration.liveCheckpointInterval
+        aggregatorConfiguration.readiness = readiness
         var alertConfiguration = AlertStage.Configuration(kafka: kafka, group: configuration.group("alerts"))
         alertConfiguration.checkpointInterval = configuration.liveCheckpointInterval
+        alertConfiguration.readiness = readiness
         var delivery = AlertDeliveryStage.Configuration(
             consumer: KafkaConsumerConfiguration(client: kafka, groupID: configuration.group("delivery")))
         delivery.retry = configuration.webhookRetry

@@ -114,7 +114,7 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
-            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
         }
         if stages.contains(.ingest), let database {
             var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)

@@ -28,12 +28,16 @@ public final class AggregatorStage: Service {
         public var checkpointInterval: Duration = .seconds(5)
         /// How long to wait at start for definitions and region polygons.
         public var readinessTimeout: Duration = .seconds(60)
+        /// Told when the stage reads its inputs (`/health` waits for it).
+        public var readiness: Readiness?
 
         public init(kafka: KafkaClientConfiguration, group: String) {
             self.kafka = kafka
             self.group = group
         }
     }
+
+    static let readinessPart = "aggregator"
 
     public static let stage = "processors.aggregator"
 
@@ -52,6 +56,7 @@ public final class AggregatorStage: Service {
         logger: Logger
     ) {
         self.configuration = configuration
+        configuration.readiness?.expect(Self.readinessPart, waitingFor: "its aggregation definitions, region polygons and outputs read back")
         self.definitions = definitions
         self.regions = regions
         self.producer = producer
@@ -92,6 +97,7 @@ public final class AggregatorStage: Service {
             subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
+        configuration.readiness?.ready(Self.readinessPart)
         var lastCheckpoint = ContinuousClock.now
         var drain = StageDrain()
         while true {

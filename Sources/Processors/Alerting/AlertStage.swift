@@ -26,12 +26,16 @@ public final class AlertStage: Service {
         public var batchSize = 5_000
         public var checkpointInterval: Duration = .seconds(5)
         public var readinessTimeout: Duration = .seconds(60)
+        /// Told when the stage reads its inputs (`/health` waits for it).
+        public var readiness: Readiness?
 
         public init(kafka: KafkaClientConfiguration, group: String) {
             self.kafka = kafka
             self.group = group
         }
     }
+
+    static let readinessPart = "alerting"
 
     public static let stage = "processors.alerts"
 
@@ -48,6 +52,7 @@ public final class AlertStage: Service {
         entities: EntityPolygons, compile: AlertConditionCompiler?, producer: KafkaProducer, logger: Logger
     ) {
         self.configuration = configuration
+        configuration.readiness?.expect(Self.readinessPart, waitingFor: "its rules, geofences and fence polygons")
         self.rules = rules
         self.geofences = geofences
         self.entities = entities
@@ -92,6 +97,7 @@ public final class AlertStage: Service {
             subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
+        configuration.readiness?.ready(Self.readinessPart)
         let decoder = EventJSON.decoder()
         var lastCheckpoint = ContinuousClock.now
         var changedSinceCheckpoint = false
