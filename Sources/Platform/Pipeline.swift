@@ -82,7 +82,9 @@ public final class Pipeline: Sendable {
         if stages.contains(.project), let database {
             var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
             if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(
+                contentsOf: Self.projections(
+                    configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
             services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {

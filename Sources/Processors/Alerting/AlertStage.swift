@@ -5,6 +5,7 @@ import Kafka
 import Logging
 import ServiceLifecycle
 import SpatialIndex
+import Synchronization
 
 /// The alerting processor: follows the alert rules, the drawn geofences and the fence collections'
 /// polygons, reads spatialised events and aggregate windows, and produces alert events.
@@ -46,6 +47,8 @@ public final class AlertStage: Service {
     private let compile: AlertConditionCompiler?
     private let producer: KafkaProducer
     private let logger: Logger
+    /// Rules not applied, already logged.
+    private let reportedProblems = Mutex<Set<String>>([])
 
     public init(
         configuration: Configuration, rules: DefinitionFollower<AlertRule>, geofences: DefinitionFollower<GeofenceDefinition>,
@@ -187,6 +190,9 @@ public final class AlertStage: Service {
         guard now != generations else { return }
         generations = now
         for (rule, reason) in engine.define(ready(definitions, pending: pending)) {
+            // Once per revision of a rule, not at every change of the fences.
+            let report = "\(rule) \(definitions[rule]?.revision.uuidString ?? "") \(reason)"
+            guard reportedProblems.withLock({ $0.insert(report).inserted }) else { continue }
             logger.warning("alert rule not applied", metadata: ["rule": "\(rule)", "reason": "\(reason)"])
         }
         var fences = PolygonSet<String>()
