@@ -70,6 +70,12 @@ public enum APIServer {
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
+        let liveReads = LiveDefinitionReads(client: client, logger: logger)
+        LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
+        // The live layer's writes in a group of their own, for access control to wrap.
+        LiveCommandRoutes(
+            context: context, reads: liveReads, registry: store.registry, maximumBody: store.limits.maximumRequestBody, logger: logger
+        ).addRoutes(to: router.group())
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)

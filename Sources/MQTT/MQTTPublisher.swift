@@ -14,7 +14,10 @@ public final class MQTTPublisher: @unchecked Sendable {
     public init(connection: MQTTConnection, maxInFlight: Int = 200) throws(MQTTError) {
         _ = Mosquitto.initialised
         windowSize = maxInFlight
-        window = DispatchSemaphore(value: maxInFlight)
+        // Starts at 0 and is raised to the window: libdispatch traps when a semaphore is freed below its
+        // initial value, which is what a publisher closed with messages still unacknowledged would be.
+        window = DispatchSemaphore(value: 0)
+        for _ in 0..<maxInFlight { window.signal() }
         guard let client = mosquitto_new(connection.clientID, true, nil) else {
             throw MQTTError("mosquitto_new failed for client \(connection.clientID)")
         }

@@ -116,6 +116,7 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
         }
         if stages.contains(.ingest), let database {
             var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)
@@ -131,7 +132,8 @@ public final class Pipeline: Sendable {
     }
 
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
-    /// import jobs, located items and gazetteer changes. `archiveCommitted` hears the archive's
+    /// import jobs, located items, gazetteer changes, and the live layer (aggregate windows, alerts and
+    /// definitions). `archiveCommitted` hears the archive's
     /// positions as it commits them (the durability gate of an ingest stage in the same process).
     ///
     /// The archive runs as two consumers, each with its own stream of transactions: one for what
@@ -161,6 +163,7 @@ public final class Pipeline: Sendable {
         return services + [
             runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
             runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()),
         ]
     }
 

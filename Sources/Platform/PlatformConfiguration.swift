@@ -1,3 +1,4 @@
+import AlertDelivery
 import Database
 import Events
 import Foundation
@@ -42,6 +43,10 @@ public struct PlatformConfiguration: Sendable {
     public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
+    /// How often the aggregator and the alerting processor write checkpoints.
+    public var liveCheckpointInterval: Duration = .seconds(5)
+    /// How webhook deliveries of alerts are tried again.
+    public var webhookRetry = RetryPolicy()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

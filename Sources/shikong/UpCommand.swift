@@ -2,6 +2,7 @@ import ArgumentParser
 import Demo
 import Events
 import Foundation
+import Ingest
 import LocalStack
 import Logging
 import MQTT
@@ -34,8 +35,10 @@ struct Up: AsyncParsableCommand {
     @Flag(
         help: """
             Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
-            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, and publish a few \
-            Chinese crawl items to place (see /items).
+            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, publish a few \
+            Chinese crawl items to place (see /items), and run the early-warning demonstration: minute PM2.5 aggregates \
+            per district (collection aggregates), a threshold rule per district (defined, but not evaluated until the \
+            in-memory CQL2 evaluator is part of the build) and a vehicle fleet with district-entry alerts (collection alerts).
             """)
     var demo = false
 
@@ -44,6 +47,9 @@ struct Up: AsyncParsableCommand {
 
     @Option(help: "Seconds between demo rounds.")
     var demoInterval = 5
+
+    @Option(help: "Demo vehicles driving through Wuhan (MQTT fleet/<vehicle>/position).")
+    var vehicles = 20
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var logging: LoggingOptions
@@ -59,8 +65,12 @@ struct Up: AsyncParsableCommand {
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
         let catalogue = try pipeline.catalogue()
+        var feeds = try pipeline.parsedFeeds()
+        if demo && !feeds.contains(where: { $0.topicFilter == VehicleFleet.topicFilter }) {
+            feeds.append(MQTTFeed(topicFilter: VehicleFleet.topicFilter))
+        }
         let (local, broughtUp) = try await LocalPlatform.bringUp(
-            stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
+            stack, httpPort: httpPort, feeds: feeds, serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
@@ -89,6 +99,12 @@ struct Up: AsyncParsableCommand {
                         host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
             oneShot.append(DemoItems(producer: pipelineServices.producer))
+            oneShot.append(DemoLiveLayer(producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
+            services.append(
+                VehicleFleet(
+                    connection: MQTTConnection(
+                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-fleet"),
+                    vehicles: vehicles, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -19,9 +19,14 @@ enum OpenAPIDocument {
                 """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations"].map { ["name": $0] as Object },
-            "paths": paths,
-            "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
+            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations"].map {
+                ["name": $0] as Object
+            },
+            "paths": paths.merging(livePaths) { described, _ in described },
+            "components": [
+                "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
+                "responses": OpenAPISchemas.responses,
+            ] as Object,
         ]
     }
 
@@ -175,7 +180,7 @@ enum OpenAPIDocument {
                     query("keywords", "Any of these keywords, comma-separated."), query("bbox", "Extent intersects west,south,east,north (CRS84)."),
                     query("datetime", "Temporal extent intersects this instant or interval."), query("domain", "Domain label."),
                     query("industry", "Industry label."), query("theme", "Theme label."),
-                    query("classification", "public, government or classified."), query("kind", "entities, sensors or readings."),
+                    query("classification", "public, government or classified."), query("kind", "entities, sensors, readings, aggregates or alerts."),
                     query("limit", "At most this many records (1–1000).", integer), OpenAPIParameters.ref("jsonFormat"),
                 ], content: [geoJSON: featureCollection])
         ],

@@ -49,7 +49,7 @@ enum OpenAPISchemas {
             "properties": [
                 "id": string, "title": string, "description": string, "keywords": strings, "links": ref("Links"), "extent": anyObject,
                 "itemType": string, "crs": strings, "storageCrs": string,
-                "kind": ["type": "string", "enum": ["entities", "sensors", "readings"]] as Object,
+                "kind": ["type": "string", "enum": ["entities", "sensors", "readings", "aggregates", "alerts"]] as Object,
                 "classification": string, "domain": string, "industry": string, "theme": string, "source": string, "updateFrequency": string,
                 "properties": ["type": "array", "items": anyObject] as Object,
             ] as Object,
