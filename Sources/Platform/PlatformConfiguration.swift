@@ -1,3 +1,4 @@
+import API
 import Database
 import Events
 import Foundation
@@ -36,6 +37,10 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the tile cache's size.
+    public var tileLimits = TileLimits()
+    /// Where the dashboard's files and MapLibre GL JS come from.
+    public var dashboard = DashboardConfiguration()
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
 

@@ -65,10 +65,12 @@ struct Up: AsyncParsableCommand {
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
+        configured.tileLimits = try pipeline.tileLimits()
+        configured.dashboard = pipeline.dashboard
         let configuration = configured
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
             logger.notice(
-                "Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"
+                "Shikong is up: http://\(configuration.httpHost):\(port)/map (dashboard), http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"
             )
         }
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
