@@ -10,11 +10,13 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
-                    "OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
+                    "OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations"].map { ["name": $0] as Object },
-            "paths": paths,
+            "tags": ["Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations", "Dashboard"].map {
+                ["name": $0] as Object
+            },
+            "paths": paths.merging(tilePaths) { described, _ in described },
             "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
         ]
     }
@@ -59,7 +61,12 @@ enum OpenAPIDocument {
     static let number = OpenAPIParameters.number
 
     static let paths: Object = [
-        "/": ["get": operation("landingPage", "Landing page", tag: "Features", content: [json: OpenAPISchemas.ref("LandingPage")], errors: [])],
+        "/": [
+            "get": operation(
+                "landingPage", "Landing page (JSON); a browser asking for text/html, or f=html, gets the map dashboard", tag: "Features",
+                parameters: [query("f", "json or html.")], content: [json: OpenAPISchemas.ref("LandingPage"), "text/html": OpenAPISchemas.string],
+                errors: [])
+        ],
         "/conformance": [
             "get": operation("conformance", "Conformance classes", tag: "Features", content: [json: OpenAPISchemas.ref("Conformance")], errors: [])
         ],

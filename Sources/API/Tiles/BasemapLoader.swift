@@ -42,15 +42,15 @@ public struct BasemapLoader: Service {
     }
 
     func load(_ gazetteer: Gazetteer) async throws {
-        var rows: [Row] = []
+        var found: [Row] = []
         for (code, boundary) in gazetteer.boundaries {
             guard let division = gazetteer.division(code: code), division.level.rawValue <= AdminLevel.county.rawValue,
                 !boundary.polygons.isEmpty
             else { continue }
             let geometry = String(decoding: try JSONEncoder().encode(boundary), as: UTF8.self)
-            rows.append(Row(code: code, level: division.level.rawValue, name: division.currentName, parent: division.parentCode, geometry: geometry))
+            found.append(Row(code: code, level: division.level.rawValue, name: division.currentName, parent: division.parentCode, geometry: geometry))
         }
-        rows.sort { $0.code < $1.code }
+        let rows = found.sorted { $0.code < $1.code }
         let fingerprint = Self.fingerprint(rows)
         let stored = try await client.query("SELECT fingerprint FROM basemap_source", logger: logger).decode(String.self).reduce(into: [String]()) {
             $0.append($1)

@@ -79,8 +79,9 @@ struct TileRoutes: Sendable {
             "propertiesSchema": [
                 "type": "object",
                 "properties": Dictionary(
-                    uniqueKeysWithValues: [("id", ["type": "string", "title": "Feature id (as /items/{id})"] as [String: any Sendable])]
-                        + collection.fields.filter { $0.name != "id" }.map { ($0.name, ["type": $0.type] as [String: any Sendable]) }),
+                    [("id", ["type": "string", "title": "Feature id (as /items/{id})"] as [String: any Sendable])]
+                        + collection.fields.filter { $0.name != "id" }.map { ($0.name, ["type": $0.type] as [String: any Sendable]) },
+                    uniquingKeysWith: { first, _ in first }),
             ] as [String: any Sendable],
         ]
         return TileMatrixSetDocument.tileset(

@@ -20,12 +20,16 @@ public enum TileStatement {
         var plan = try ReadPlan(collection, request.items)
         let relation = plan.relation
         let area = tile.matrixSet.degrees(zoom: tile.zoom, column: tile.column, row: tile.row, margin: limits.margin)
-        plan.conditions.append("geom && \(envelope(area, builder: &plan.builder))")
-        let columns = self.columns(relation, request: request, tile: tile, limits: limits, builder: &plan.builder)
+        var builder = plan.builder
+        let inArea = "geom && \(envelope(area, builder: &builder))"
+        let columns = self.columns(relation, request: request, tile: tile, limits: limits, builder: &builder)
+        let selected = properties(relation, request: request, builder: &builder)
+        plan.builder = builder
+        plan.conditions.append(inArea)
         let cap = limits.maximumFeatures
         let cells = self.cells(tile, area: area, limits: limits)
         let perCell = max(1, cap / cells.count)
-        let select = "SELECT \(relation.key)::text AS id, geom, \(properties(relation, request: request, builder: &plan.builder)) AS p FROM \(plan.from)"
+        let select = "SELECT \(relation.key)::text AS id, geom, \(selected) AS p FROM \(plan.from)"
         let conditions = plan.conditions.joined(separator: " AND ")
         let sql = """
             WITH first AS MATERIALIZED (\(select) WHERE \(conditions) LIMIT \(plan.builder.bind(cap + 1))),
