@@ -43,8 +43,14 @@ public enum APIServer {
                     ],
                     ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
                     ["href": "\(base)/map", "rel": "alternate", "type": "text/html", "title": "The map dashboard"],
-                    ["href": "\(base)/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json", "title": "Tile matrix sets"],
-                    ["href": "\(base)/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": "Basemap vector tiles"],
+                    [
+                        "href": "\(base)/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json",
+                        "title": "Tile matrix sets",
+                    ],
+                    [
+                        "href": "\(base)/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json",
+                        "title": "Basemap vector tiles",
+                    ],
                     ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
                     ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],

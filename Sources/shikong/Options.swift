@@ -172,7 +172,10 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Vector tiles: megabytes of rendered tiles kept in memory (dropped when their features change).")
     var tileCacheMb = TileLimits().cacheBytes >> 20
 
-    @Option(help: "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR.")
+    @Option(
+        help:
+            "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR."
+    )
     var maplibreDir: String?
 
     /// The tile limits these options give.

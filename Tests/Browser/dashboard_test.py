@@ -131,7 +131,7 @@ with sync_playwright() as playwright:
 
     # A reading published over MQTT appears on the live sensor layer.
     sensor = config["sensor"]
-    payload = json.dumps({"ts": datetime.now(timezone.utc).isoformat(), "lon": 114.33, "lat": 30.58, "values": {"pm25": 168, "aqi": 218}})
+    payload = json.dumps({"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "lon": 114.33, "lat": 30.58, "values": {"pm25": 168, "aqi": 218}})
     subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(config["mqtt_port"]), "-q", "1", "-t", f"city/{sensor}/air", "-m", payload], check=True)
     published = time.monotonic()
     seen = None
@@ -174,6 +174,7 @@ with sync_playwright() as playwright:
     page.click("[data-panel=measure]")
     page.click("#measure-distance")
     page.mouse.click(500, 420)
+    page.wait_for_timeout(700)
     page.mouse.click(800, 420)
     page.wait_for_function("document.getElementById('measure-result').textContent !== ''", timeout=15000)
     results["measure"] = page.evaluate("document.getElementById('measure-result').textContent")

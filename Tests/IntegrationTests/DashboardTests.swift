@@ -42,7 +42,7 @@ struct DashboardTests {
 
         // 黄鹤楼 as an address alias, through the gazetteer's live edits.
         let alias = try await platform.post(
-            "/gazetteer/aliases", body: #"{"kind":"address","alias":"黄鹤楼","target":"湖北省武汉市武昌区","scope":"420100"}"#)
+            "/gazetteer/aliases", body: #"{"kind":"address","alias":"黄鹤楼","target":"division:420106","scope":"420100"}"#)
         #expect(alias.status == 202, "\(alias.json)")
         _ = try await platform.poll("/geocode?q=%E9%BB%84%E9%B9%A4%E6%A5%BC", timeout: .seconds(20)) { $0["point"] != nil }
 

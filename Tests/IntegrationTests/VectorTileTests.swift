@@ -38,10 +38,13 @@ struct VectorTileTests {
                 var first = feature["coordinates"]
                 while let nested = first as? [Any], let inner = nested.first, inner is [Any] { first = inner }
                 let position = first as? [Double] ?? []
-                features[id] = (feature["type"] as? String ?? "", position.first ?? .nan, position.last ?? .nan, feature["properties"] as? [String: Any] ?? [:])
+                features[id] = (
+                    feature["type"] as? String ?? "", position.first ?? .nan, position.last ?? .nan, feature["properties"] as? [String: Any] ?? [:]
+                )
             }
         }
-        return DecodedTile(cache: headers["Shikong-Tile-Cache"] as? String, thinned: headers["Shikong-Tile-Thinned"] as? String == "true", features: features)
+        return DecodedTile(
+            cache: headers["Shikong-Tile-Cache"] as? String, thinned: headers["Shikong-Tile-Thinned"] as? String == "true", features: features)
     }
 
     // Web Mercator, written out here rather than taken from the code under test.
@@ -194,7 +197,10 @@ struct VectorTileTests {
         #expect(conformance.contains("http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt"))
         let tileset = try await platform.get("/collections/sensors/tiles/WebMercatorQuad").json
         let links = tileset["links"] as? [[String: Any]] ?? []
-        #expect(links.contains { ($0["href"] as? String)?.hasSuffix("/collections/sensors/tiles/WebMercatorQuad/{tileMatrix}/{tileCol}/{tileRow}") == true })
+        #expect(
+            links.contains {
+                ($0["href"] as? String)?.hasSuffix("/collections/sensors/tiles/WebMercatorQuad/{tileMatrix}/{tileCol}/{tileRow}") == true
+            })
         #expect(try await platform.get("/tileMatrixSets/Nowhere").status == 404)
     }
 }

@@ -35,10 +35,13 @@ struct TileCacheTests {
         cache.following(true)
         let now = Date()
         cache.insert(Self.key("a"), Self.entry(area: wuhan), renderedFrom: cache.generation)
-        cache.insert(Self.key("a", parameters: "as_of=past"), Self.entry(area: wuhan, asOf: now.addingTimeInterval(-60)), renderedFrom: cache.generation)
-        cache.insert(Self.key("a", zoom: 11), Self.entry(area: BoundingBox(west: 120, south: 30, east: 121, north: 31)), renderedFrom: cache.generation)
+        cache.insert(
+            Self.key("a", parameters: "as_of=past"), Self.entry(area: wuhan, asOf: now.addingTimeInterval(-60)), renderedFrom: cache.generation)
+        cache.insert(
+            Self.key("a", zoom: 11), Self.entry(area: BoundingBox(west: 120, south: 30, east: 121, north: 31)), renderedFrom: cache.generation)
         cache.insert(Self.key("b"), Self.entry(area: wuhan), renderedFrom: cache.generation)
-        let change = TileChange(payload: #"{"kind":"entities","collection":"a","bbox":[114.3,30.6,114.31,30.61],"since":\#(now.timeIntervalSince1970)}"#)
+        let change = TileChange(
+            payload: #"{"kind":"entities","collection":"a","bbox":[114.3,30.6,114.31,30.61],"since":\#(now.timeIntervalSince1970)}"#)
         #expect(cache.apply(change) == 1)
         #expect(cache.tile(Self.key("a")) == nil)
         #expect(cache.tile(Self.key("a", parameters: "as_of=past")) != nil)

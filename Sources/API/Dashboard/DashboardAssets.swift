@@ -63,6 +63,7 @@ struct DashboardAssets: Sendable {
                 status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "The dashboard's files are missing from this build.")))
         }
-        return Response(status: .ok, headers: [.contentType: index.contentType, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: index.body))
+        return Response(
+            status: .ok, headers: [.contentType: index.contentType, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: index.body))
     }
 }

@@ -22,7 +22,8 @@ struct DashboardRoutes: Sendable {
             if path.hasPrefix("vendor/"), let missing = assets.missingMapLibre { throw Problem(.notFound, detail: missing) }
             throw Problem.notFound("the dashboard has no file \(path)")
         }
-        return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: asset.body))
+        return Response(
+            status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: asset.body))
     }
 
     /// Whether `/` should answer with the dashboard: `f=html`, or a browser that prefers HTML

@@ -35,7 +35,8 @@ extension OpenAPIDocument {
                 "collectionTile",
                 "A Mapbox vector tile of the collection (one layer named after it; the property id is the feature id). Cached until its features change; below zoom 14 lines and polygons are simplified to half a pixel; a tile over --max-tile-features is thinned evenly and says so in Shikong-Tile-Thinned",
                 tag: "Tiles",
-                parameters: parameters(["collectionId"]) + tileAddress + parameters(["datetime", "as_of", "filter", "filter-lang", "filter-crs", "properties"]),
+                parameters: parameters(["collectionId"]) + tileAddress
+                    + parameters(["datetime", "as_of", "filter", "filter-lang", "filter-crs", "properties"]),
                 content: [mvt: binary], errors: ["400", "404"])
         ],
         "/tiles": [
@@ -52,10 +53,14 @@ extension OpenAPIDocument {
                 "A basemap tile: layers boundaries (polygons) and labels (points) of provinces, cities (zoom 5+) and counties (zoom 7+), from the gazetteer",
                 tag: "Tiles", parameters: tileAddress, content: [mvt: binary], errors: ["404"])
         ],
-        "/map": ["get": operation("dashboard", "The map dashboard (Chinese; English on a switch)", tag: "Dashboard", content: [html: OpenAPISchemas.string], errors: [])],
+        "/map": [
+            "get": operation(
+                "dashboard", "The map dashboard (Chinese; English on a switch)", tag: "Dashboard", content: [html: OpenAPISchemas.string], errors: [])
+        ],
         "/map/{file}": [
             "get": operation(
-                "dashboardFile", "A file of the dashboard (app.css, index.html)", tag: "Dashboard", parameters: [pathParameter("file", "The file name.")],
+                "dashboardFile", "A file of the dashboard (app.css, index.html)", tag: "Dashboard",
+                parameters: [pathParameter("file", "The file name.")],
                 content: ["text/css": OpenAPISchemas.string, html: OpenAPISchemas.string], errors: ["404"])
         ],
         "/map/js/{file}": [

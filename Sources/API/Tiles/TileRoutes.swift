@@ -23,7 +23,9 @@ struct TileRoutes: Sendable {
             let collection = try await tiles.features.registry.collection(try context.parameters.require("collection"))
             let url = request.url("/collections/\(collection.id)/tiles")
             return try json([
-                "links": [["href": url, "rel": "self", "type": "application/json", "title": "Tilesets of \(collection.title)"] as [String: any Sendable]],
+                "links": [
+                    ["href": url, "rel": "self", "type": "application/json", "title": "Tilesets of \(collection.title)"] as [String: any Sendable]
+                ],
                 "tilesets": TileMatrixSet.all.map { tileset(collection, set: $0, url: url, request: request) },
             ])
         }
@@ -106,6 +108,7 @@ struct TileRoutes: Sendable {
                 ["id": "labels", "dataType": "vector", "geometryDimension": 0, "propertiesSchema": attributes] as [String: any Sendable],
             ],
             description:
-                "Drawn from the gazetteer's boundaries (CGCS2000): provinces at every zoom, cities from zoom 5, counties from zoom 7; simplified to 0.01° below zoom 7 and 0.001° below zoom 10.")
+                "Drawn from the gazetteer's boundaries (CGCS2000): provinces at every zoom, cities from zoom 5, counties from zoom 7; simplified to 0.01° below zoom 7 and 0.001° below zoom 10."
+        )
     }
 }

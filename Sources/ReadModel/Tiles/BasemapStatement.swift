@@ -32,10 +32,10 @@ public enum BasemapStatement {
         let sql = """
             SELECT coalesce((SELECT ST_AsMVT(b, 'boundaries', \(limits.extent), 'geom') FROM (
                         SELECT ST_AsMVTGeom(\(projected(detail)), \(envelope), \(limits.extent), \(limits.buffer), true) AS geom, code, name, level
-                        FROM basemap_boundaries WHERE geom && \(area) AND level <= \(builder.bind(levels))) AS b WHERE b.geom IS NOT NULL), ''::bytea)
+                        FROM basemap_boundaries WHERE geom && \(area) AND level <= \(builder.bind(levels))) AS b), ''::bytea)
                 || coalesce((SELECT ST_AsMVT(l, 'labels', \(limits.extent), 'geom') FROM (
                         SELECT ST_AsMVTGeom(\(projected("label")), \(envelope), \(limits.extent), 0, true) AS geom, code, name, level
-                        FROM basemap_boundaries WHERE label && \(area) AND level <= \(builder.bind(labelLevels))) AS l WHERE l.geom IS NOT NULL), ''::bytea),
+                        FROM basemap_boundaries WHERE label && \(area) AND level <= \(builder.bind(labelLevels))) AS l), ''::bytea),
                 false
             """
         return builder.query(sql)

@@ -56,7 +56,8 @@ public struct TileMatrixSet: Sendable, Hashable {
         }
         guard (0..<matrixWidth(zoom)).contains(column), (0..<matrixHeight(zoom)).contains(row) else {
             throw FeatureStoreError(
-                .notFound, "zoom \(zoom) of \(id) has columns 0–\(matrixWidth(zoom) - 1) and rows 0–\(matrixHeight(zoom) - 1); no tile \(column)/\(row)")
+                .notFound,
+                "zoom \(zoom) of \(id) has columns 0–\(matrixWidth(zoom) - 1) and rows 0–\(matrixHeight(zoom) - 1); no tile \(column)/\(row)")
         }
     }
 

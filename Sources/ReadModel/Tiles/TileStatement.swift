@@ -22,20 +22,24 @@ public enum TileStatement {
         let area = tile.matrixSet.degrees(zoom: tile.zoom, column: tile.column, row: tile.row, margin: limits.margin)
         var builder = plan.builder
         let inArea = "geom && \(envelope(area, builder: &builder))"
-        let columns = self.columns(relation, request: request, tile: tile, limits: limits, builder: &builder)
+        let geometry = self.geometry(tile: tile, limits: limits, builder: &builder)
         let selected = properties(relation, request: request, builder: &builder)
         plan.builder = builder
         plan.conditions.append(inArea)
         let cap = limits.maximumFeatures
         let cells = self.cells(tile, area: area, limits: limits)
         let perCell = max(1, cap / cells.count)
-        let select = "SELECT \(relation.key)::text AS id, geom, \(selected) AS p FROM \(plan.from)"
+        // The tile geometry is computed where the rows are read: above a lateral join PostGIS
+        // re-creates its coordinate transformation for every row (measured: 1.5 ms a point).
+        let select = "SELECT \(relation.key)::text AS id, \(geometry) AS geom, \(selected) AS p FROM \(plan.from)"
         let conditions = plan.conditions.joined(separator: " AND ")
+        // Counting stops at cap + 1; the features are read again only when the tile is not thinned.
         let sql = """
-            WITH first AS MATERIALIZED (\(select) WHERE \(conditions) LIMIT \(plan.builder.bind(cap + 1))),
-            counted AS (SELECT count(*) > \(plan.builder.bind(cap)) AS over FROM first),
+            WITH counted AS (
+                SELECT count(*) > \(plan.builder.bind(cap)) AS over FROM (SELECT 1 FROM \(plan.from) WHERE \(conditions) LIMIT \(plan.builder.bind(cap + 1))) AS c
+            ),
             chosen AS (
-                SELECT id, geom, p FROM first WHERE NOT (SELECT over FROM counted)
+                \(select) WHERE \(conditions) AND NOT (SELECT over FROM counted)
                 UNION ALL
                 SELECT DISTINCT ON (id) id, geom, p FROM (
                     SELECT picked.* FROM unnest(\(plan.builder.bind(cells.map(\.west)))::float8[], \(plan.builder.bind(cells.map(\.south)))::float8[],
@@ -46,17 +50,14 @@ public enum TileStatement {
                     ) AS picked
                 ) AS cells WHERE (SELECT over FROM counted)
             )
-            SELECT (SELECT ST_AsMVT(t, \(plan.builder.bind(collection.id)), \(limits.extent), 'geom') FROM (
-                        SELECT \(columns) FROM chosen) AS t WHERE t.geom IS NOT NULL),
+            SELECT (SELECT ST_AsMVT(t, \(plan.builder.bind(collection.id)), \(limits.extent), 'geom') FROM chosen AS t),
                    (SELECT over FROM counted)
             """
         return plan.builder.query(sql)
     }
 
-    /// The geometry in tile coordinates, the id and the properties.
-    static func columns(_ relation: SourceRelation, request: TileRequest, tile: TileAddress, limits: TileLimits, builder: inout SQLBuilder)
-        -> String
-    {
+    /// The geometry in tile coordinates.
+    static func geometry(tile: TileAddress, limits: TileLimits, builder: inout SQLBuilder) -> String {
         var geometry = "geom"
         if tile.zoom < limits.fullDetailZoom {
             let tolerance = tile.matrixSet.tileWidthDegrees(tile.zoom) / 512
@@ -67,7 +68,7 @@ public enum TileStatement {
         let bounds = tile.matrixSet.bounds(zoom: tile.zoom, column: tile.column, row: tile.row)
         let envelope =
             "ST_MakeEnvelope(\(builder.bind(bounds.west))::float8, \(builder.bind(bounds.south))::float8, \(builder.bind(bounds.east))::float8, \(builder.bind(bounds.north))::float8, \(tile.matrixSet.srid))"
-        return "ST_AsMVTGeom(\(projected), \(envelope), \(limits.extent), \(limits.buffer), true) AS geom, id, p"
+        return "ST_AsMVTGeom(\(projected), \(envelope), \(limits.extent), \(limits.buffer), true)"
     }
 
     /// The feature's properties as `jsonb` (flattened like exports, so sensor values are attributes
