@@ -120,6 +120,17 @@ struct VectorTileTests {
                 #expect(feature.properties["name"] as? String == "点\(id.dropFirst())")
             }
         }
+        // The CGCS2000 geographic quad: tile units straight from degrees, no projection.
+        let geographicZoom = 12
+        let size = 180 / Double(1 << geographicZoom)
+        let (column, row) = (Int(((114.31 + 180) / size).rounded(.down)), Int(((90 - 30.56) / size).rounded(.down)))
+        let geographic = try await Self.decode("\(platform.baseURL)/collections/\(name)/tiles/CGCS2000Quad/\(geographicZoom)/\(column)/\(row)")
+        #expect(!geographic.features.isEmpty)
+        for (id, feature) in geographic.features {
+            let (lon, lat) = try #require(positions[id])
+            let (ex, ey) = ((lon - (-180 + Double(column) * size)) / size * 4096, ((90 - Double(row) * size) - lat) / size * 4096)
+            #expect(abs(feature.x - ex) <= 1 && abs(feature.y - ey) <= 1, "\(id) at \(feature.x),\(feature.y), expected \(ex),\(ey)")
+        }
         // A filter and a property filter select within the tile, as on items.
         let zoom = 14
         let (x, y) = Self.tile(containing: 114.31, 30.56, zoom: zoom)
@@ -156,7 +167,7 @@ struct VectorTileTests {
         #expect(abs((first.features["M"]?.x ?? 0) - bx) <= 1 && abs((first.features["M"]?.y ?? 0) - by) <= 1)
 
         try await Self.importFile([Self.point("M", after.0, after.1, name: "黄鹤楼")], collection: name, platform: platform)
-        let moved = "SELECT count(*)::int FROM entity_current WHERE collection = \(name) AND ST_X(geom) > 114.307"
+        let moved: PostgresQuery = "SELECT count(*)::int FROM entity_current WHERE collection = \(name) AND ST_X(geom) > 114.307"
         #expect(try await platform.waitForCount(moved) { $0 == 1 } == 1)
         let committed = ContinuousClock.now
         let (ax, ay) = Self.position(after.0, after.1, zoom: zoom, x: x, y: y)

@@ -96,8 +96,8 @@ public struct BasemapLoader: Service {
     static func fingerprint(_ rows: [Row]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for row in rows {
-            for byte in "\(row.code)|\(row.level)|\(row.name)|\(row.parent ?? "")|".utf8 + row.geometry.utf8 {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            for part in ["\(row.code)|\(row.level)|\(row.name)|\(row.parent ?? "")|", row.geometry] {
+                for byte in part.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             }
         }
         return String(hash, radix: 16) + "-\(rows.count)"

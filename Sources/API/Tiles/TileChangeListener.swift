@@ -20,7 +20,7 @@ public struct TileChangeListener: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var attempt = 0
             while !Task.isCancelled {
                 do {

@@ -69,8 +69,8 @@ struct TileRoutes: Sendable {
 
     static func response(_ tile: TileStore.Tile) -> Response {
         var headers: HTTPFields = [.contentType: mediaType, .cacheControl: "no-cache"]
-        headers[HTTPField.Name("Shikong-Tile-Cache")!] = tile.cached ? "hit" : "miss"
-        if tile.thinned { headers[HTTPField.Name("Shikong-Tile-Thinned")!] = "true" }
+        headers[HTTPFields.Element.Name("Shikong-Tile-Cache")!] = tile.cached ? "hit" : "miss"
+        if tile.thinned { headers[HTTPFields.Element.Name("Shikong-Tile-Thinned")!] = "true" }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: tile.data))
     }
 
