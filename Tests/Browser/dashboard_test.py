@@ -131,7 +131,7 @@ with sync_playwright() as playwright:
 
     # A reading published over MQTT appears on the live sensor layer.
     sensor = config["sensor"]
-    payload = json.dumps({"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "lon": 114.33, "lat": 30.58, "values": {"pm25": 168, "aqi": 218}})
+    payload = json.dumps({"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "lon": 114.31, "lat": 30.55, "values": {"pm25": 168, "aqi": 218}})
     subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(config["mqtt_port"]), "-q", "1", "-t", f"city/{sensor}/air", "-m", payload], check=True)
     published = time.monotonic()
     seen = None
@@ -169,6 +169,10 @@ with sync_playwright() as playwright:
     results["history_versions"] = page.evaluate("document.querySelectorAll('#feature-history li').length")
     shot(page, "06-feature-popup")
     page.click(".maplibregl-popup-close-button")
+    page.click("[data-panel=stats]")
+    page.wait_for_function("document.querySelector('#stats-chart svg') || document.getElementById('stats-chart').textContent !== ''", timeout=15000)
+    results["chart_points"] = page.evaluate("document.querySelectorAll('#stats-chart svg circle').length")
+    shot(page, "06-statistics")
 
     # Measuring a distance with two clicks.
     page.click("[data-panel=measure]")

@@ -29,8 +29,9 @@ export class LayerManager {
         timed: collection.kind === 'entities' || collection.kind === 'readings',
       };
       if (collection.kind === 'sensors') {
-        const value = ['aqi', 'pm25'].find((name) => numeric.includes(name)) ?? numeric[0];
-        if (value) this.applyColour(entry, { property: value, classes: airQuality });
+        // The air-quality index when sensors report it (the demo feed does), else their first value.
+        const value = ['aqi', 'pm25'].find((name) => numeric.includes(name)) ?? numeric[0] ?? 'aqi';
+        this.applyColour(entry, { property: value, classes: airQuality });
       }
       this.entries.set(entry.id, entry);
       this.addToMap(entry);

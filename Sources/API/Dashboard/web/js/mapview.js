@@ -42,6 +42,10 @@ export function createMap(container, view) {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  // Tiles in flight are cancelled when the time changes (setTiles); MapLibre reports each as an error.
+  map.on('error', (event) => {
+    if (event.error?.name !== 'AbortError') console.error(event.error ?? event);
+  });
   return map;
 }
 

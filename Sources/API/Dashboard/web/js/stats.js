@@ -63,6 +63,10 @@ export class Statistics {
   /** A sensor ({sensor}) or a district ({regions, region, name}). */
   async show(subject) {
     this.subject = subject;
+    if (!this.el.value.options.length) {
+      const sensors = await getJSON('/collections/sensors');
+      this.setValues((sensors.properties ?? []).filter((p) => p.type === 'real').map((p) => p.name));
+    }
     await this.refresh();
   }
 
