@@ -1,3 +1,4 @@
+import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
@@ -36,6 +37,8 @@ public struct APIContext: Sendable {
     public var tileCache: TileCache
     /// Where the dashboard's files and MapLibre GL JS are read from.
     public var dashboard = DashboardConfiguration()
+    /// The process's stages: `/health` answers 503 until every one is connected.
+    public var readiness: Readiness?
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,

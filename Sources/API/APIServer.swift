@@ -2,6 +2,7 @@ import Database
 import Events
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import PostgresNIO
 import ReadModel
@@ -26,6 +27,8 @@ public enum APIServer {
         let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
+        router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
         let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
@@ -66,17 +69,7 @@ public enum APIServer {
             try json(["conformsTo": Conformance.classes])
         }
         router.get("/health") { _, _ in
-            let started = ContinuousClock.now
-            do {
-                try await client.ping(logger: logger)
-                let elapsed = ContinuousClock.now - started
-                let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
-                let database: [String: any Sendable] = ["status": "ok", "latency_ms": milliseconds]
-                return try json(["status": "ok", "checks": ["database": database]])
-            } catch {
-                let database: [String: any Sendable] = ["status": "unavailable", "error": "\(error)"]
-                return try json(["status": "unavailable", "checks": ["database": database]], status: .serviceUnavailable)
-            }
+            try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
         TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
@@ -96,8 +89,18 @@ public enum APIServer {
         }
         return Application(
             router: router,
+            server: .http1(configuration: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// The HTTP/1 decoder's hard limits: twice the header limit the middleware answers with a 431
+    /// problem (at least NIO's default 80 KiB), so only grossly oversized headers meet the decoder's
+    /// bare 400 and closed connection.
+    static func http1(maximumHeaderBytes: Int) -> HTTP1Channel.Configuration {
+        let cap = max(80 * 1_024, 2 * maximumHeaderBytes)
+        return HTTP1Channel.Configuration(
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: cap, maxHeaderListSize: cap, maxHeaderFieldCount: 1_000))
     }
 }

@@ -244,6 +244,32 @@ public enum Migrations {
                 #"CREATE INDEX gazetteer_changes_position ON gazetteer_changes (partition, "offset")"#,
             ]
         ),
+        (
+            6, "original bytes of dead letters the dead-letter topic cannot hold",
+            [
+                // A message the MQTT bridge could not append (larger than its payload limit, or
+                // refused by the broker) is a dead letter whose original bytes are kept here, not in
+                // the event; the dead-letter projection takes them from here by dead-letter id. Not a
+                // projection table: a rebuild of dead_letters reads it again.
+                """
+                CREATE TABLE dead_letter_payloads (
+                    id uuid PRIMARY KEY,
+                    original bytea NOT NULL,
+                    stored_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
+        (
+            7, "indexed queryables",
+            [
+                // Queryables a collection's metadata marks as `indexed` get a GiST index on (value,
+                // geometry) for that collection (`QueryableIndexes`): btree_gist lets one index take
+                // the equality and the bbox together.
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                "ALTER TABLE collections ADD COLUMN IF NOT EXISTS indexed text[] NOT NULL DEFAULT '{}'",
+            ]
+        ),
     ]
 
     /// Applies every migration not applied yet.

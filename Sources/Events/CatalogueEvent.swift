@@ -84,11 +84,14 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
     public var allowOutsideServiceArea: Bool?
     /// The attribute fields in order, with their types: `string`, `integer`, `real`, `boolean`, `date`, `dateTime`.
     public var properties: [CollectionProperty]?
+    /// Properties (of type `string`, `integer`, `real` or `boolean`) that filters name often, each
+    /// given an index on (value, geometry) so an equality and a bbox are answered from it.
+    public var indexed: [String]?
 
     public init(
         id: String, kind: Kind? = nil, title: String? = nil, description: String? = nil, keywords: [String]? = nil, domain: String? = nil,
         industry: String? = nil, theme: String? = nil, classification: String? = nil, source: String? = nil, updateFrequency: String? = nil,
-        allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil
+        allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil, indexed: [String]? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -103,10 +106,11 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
         self.updateFrequency = updateFrequency
         self.allowOutsideServiceArea = allowOutsideServiceArea
         self.properties = properties
+        self.indexed = indexed
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, title, description, keywords, domain, industry, theme, classification, source, properties
+        case id, kind, title, description, keywords, domain, industry, theme, classification, source, properties, indexed
         case updateFrequency = "update_frequency"
         case allowOutsideServiceArea = "allow_outside_service_area"
     }

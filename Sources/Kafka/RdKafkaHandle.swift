@@ -47,6 +47,7 @@ struct RdKafkaHandle: @unchecked Sendable {
                     code: .configuration, message: "\(key)=\(value): \(errorText.nulTerminatedString)")
             }
         }
+        RdKafkaLog.install(on: conf)
         customise(conf)
         // rd_kafka_new takes ownership of conf on success only.
         guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {

@@ -41,6 +41,10 @@ public struct PlatformConfiguration: Sendable {
     public var tileLimits = TileLimits()
     /// Where the dashboard's files and MapLibre GL JS come from.
     public var dashboard = DashboardConfiguration()
+    /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
+    public var maximumPayloadBytes = 256 * 1_024
+    /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
+    public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
 

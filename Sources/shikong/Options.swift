@@ -73,6 +73,8 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.adminRegions = pipeline.adminRegions
         configuration.tileLimits = try pipeline.tileLimits()
         configuration.dashboard = pipeline.dashboard
+        configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
+        configuration.maximumReadingValues = pipeline.maxReadingValues
         return configuration
     }
 }
@@ -154,11 +156,24 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Query API: the most features one export (f=gpkg|shp|csv|geojson, shikong export) writes.")
     var maxExportFeatures = QueryLimits().maximumExportFeatures
 
-    @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 413).")
+    @Option(help: "Query API: the longest CQL2 filter, in bytes (longer: 400).")
     var maxFilterBytes = QueryLimits().maximumFilterLength
 
-    @Option(help: "Query API: the largest request body of catalogue edits, in bytes.")
+    @Option(
+        help:
+            "HTTP API: the largest request body, in bytes (items, catalogue and gazetteer edits, geometries, redrives; larger: 413). File uploads have --max-upload-bytes."
+    )
     var maxRequestBytes = QueryLimits().maximumRequestBody
+
+    @Option(help: "HTTP API: the largest request header section, in bytes (larger: 431).")
+    var maxHeaderBytes = QueryLimits().maximumHeaderBytes
+
+    @Option(
+        help: "MQTT bridge: the largest payload appended as a reading, in bytes; a larger one is a dead letter whose bytes are kept in the database.")
+    var maxPayloadBytes = 256 * 1_024
+
+    @Option(help: "Spatialiser: the most values one reading may carry; more make it a dead letter.")
+    var maxReadingValues = ReadingSpatialiser.defaultMaximumValues
 
     @Option(help: "Query API: the most rows a statistics request returns (more: truncated).")
     var maxStatisticsRows = QueryLimits().maximumStatisticsRows
@@ -195,7 +210,8 @@ struct PipelineOptions: ParsableArguments {
     func queryLimits() throws -> QueryLimits {
         for (name, value) in [
             ("--max-page-size", maxPageSize), ("--max-export-features", maxExportFeatures), ("--max-filter-bytes", maxFilterBytes),
-            ("--max-request-bytes", maxRequestBytes), ("--max-statistics-rows", maxStatisticsRows),
+            ("--max-request-bytes", maxRequestBytes), ("--max-statistics-rows", maxStatisticsRows), ("--max-header-bytes", maxHeaderBytes),
+            ("--max-payload-bytes", maxPayloadBytes), ("--max-reading-values", maxReadingValues),
         ] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value)")
         }
@@ -205,6 +221,7 @@ struct PipelineOptions: ParsableArguments {
         limits.maximumExportFeatures = maxExportFeatures
         limits.maximumFilterLength = maxFilterBytes
         limits.maximumRequestBody = maxRequestBytes
+        limits.maximumHeaderBytes = maxHeaderBytes
         limits.maximumStatisticsRows = maxStatisticsRows
         return limits
     }

@@ -67,14 +67,19 @@ struct Up: AsyncParsableCommand {
         configured.adminRegions = pipeline.adminRegions
         configured.tileLimits = try pipeline.tileLimits()
         configured.dashboard = pipeline.dashboard
+        configured.maximumPayloadBytes = pipeline.maxPayloadBytes
+        configured.maximumReadingValues = pipeline.maxReadingValues
         let configuration = configured
-        let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
-            logger.notice(
-                "Shikong is up: http://\(configuration.httpHost):\(port)/map (dashboard), http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"
-            )
-        }
+        let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
-        var oneShot: [any Service] = []
+        // Announced only when every stage is connected and the bridge's subscriptions are acknowledged.
+        var oneShot: [any Service] = [
+            ReadinessAnnouncement(
+                readiness: pipelineServices.readiness,
+                message:
+                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/map (dashboard), http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
+                logger: logger)
+        ]
         if demo {
             oneShot.append(
                 DemoBaseData(

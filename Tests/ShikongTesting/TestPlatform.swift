@@ -38,6 +38,7 @@ public final class TestPlatform: Sendable {
     /// Starts a platform; with an existing `dataDirectory` and `ports`, it resumes on that data.
     /// `stages` run in this process (none: the services only, for tests that run stages as processes).
     public static func start(dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases)) async throws -> TestPlatform {
+        TestLogging.bootstrap()
         let logger = Logger(label: "shikong.test")
         let directory = dataDirectory ?? scratchRoot.appendingPathComponent("platform-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -10,7 +10,13 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
-                    "OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
+                    """
+                OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
+                write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
+                (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
+                256 levels of nesting (400), page size --max-page-size (400).
+                """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
             "tags": ["Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations", "Dashboard"].map {
@@ -33,6 +39,7 @@ enum OpenAPIDocument {
         var responses: Object = [
             status: ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
+            "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
         ]
         let names = ["400": "BadRequest", "404": "NotFound", "409": "Conflict", "413": "TooLarge", "503": "Unavailable"]
         for error in errors { if let name = names[error] { responses[error] = ["$ref": "#/components/responses/\(name)"] as Object } }
@@ -308,7 +315,9 @@ enum OpenAPIDocument {
         ],
         "/dlq": [
             "get": operation(
-                "deadLetters", "Dead letters: what failed, where and why", tag: "Operations",
+                "deadLetters",
+                "Dead letters: what failed, where and why. Readings the MQTT bridge cannot append (over --max-payload-bytes, or refused by the broker) are dead letters of stage ingest.mqtt with partition and offset -1; their original bytes are kept in the database. Readings the spatialiser refuses (not UTF-8 JSON, nested deeper than 256, over --max-reading-values, a bad time, a missing field, …) are dead letters of stage processors.spatialiser.",
+                tag: "Operations",
                 parameters: [
                     query("status", "open or redriven."), query("stage", "The failing stage."), query("topic", "The source topic."),
                     query("limit", "At most this many.", integer), query("offset", "Letters to skip.", integer),
@@ -316,7 +325,8 @@ enum OpenAPIDocument {
         ],
         "/dlq/{id}": [
             "get": operation(
-                "deadLetter", "One dead letter with its original bytes", tag: "Operations",
+                "deadLetter", "One dead letter with its original bytes (also those kept in the database because the topic could not hold them)",
+                tag: "Operations",
                 parameters: [OpenAPIParameters.path("id", "The letter id.")],
                 content: [json: object], errors: ["400", "404"])
         ],
@@ -330,7 +340,10 @@ enum OpenAPIDocument {
             "get": operation("metrics", "Prometheus metrics", tag: "Operations", content: ["text/plain": OpenAPISchemas.string], errors: [])
         ],
         "/health": [
-            "get": operation("health", "Health of the API and its database", tag: "Operations", content: [json: object], errors: ["503"])
+            "get": operation(
+                "health",
+                "Readiness: 200 once the database answers and every stage of the process is connected (the MQTT bridge's subscriptions acknowledged, each processor and projection in its consumer group); 503 problem naming what is not ready yet",
+                tag: "Operations", content: [json: object], errors: ["503"])
         ],
     ]
 }

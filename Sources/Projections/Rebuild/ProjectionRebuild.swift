@@ -80,7 +80,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         on connection: PostgresConnection, source: Source, until: Date?, started: ContinuousClock.Instant,
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws -> Report {
-        try await createShadows(on: connection)
+        let deferred = try await createShadows(on: connection)
         let writer = ProjectionWriter(
             projection: projection, client: client, producer: producer, deadLetterTopic: deadLetterTopic, positions: shadowPositions,
             tables: .shadow, logger: logger)
@@ -88,6 +88,13 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         switch source {
         case .archive: replayed = try await replayArchive(until: until, writer: writer, progress: progress)
         case .topics: replayed = try await replayTopics(until: until, writer: writer, progress: progress)
+        }
+        // The shadows are private until the swap: their non-btree indexes are built once, now, instead
+        // of row by row during the replay.
+        progress(Progress(phase: "indexes", done: 0, total: deferred.count))
+        for (index, definition) in deferred.enumerated() {
+            try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger)
+            progress(Progress(phase: "indexes", done: index + 1, total: deferred.count))
         }
         if let until {
             let tables = try await keepSnapshot(at: until, on: connection)
@@ -107,14 +114,33 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         return Report(replayed: replayed, caughtUp: caughtUp, elapsed: .now - started, tables: projection.tables, switched: true)
     }
 
-    private func createShadows(on connection: PostgresConnection) async throws {
+    /// Creates the shadow tables like the live ones, without their non-btree (GiST, GIN…) indexes,
+    /// whose definitions it returns: the replay needs only the btree ones (keys and lookups by event
+    /// id), and building a spatial or range index once over a full table costs far less than keeping
+    /// it up to date through a replay.
+    private func createShadows(on connection: PostgresConnection) async throws -> [String] {
+        var deferred: [String] = []
         for table in projection.tables {
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(ProjectionTables.shadow[table])"), logger: logger)
             try await connection.query(
                 PostgresQuery(unsafeSQL: "CREATE TABLE \(ProjectionTables.shadow[table]) (LIKE \(ProjectionTables.live[table]) INCLUDING ALL)"),
                 logger: logger)
+            let rows = try await connection.query(
+                """
+                SELECT i.relname, pg_get_indexdef(i.oid), format('DROP INDEX %I', i.relname)
+                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
+                WHERE x.indrelid = \(ProjectionTables.shadow.name(table))::regclass AND a.amname <> 'btree'
+                ORDER BY i.relname
+                """, logger: logger)
+            var drops: [String] = []
+            for try await (_, definition, drop) in rows.decode((String, String, String).self) {
+                drops.append(drop)
+                deferred.append(definition)
+            }
+            for drop in drops { try await connection.query(PostgresQuery(unsafeSQL: drop), logger: logger) }
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+        return deferred
     }
 
     private func replayArchive(until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
