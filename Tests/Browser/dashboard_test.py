@@ -20,10 +20,15 @@ results = {"console_errors": [], "external_requests": [], "as_of_requests": 0, "
 WAIT_IDLE = """async () => {
   const map = window.shikong.map;
   for (let i = 0; i < 200; i++) {
-    if (map.loaded() && map.areTilesLoaded()) return true;
+    if (map.loaded() && map.areTilesLoaded()) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return false;
+  // Labels are placed and faded in after the tiles load: 'idle' fires once that is over too.
+  return await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10000);
+    map.once('idle', () => { clearTimeout(timer); resolve(true); });
+    map.triggerRepaint();
+  });
 }"""
 COUNT = """([map, id]) => new Set(window.shikong[map].queryRenderedFeatures({layers: ['c:' + id + ':fill']}).map((f) => String(f.properties.id))).size"""
 NAMES = """([map, id]) => [...new Set(window.shikong[map].queryRenderedFeatures({layers: ['c:' + id + ':fill']}).map((f) => f.properties.id + ' ' + f.properties.name))]"""

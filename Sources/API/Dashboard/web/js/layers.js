@@ -207,6 +207,8 @@ export function renderLayerPanel(manager, list, legend, search) {
       colour.append(new Option(`${t('colourBy')}: ${t('none')}`, ''));
       for (const property of entry.properties) if (property.name !== 'geometry') colour.append(new Option(property.title ?? property.name, property.name));
       if (entry.kind === 'entities') colour.append(new Option(t('choropleth'), '__choropleth'));
+      // Sensors are coloured by the air-quality index before any reading has named their values.
+      if (entry.colourBy && ![...colour.options].some((option) => option.value === entry.colourBy)) colour.append(new Option(entry.colourBy, entry.colourBy));
       colour.value = entry.colourBy ?? '';
       colour.addEventListener('change', () => manager.colourBy(entry.id, colour.value).catch((error) => console.warn(error.message)));
       controls.append(t('opacity'), opacity, colour);

@@ -42,9 +42,11 @@ export function createMap(container, view) {
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  // Tiles in flight are cancelled when the time changes (setTiles); MapLibre reports each as an error.
+  // Tiles in flight are cancelled when the time changes (setTiles); MapLibre reports each as an
+  // error whose message (not name) is 'AbortError'.
   map.on('error', (event) => {
-    if (event.error?.name !== 'AbortError') console.error(event.error ?? event);
+    const error = event.error;
+    if (error?.name !== 'AbortError' && error?.message !== 'AbortError') console.error(error ?? event);
   });
   return map;
 }

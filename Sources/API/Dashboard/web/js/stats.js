@@ -28,17 +28,22 @@ export function drawSeries(container, series, label) {
   const [t0, t1] = [Math.min(...times), Math.max(...times) || 1];
   let [v0, v1] = [Math.min(...values), Math.max(...values)];
   if (v0 === v1) [v0, v1] = [v0 - 1, v1 + 1];
-  const x = (time) => left + ((time - t0) / Math.max(1, t1 - t0)) * (width - left - right);
+  // One bucket is drawn in the middle rather than on the axis.
+  const x = (time) => left + (t1 > t0 ? (time - t0) / (t1 - t0) : 0.5) * (width - left - right);
   const y = (value) => top + (1 - (value - v0) / (v1 - v0)) * (height - top - bottom);
   svg.append(element('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, stroke: '#9aa5b1' }));
   svg.append(element('line', { x1: left, y1: top, x2: left, y2: height - bottom, stroke: '#9aa5b1' }));
+  // As many decimals as the tick step needs, so no two ticks read the same.
+  const step = (v1 - v0) / 4;
+  const decimals = step >= 1 ? 0 : Math.min(4, Math.ceil(-Math.log10(step)));
   for (let i = 0; i <= 4; i++) {
-    const value = v0 + ((v1 - v0) * i) / 4;
-    svg.append(element('text', { x: left - 4, y: y(value) + 3, 'text-anchor': 'end' }, value.toFixed(value < 10 ? 1 : 0)));
+    const value = v0 + step * i;
+    svg.append(element('text', { x: left - 4, y: y(value) + 3, 'text-anchor': 'end' }, value.toFixed(decimals)));
     svg.append(element('line', { x1: left, y1: y(value), x2: width - right, y2: y(value), stroke: '#eef1f4' }));
   }
-  for (const time of [t0, t1]) {
-    svg.append(element('text', { x: x(time), y: height - 12, 'text-anchor': time === t0 ? 'start' : 'end' }, beijing(time).slice(5, 16)));
+  for (const time of t1 > t0 ? [t0, t1] : [t0]) {
+    const anchor = t1 > t0 ? (time === t0 ? 'start' : 'end') : 'middle';
+    svg.append(element('text', { x: x(time), y: height - 12, 'text-anchor': anchor }, beijing(time).slice(5, 16)));
   }
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.time).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   svg.append(element('path', { d: path, fill: 'none', stroke: '#1f77b4', 'stroke-width': 2 }));
