@@ -121,7 +121,8 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
-        .testTarget(name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], swiftSettings: settings),
+        .testTarget(
+            name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -88,7 +88,9 @@ public final class Pipeline: Sendable {
         if stages.contains(.project), let database {
             var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
             if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(
+                contentsOf: Self.projections(
+                    configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
             services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {
@@ -212,6 +214,8 @@ public final class Pipeline: Sendable {
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
         let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: true)
+        let brokers = try producer.admin.layout().brokers
+        logger.info("\(TopicReconciler.replicationSummary(catalogue, brokers: brokers))")
         for outcome in outcomes {
             if outcome.drift.isEmpty {
                 logger.info(

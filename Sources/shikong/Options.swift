@@ -135,6 +135,30 @@ struct PlatformConfigurationParts {
 }
 
 /// Stage behaviour shared by `up` and the stage commands.
+/// How many copies of each partition the cluster keeps, unless a file of `topics/` says otherwise.
+struct ReplicationOptions: ParsableArguments {
+    @Option(
+        help:
+            "Copies of each partition for topics whose file in topics/ names none (the local stack has one broker: 1; a city cluster: 3). Env SHIKONG_REPLICATION_FACTOR."
+    )
+    var replicationFactor: Int = Int(env("SHIKONG_REPLICATION_FACTOR", "1")) ?? 1
+
+    @Option(
+        help:
+            "min.insync.replicas for topics whose file names none (default: one less than the replication factor, at most 2). Env SHIKONG_MIN_INSYNC_REPLICAS."
+    )
+    var minInsyncReplicas: Int?
+
+    func policy() throws -> ReplicationPolicy {
+        let minInsyncReplicas = minInsyncReplicas ?? ProcessInfo.processInfo.environment["SHIKONG_MIN_INSYNC_REPLICAS"].flatMap { Int($0) }
+        guard replicationFactor >= 1 else { throw ValidationError("--replication-factor must be at least 1, not \(replicationFactor)") }
+        if let minInsyncReplicas, !(1...replicationFactor).contains(minInsyncReplicas) {
+            throw ValidationError("--min-insync-replicas must be from 1 to the replication factor (\(replicationFactor)), not \(minInsyncReplicas)")
+        }
+        return ReplicationPolicy(replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
+    }
+}
+
 struct PipelineOptions: ParsableArguments {
     @Option(
         name: .customLong("feed"),
@@ -149,6 +173,8 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
     var topicsDir: String?
+
+    @OptionGroup var replication: ReplicationOptions
 
     @Option(help: "Query API: the largest items page (limit); larger limits are refused with a 400.")
     var maxPageSize = QueryLimits().maximumLimit
@@ -227,7 +253,9 @@ struct PipelineOptions: ParsableArguments {
     }
 
     func catalogue() throws -> TopicCatalogue {
-        try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        var catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        catalogue.replication = try replication.policy()
+        return catalogue
     }
 
     func parsedFeeds() throws -> [MQTTFeed] {

@@ -148,6 +148,10 @@ enum OpenAPIDocument {
                 parameters: parameters(["collectionId", "bbox", "bbox-crs", "datetime", "as_of", "filter", "filter-lang", "filter-crs"]) + [
                     query("group_by", "Comma-separated: admin, grid, or queryable names."),
                     query("time_bucket", "Buckets of observation or valid time: 15m, 1h, 1d, 1w …"),
+                    query(
+                        "tz",
+                        "IANA time zone whose wall clock the buckets follow (default Asia/Shanghai: a day starts at Beijing midnight, a week on Monday). Rows give `time` in UTC and `local_time` with the zone's offset."
+                    ),
                     query("agg", "Comma-separated: count, count(p), avg(p), min(p), max(p), sum(p), stddev(p); default count."),
                     query("grid_size", "Grid cell side in degrees (EPSG:4490), default 0.01.", number),
                     query("regions", "The entity collection of region polygons for group_by=admin."),
