@@ -81,7 +81,7 @@ public struct PipelineBenchmark: Sendable {
             try await publisher.publishAll(messages)
             sent += chunk
         }
-        _ = publisher.waitUntilAcknowledged(timeout: .seconds(60))
+        _ = await publisher.acknowledged(timeout: .seconds(60))
         let published = clock.now - start
         var visibleCount = 0
         while clock.now - start < timeout {

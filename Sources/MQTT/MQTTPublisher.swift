@@ -79,6 +79,14 @@ public final class MQTTPublisher: @unchecked Sendable {
         return true
     }
 
+    /// ``waitUntilAcknowledged(timeout:)`` on a thread of its own, so an async caller suspends
+    /// instead of holding one of the cooperative pool's few threads for as long as the wait lasts.
+    public func acknowledged(timeout: Duration = .seconds(60)) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.waitUntilAcknowledged(timeout: timeout)) }
+        }
+    }
+
     public func close() {
         guard closed.setOnce() else { return }
         mosquitto_disconnect(client)

@@ -61,7 +61,7 @@ struct AlertCrashTests {
             try await publisher.publishAll(messages)
             try await Task.sleep(for: .milliseconds(300))
         }
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         try await kills
         if !processor.isRunning { try processor.start() }
 

@@ -33,7 +33,7 @@ struct DeadLetterTests {
         defer { publisher.close() }
         try await publisher.publishAll(
             readings.enumerated().map { MQTTMessage(topic: "city/bad-\(marker)-\($0.offset)/air", payload: Array($0.element.payload.utf8)) })
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
 
         // Records that reach the topics without going through the bridge: no envelope, and a
         // spatialised event the sensor projection cannot read.
@@ -85,7 +85,7 @@ struct DeadLetterTests {
         defer { publisher.close() }
         let bad = #"{"ts":"\#(ts)","lon":114.3,"lat":300,"pm25":7}"#
         try await publisher.publishAll([MQTTMessage(topic: "city/fix-\(marker)/air", payload: Array(bad.utf8))])
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         let listed = try await platform.poll("/dlq?limit=1000") { answer in
             (answer["items"] as? [[String: Any]] ?? []).contains { Self.mentions($0, marker) }
         }

@@ -25,7 +25,7 @@ enum LiveFixture {
                 host: platform.configuration.mqttHost, port: platform.configuration.mqttPort, clientID: "\(client)-\(UUID().uuidString.prefix(6))"))
         defer { publisher.close() }
         try await publisher.publishAll(messages)
-        #expect(publisher.waitUntilAcknowledged(), "Mosquitto acknowledged every message")
+        #expect(await publisher.acknowledged(), "Mosquitto acknowledged every message")
     }
 
     /// Sends a request with a JSON body; returns the status and the JSON answer.

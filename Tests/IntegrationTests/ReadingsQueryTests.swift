@@ -27,7 +27,7 @@ struct ReadingsQueryTests {
                 topic: "city/\(sensor)/air", payload: Array(#"{"ts":"\#(Timestamp.format(time))","lon":114.3,"lat":30.6,"pm25":\#(value)}"#.utf8))
         }
         try await publisher.publishAll(messages)
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         _ = try await platform.poll("/collections/readings/items?sensor_id=\(sensor)") { ($0["numberReturned"] as? Int ?? 0) == 3 }
 
         let window = "\(Timestamp.format(times[0].addingTimeInterval(1_800)))/\(Timestamp.format(times[2].addingTimeInterval(60)))"
@@ -72,7 +72,7 @@ struct ReadingsQueryTests {
                 MQTTMessage(
                     topic: "city/\(sensor)/air", payload: Array(#"{"ts":"\#(Timestamp.format(time))","lon":114.3,"lat":30.6,"pm25":\#(value)}"#.utf8))
             })
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         _ = try await platform.poll("/collections/readings/items?sensor_id=\(sensor)") { ($0["numberReturned"] as? Int ?? 0) == times.count }
 
         for zone in ["Asia/Shanghai", "UTC"] {

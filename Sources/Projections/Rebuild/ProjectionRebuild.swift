@@ -257,7 +257,15 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         var byDefinition: [String: String] = [:]
         for (name, definition) in replaced { byDefinition[definition] = name }
         for (name, definition) in current.sorted(by: { $0.key < $1.key }) {
-            guard let wanted = byDefinition.removeValue(forKey: definition), wanted != name, current[wanted] == nil else { continue }
+            guard let wanted = byDefinition.removeValue(forKey: definition) else {
+                // Copied from the live table when the shadow was made, and dropped from it since (an
+                // indexed queryable taken out during the rebuild): not wanted any more.
+                if name.hasPrefix(ProjectionTables.shadow.name(table)) {
+                    try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX IF EXISTS \"\(name)\""), logger: logger)
+                }
+                continue
+            }
+            guard wanted != name, current[wanted] == nil else { continue }
             try await connection.query(PostgresQuery(unsafeSQL: "ALTER INDEX \"\(name)\" RENAME TO \"\(wanted)\""), logger: logger)
         }
     }
