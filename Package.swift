@@ -88,6 +88,8 @@ let package = Package(
                 "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
                 "GeoFormats", hummingbird, logging, lifecycle, prometheus,
             ],
+            // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
+            resources: [.copy("Dashboard/web")],
             swiftSettings: settings),
 
         // Running the platform: the local stack and the composition root; the demo feed, demo data

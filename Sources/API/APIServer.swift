@@ -30,7 +30,9 @@ public enum APIServer {
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
+            if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
             let base = request.baseURL
             return try json([
                 "title": "Shikong 时空",
@@ -43,6 +45,15 @@ public enum APIServer {
                         "title": "The API definition",
                     ],
                     ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
+                    ["href": "\(base)/map", "rel": "alternate", "type": "text/html", "title": "The map dashboard"],
+                    [
+                        "href": "\(base)/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json",
+                        "title": "Tile matrix sets",
+                    ],
+                    [
+                        "href": "\(base)/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json",
+                        "title": "Basemap vector tiles",
+                    ],
                     ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
                     ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
@@ -61,6 +72,8 @@ public enum APIServer {
             try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
+        TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
+        DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
         StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
         MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)

@@ -45,7 +45,7 @@ struct MosquittoBroker {
         let child = try ChildProcess(
             name: "mosquitto", executable: configuration.mosquittoExecutable, arguments: ["-c", configFile.path], log: log,
             pidFile: configuration.runDirectory.appendingPathComponent("mosquitto.pid"))
-        try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 30, logFile: log)
+        try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 60, logFile: log)
         return child
     }
 }

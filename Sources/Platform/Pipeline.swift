@@ -10,6 +10,7 @@ import Logging
 import PostgresNIO
 import Processors
 import Projections
+import ReadModel
 import ServiceLifecycle
 
 /// Builds the stage services of a process and what they share (one producer, one database pool).
@@ -74,6 +75,11 @@ public final class Pipeline: Sendable {
             context.queryLimits = configuration.queryLimits
             context.readiness = readiness
             context.adminRegions = configuration.adminRegions
+            context.tileLimits = configuration.tileLimits
+            context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
+            context.dashboard = configuration.dashboard
+            services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
+            services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),

@@ -1,4 +1,5 @@
 import AlertDelivery
+import API
 import Database
 import Events
 import Foundation
@@ -37,6 +38,10 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the tile cache's size.
+    public var tileLimits = TileLimits()
+    /// Where the dashboard's files and MapLibre GL JS come from.
+    public var dashboard = DashboardConfiguration()
     /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
     public var maximumPayloadBytes = 256 * 1_024
     /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.

@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Database
 import Events
@@ -70,6 +71,8 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
+        configuration.tileLimits = try pipeline.tileLimits()
+        configuration.dashboard = pipeline.dashboard
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
         return configuration
@@ -203,6 +206,31 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
     var adminRegions = "wuhan_districts"
+
+    @Option(help: "Vector tiles: the most features one tile holds; a tile over it is thinned evenly (Shikong-Tile-Thinned).")
+    var maxTileFeatures = TileLimits().maximumFeatures
+
+    @Option(help: "Vector tiles: megabytes of rendered tiles kept in memory (dropped when their features change).")
+    var tileCacheMb = TileLimits().cacheBytes >> 20
+
+    @Option(
+        help:
+            "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR."
+    )
+    var maplibreDir: String?
+
+    /// The tile limits these options give.
+    func tileLimits() throws -> TileLimits {
+        guard maxTileFeatures >= 1 else { throw ValidationError("--max-tile-features must be at least 1, not \(maxTileFeatures)") }
+        guard tileCacheMb >= 0 else { throw ValidationError("--tile-cache-mb must not be negative") }
+        var limits = TileLimits()
+        limits.maximumFeatures = maxTileFeatures
+        limits.cacheBytes = tileCacheMb << 20
+        return limits
+    }
+
+    /// Where the dashboard's map library comes from.
+    var dashboard: DashboardConfiguration { DashboardConfiguration(mapLibreDirectory: maplibreDir) }
 
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {

@@ -75,6 +75,8 @@ struct Up: AsyncParsableCommand {
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
+        configured.tileLimits = try pipeline.tileLimits()
+        configured.dashboard = pipeline.dashboard
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
         let configuration = configured
@@ -85,7 +87,7 @@ struct Up: AsyncParsableCommand {
             ReadinessAnnouncement(
                 readiness: pipelineServices.readiness,
                 message:
-                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
+                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/map (dashboard), http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
                 logger: logger)
         ]
         if demo {

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
                     """
-                OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
                 geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
                 write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
                 (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
@@ -19,10 +19,10 @@ enum OpenAPIDocument {
                 """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations"].map {
+            "tags": ["Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations", "Dashboard"].map {
                 ["name": $0] as Object
             },
-            "paths": paths.merging(livePaths) { described, _ in described },
+            "paths": paths.merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
             "components": [
                 "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
                 "responses": OpenAPISchemas.responses,
@@ -71,7 +71,12 @@ enum OpenAPIDocument {
     static let number = OpenAPIParameters.number
 
     static let paths: Object = [
-        "/": ["get": operation("landingPage", "Landing page", tag: "Features", content: [json: OpenAPISchemas.ref("LandingPage")], errors: [])],
+        "/": [
+            "get": operation(
+                "landingPage", "Landing page (JSON); a browser asking for text/html, or f=html, gets the map dashboard", tag: "Features",
+                parameters: [query("f", "json or html.")], content: [json: OpenAPISchemas.ref("LandingPage"), "text/html": OpenAPISchemas.string],
+                errors: [])
+        ],
         "/conformance": [
             "get": operation("conformance", "Conformance classes", tag: "Features", content: [json: OpenAPISchemas.ref("Conformance")], errors: [])
         ],

@@ -87,9 +87,10 @@ public final class ProjectionRunner<P: Projection>: Service {
     /// Where to resume each newly assigned partition: the position stored with the rows.
     ///
     /// librdkafka asks from its rebalance callback, on the consumer's own thread (not the
-    /// cooperative pool), and needs the answer before the callback returns: the partitions are
-    /// assigned with these offsets or not at all. So this one place blocks that thread while a task
-    /// reads PostgreSQL; nothing else waits for a task this way.
+    /// cooperative pool: a closing consumer, whose callbacks run on the closing thread, takes no
+    /// partitions and never asks), and needs the answer before the callback returns: the partitions
+    /// are assigned with these offsets or not at all. So this one place blocks that thread while a
+    /// task reads PostgreSQL; nothing else waits for a task this way.
     static func resumePositions(_ partitions: [TopicPartition], positions: ProjectionPositions, client: PostgresClient, logger: Logger)
         -> [TopicPartition: Int64]
     {

@@ -208,6 +208,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             for table in projection.tables {
                 let old = ProjectionTables(suffix: "__old")
                 let liveIndexes = try await indexes(of: ProjectionTables.live.name(table), on: connection)
+                let liveTriggers = try await triggers(of: ProjectionTables.live.name(table), on: connection)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(old[table])"), logger: logger)
                 try await connection.query(
                     PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.live[table]) RENAME TO \(old[table])"), logger: logger)
@@ -216,10 +217,24 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
                     logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old[table])"), logger: logger)
                 try await renameIndexes(of: table, like: liveIndexes, on: connection)
+                for definition in liveTriggers { try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger) }
             }
+            // Everything the tables held may differ: caches over them (vector tiles) start over.
+            try await connection.query(#"SELECT pg_notify('shikong_tile_changes', '{"all":true}')"#, logger: logger)
             try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
             return gap
         }
+    }
+
+    /// The definitions of a table's own triggers (the tile change notices of migration 11), to put
+    /// back on the table that takes its name: a shadow made with LIKE has none.
+    private func triggers(of table: String, on connection: PostgresConnection) async throws -> [String] {
+        let rows = try await connection.query(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass(\(table)) AND NOT tgisinternal ORDER BY tgname",
+            logger: logger)
+        var found: [String] = []
+        for try await definition in rows.decode(String.self) { found.append(definition) }
+        return found
     }
 
     /// The indexes of a table: name → definition with the index and table names taken out.
