@@ -42,6 +42,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
 
         // Shared modules.
         // Bounding boxes, positions, CRS identifiers and the parsers of request parameters every route shares.
@@ -54,7 +55,9 @@ let package = Package(
         .target(name: "Database", dependencies: ["Kafka", postgres, nioSSL, logging], swiftSettings: settings),
         .target(name: "JSON", swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
-        .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
+        // CQL2 filters: parsed, translated into PostGIS SQL, or evaluated in memory (GEOS for the spatial
+        // predicates, PROJ for filter-crs literals and geodesic distances).
+        .target(name: "CQL2", dependencies: ["JSON", "Geodesy", "CGEOS", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
         // Which of many polygons contain a point: a packed R-tree of prepared polygons (fences, regions).
@@ -143,7 +146,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", postgres, lifecycle, crypto, hummingbird,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

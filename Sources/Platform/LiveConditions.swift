@@ -1,12 +1,8 @@
 import Events
 import Processors
 
-/// How threshold rules' CQL2 conditions are evaluated in memory.
+/// How threshold rules' CQL2 conditions are evaluated in memory: by ``ThresholdCondition``, with the
+/// CQL2 module's evaluator.
 public enum LiveConditions {
-    /// `nil` until the in-memory CQL2 evaluator is part of the CQL2 module: threshold rules are then
-    /// logged as not applied.
-    static let compiler: AlertConditionCompiler? = nil
-
-    /// Whether this build evaluates threshold rules.
-    public static var isAvailable: Bool { compiler != nil }
+    static let compiler: AlertConditionCompiler = { text, source in try ThresholdCondition(text, source: source) }
 }

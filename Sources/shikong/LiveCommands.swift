@@ -91,8 +91,9 @@ struct AlertRulesCommand: AsyncParsableCommand {
             with {"id": "district-entry", "kind": "enter", "subjects": {"prefix": "sensor:veh-"}, "fences": {"collection": "wuhan_districts"}}
             or {"id": "pm25-high", "kind": "threshold", "source": "aggregates", "condition": "avg_pm25 > 75", "for": 3, "clear": "avg_pm25 <= 60",
                 "actions": [{"webhook": {"url": "https://example.org/hook", "secret": "…"}}, {"mqtt": {"topic": "alerts/pm25"}}]}
-            Threshold rules are accepted and stored, but this build has no in-memory CQL2 evaluator yet: the alerting
-            processor logs them as not applied and raises nothing for them.
+            A threshold condition is CQL2 text evaluated in memory against each reading (its values by name, sensor_id,
+            observed_at, geometry) or each window (count, <statistic>_<value>, region, window_start, …); one that does not
+            type-check is logged by the alerting processor as not applied.
             """,
         subcommands: [List.self, Show.self, Put.self, Delete.self, Acknowledge.self])
 

@@ -37,8 +37,8 @@ struct Up: AsyncParsableCommand {
             Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
             (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, publish a few \
             Chinese crawl items to place (see /items), and run the early-warning demonstration: minute PM2.5 aggregates \
-            per district (collection aggregates), a threshold rule per district (defined, but not evaluated until the \
-            in-memory CQL2 evaluator is part of the build) and a vehicle fleet with district-entry alerts (collection alerts).
+            per district (collection aggregates), a threshold rule per district on them (alerts raised and cleared in \
+            collection alerts) and a vehicle fleet with district-entry alerts (collection alerts).
             """)
     var demo = false
 

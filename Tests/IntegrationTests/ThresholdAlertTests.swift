@@ -8,9 +8,7 @@ import Testing
 /// A CQL2 threshold rule over readings, through the real services.
 @Suite("Threshold alerts", .serialized)
 struct ThresholdAlertTests {
-    @Test(
-        "a threshold rule raises once and clears once through a noisy series",
-        .enabled(if: LiveConditions.isAvailable, "threshold rules need the in-memory CQL2 evaluator"))
+    @Test("a threshold rule raises once and clears once through a noisy series")
     func hysteresis() async throws {
         let platform = try await TestPlatform.shared()
         let run = UUID().uuidString.prefix(6).lowercased()
