@@ -162,8 +162,14 @@ struct VectorTileTests {
         try await Task.sleep(for: .milliseconds(200))
 
         // The current tile, rendered once and then served from the cache.
-        let first = try await Self.decode(url)
-        let cached = try await Self.decode(url)
+        // Other suites import into the shared platform meanwhile, and their change notices may empty
+        // the cache between two reads: a few tries find two reads with no change between.
+        var first = try await Self.decode(url)
+        var cached = try await Self.decode(url)
+        for _ in 0..<10 where cached.cache != "hit" {
+            first = try await Self.decode(url)
+            cached = try await Self.decode(url)
+        }
         #expect(cached.cache == "hit", "a second read comes from the cache")
         let (bx, by) = Self.position(before.0, before.1, zoom: zoom, x: x, y: y)
         #expect(abs((first.features["M"]?.x ?? 0) - bx) <= 1 && abs((first.features["M"]?.y ?? 0) - by) <= 1)
