@@ -12,6 +12,7 @@ let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-met
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 
 let package = Package(
     name: "shikong",
@@ -23,6 +24,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
 
         // Shared modules.
         // Bounding boxes, positions, CRS identifiers and the parsers of request parameters every route shares.
@@ -49,13 +52,19 @@ let package = Package(
         .target(name: "Database", dependencies: ["Kafka", postgres, nioSSL, logging], swiftSettings: settings),
         .target(name: "JSON", swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
-        .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
+        // CQL2 filters: parsed, translated into PostGIS SQL, or evaluated in memory (GEOS for the spatial
+        // predicates, PROJ for filter-crs literals and geodesic distances).
+        .target(name: "CQL2", dependencies: ["JSON", "Geodesy", "CGEOS", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
-            name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", postgres, logging],
+            name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
             swiftSettings: settings),
+        // Live subscriptions: one Kafka tail per process fanned out to subscribers indexed by area,
+        // catch-up from the archive, bounded buffers.
+        .target(
+            name: "Live", dependencies: ["ReadModel", "CQL2", "Events", "Kafka", "JSON", logging, lifecycle], swiftSettings: settings),
 
         // Stages.
         .target(
@@ -71,7 +80,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
-                "GeoFormats", hummingbird, logging, lifecycle, prometheus,
+                "GeoFormats", "Live", hummingbird, webSocket, logging, lifecycle, prometheus,
             ],
             swiftSettings: settings),
 
@@ -82,7 +91,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", postgres, logging, lifecycle, metrics, prometheus,
+                "Database", "LocalStack", "Live", postgres, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
@@ -110,6 +119,7 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(
             name: "ReadModelTests", dependencies: ["ReadModel", "CQL2", "Events", "GeoVocabulary", postgres], swiftSettings: settings),
+        .testTarget(name: "LiveTests", dependencies: ["Live", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeoVocabularyTests", dependencies: ["GeoVocabulary"], swiftSettings: settings),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", nioSSL], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
@@ -122,7 +132,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", postgres, lifecycle,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "JSON", postgres, lifecycle,
             ],
             swiftSettings: settings),
     ],

@@ -2,6 +2,7 @@ import Gazetteer
 import GeoVocabulary
 import Ingest
 import Kafka
+import Live
 import PostgresNIO
 import Projections
 import Prometheus
@@ -28,6 +29,8 @@ public struct APIContext: Sendable {
     public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
     /// Page, export, filter and statement limits of the query API.
     public var queryLimits = QueryLimits()
+    /// The live tail subscriptions follow; without it, `/collections/{c}/live` answers 503.
+    public var live: LiveHub?
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
 

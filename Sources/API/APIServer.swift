@@ -2,6 +2,7 @@ import Database
 import Events
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import PostgresNIO
 import ReadModel
@@ -51,6 +52,9 @@ public enum APIServer {
         router.get("/api") { request, _ in
             try json(OpenAPIDocument.make(serverURL: request.baseURL), contentType: "application/vnd.oai.openapi+json;version=3.0")
         }
+        router.get("/api/async") { request, _ in
+            try json(AsyncAPIDocument.make(serverURL: request.baseURL))
+        }
         router.get("/conformance") { _, _ in
             try json(["conformsTo": Conformance.classes])
         }
@@ -77,12 +81,18 @@ public enum APIServer {
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
+        let live = LiveRoutes(store: store, hub: context.live, logger: logger)
+        live.addRoutes(to: router)
+        // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        live.addWebSocketRoutes(to: webSocketRouter)
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -6,10 +6,12 @@ import Gazetteer
 import Geodesy
 import Ingest
 import Kafka
+import Live
 import Logging
 import PostgresNIO
 import Processors
 import Projections
+import ReadModel
 import ServiceLifecycle
 
 /// Builds the stage services of a process and what they share (one producer, one database pool).
@@ -69,10 +71,21 @@ public final class Pipeline: Sendable {
             context.imports = imports
             context.queryLimits = configuration.queryLimits
             context.adminRegions = configuration.adminRegions
+            var live = LiveHub.Configuration(
+                kafka: client, groupID: configuration.group("live"),
+                partitions: LiveHub.partitions(.standard, catalogue: configuration.topics))
+            live.bufferBytes = configuration.liveBufferBytes
+            live.heartbeat = configuration.liveHeartbeat
+            let hub = LiveHub(
+                configuration: live, archive: LiveArchive(client: database, logger: Logger(label: "shikong.live")),
+                logger: Logger(label: "shikong.live"))
+            context.live = hub
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
+            // After the server, so it stops first: open subscriptions end and the server can drain.
+            services.append(hub)
         }
         if stages.contains(.project), let database {
             services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))

@@ -38,6 +38,10 @@ public struct PlatformConfiguration: Sendable {
     public var adminRegions: String? = "wuhan_districts"
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
+    /// What one live subscriber may have waiting before it gets a `gap` (`--live-buffer-bytes`).
+    public var liveBufferBytes = 1 << 20
+    /// How often an idle live subscription gets a heartbeat (`--live-heartbeat`).
+    public var liveHeartbeat: Duration = .seconds(15)
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

@@ -70,6 +70,7 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
+        try pipeline.applyLive(to: &configuration)
         return configuration
     }
 }
@@ -162,6 +163,20 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
     var adminRegions = "wuhan_districts"
+
+    @Option(help: "Live subscriptions: bytes of messages one subscriber may have waiting before it gets a gap message.")
+    var liveBufferBytes = 1 << 20
+
+    @Option(help: "Live subscriptions: seconds between heartbeats of an idle subscription.")
+    var liveHeartbeat = 15
+
+    /// Puts the live subscription options into `configuration`.
+    func applyLive(to configuration: inout PlatformConfiguration) throws {
+        guard liveBufferBytes >= 4_096 else { throw ValidationError("--live-buffer-bytes must be at least 4096, not \(liveBufferBytes)") }
+        guard liveHeartbeat >= 1 else { throw ValidationError("--live-heartbeat must be at least 1 second, not \(liveHeartbeat)") }
+        configuration.liveBufferBytes = liveBufferBytes
+        configuration.liveHeartbeat = .seconds(liveHeartbeat)
+    }
 
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {

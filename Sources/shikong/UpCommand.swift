@@ -65,6 +65,7 @@ struct Up: AsyncParsableCommand {
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
+        try pipeline.applyLive(to: &configured)
         let configuration = configured
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
             logger.notice(

@@ -13,7 +13,9 @@ enum OpenAPIDocument {
                     "OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations"].map { ["name": $0] as Object },
+            "tags": ["Features", "Catalogue", "Time travel", "Live", "Imports", "Geocoding", "Measurement", "Operations"].map {
+                ["name": $0] as Object
+            },
             "paths": paths,
             "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
         ]
@@ -51,6 +53,9 @@ enum OpenAPIDocument {
     static let itemParameters = [
         "collectionId", "bbox", "bbox-crs", "datetime", "as_of", "limit", "offset", "after", "crs", "filter", "filter-lang", "filter-crs", "sortby",
         "properties", "skipGeometry", "itemsFormat",
+    ]
+    static let liveParameters = [
+        "collectionId", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "properties", "since", "lastEventId",
     ]
     static func query(_ name: String, _ description: String, _ schema: Object = OpenAPISchemas.string, required: Bool = false) -> Object {
         OpenAPIParameters.query(name, description, schema: schema, required: required)
@@ -198,6 +203,23 @@ enum OpenAPIDocument {
                     query("to", "End (RFC 3339).", required: true), query("speed", "Time factor; 0 for as fast as possible.", number),
                     query("bbox", "Only changes intersecting west,south,east,north."),
                 ], content: ["text/event-stream": OpenAPISchemas.string])
+        ],
+        "/collections/{collectionId}/live": [
+            "get": operation(
+                "live",
+                "Follow a collection live: Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent; since or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate). Channels and messages: /api/async",
+                tag: "Live", parameters: parameters(liveParameters), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "404", "503"])
+        ],
+        "/items/live": [
+            "get": operation(
+                "itemsLive", "Follow the placed crawl items live (as /collections/{collectionId}/live)", tag: "Live",
+                parameters: parameters(Array(liveParameters.dropFirst())), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "503"])
+        ],
+        "/api/async": [
+            "get": operation(
+                "asyncAPI", "AsyncAPI 2.6 description of the live channels and their messages", tag: "Live", content: [json: object], errors: [])
         ],
         "/geocode": [
             "get": operation(

@@ -1,0 +1,173 @@
+import Events
+import Foundation
+import MQTT
+import ShikongTesting
+import Testing
+
+/// Live subscriptions against the real pipeline: MQTT readings → Kafka → spatialiser → archive and
+/// projection, and subscribers over Server-Sent Events and WebSocket (real clients in child processes).
+@Suite("Live subscriptions", .serialized)
+struct LiveSubscriptionTests {
+    /// Readings of 20 sensors spread over 114.30–114.39°E, 30.50–30.59°N, pm25 cycling 0…99, each at its own time.
+    struct Feed {
+        let prefix = "live-\(UUID().uuidString.prefix(8).lowercased())"
+        let start = Date().addingTimeInterval(-1_800)
+        var next = 0
+
+        mutating func messages(_ count: Int) -> [MQTTMessage] {
+            (0..<count).map { _ in
+                defer { next += 1 }
+                let sensor = next % 20
+                let time = start.addingTimeInterval(Double(next) * 0.01)
+                let payload =
+                    #"{"ts":"\#(Timestamp.format(time))","lon":\#(114.30 + Double(sensor % 10) * 0.01),"lat":\#(30.50 + Double(sensor / 10) * 0.05),"pm25":\#(next % 100)}"#
+                return MQTTMessage(topic: "city/\(prefix)-\(sensor)/air", payload: Array(payload.utf8))
+            }
+        }
+
+        /// Half the sensors' box, and an attribute condition that holds for about half the readings.
+        var query: String {
+            let filter = "pm25 >= 50 AND sensor_id LIKE '\(prefix)-%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return "bbox=114.295,30.495,114.345,30.605&filter=\(filter)"
+        }
+    }
+
+    static func publisher(_ platform: TestPlatform, _ name: String) throws -> MQTTPublisher {
+        try MQTTPublisher(
+            connection: MQTTConnection(host: platform.configuration.mqttHost, port: platform.configuration.mqttPort, clientID: "test-\(name)"))
+    }
+
+    /// The ids the projection answers for the same bbox and filter.
+    static func projected(_ platform: TestPlatform, _ feed: Feed) async throws -> Set<String> {
+        let answer = try await platform.get("/collections/readings/items?\(feed.query)&limit=10000")
+        return Set((answer.json["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+    }
+
+    /// Publishes readings and waits until the projection holds all of them.
+    static func publish(_ platform: TestPlatform, _ publisher: MQTTPublisher, _ messages: [MQTTMessage], prefix: String, total: Int) async throws {
+        try await publisher.publishAll(messages)
+        #expect(publisher.waitUntilAcknowledged())
+        let filter = "sensor_id LIKE '\(prefix)-%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let answer = try await platform.poll("/collections/readings/items?filter=\(filter)&limit=10000&skipGeometry=true", timeout: .seconds(120)) {
+            ($0["numberReturned"] as? Int ?? 0) >= total
+        }
+        #expect(answer["numberReturned"] as? Int == total)
+    }
+
+    /// The features a client received: ids in order, and whether any came twice.
+    static func features(_ lines: [LiveClient.Line]) -> [String] { lines.filter(\.isFeature).compactMap(\.featureID) }
+
+    @Test("since an hour back while readings stream in: the archive, then live, equal to the projection; a reconnect continues exactly")
+    func catchUpThenLive() async throws {
+        let platform = try await TestPlatform.shared()
+        var feed = Feed()
+        let prefix = feed.prefix
+        let publisher = try Self.publisher(platform, prefix)
+        defer { publisher.close() }
+        // In the archive before the subscriber comes (and pm25 a known queryable).
+        let first = feed.messages(600)
+        try await Self.publish(platform, publisher, first, prefix: prefix, total: 600)
+        _ = try await platform.poll("/collections/readings/queryables") { (($0["properties"] as? [String: Any])?["pm25"]) != nil }
+
+        let since = Timestamp.format(Date().addingTimeInterval(-3_600))
+        let sse = try LiveClient([platform.baseURL + "/collections/readings/live?\(feed.query)&since=\(since)"])
+        let webSocket = try LiveClient(["--ws", platform.baseURL + "/collections/readings/live?\(feed.query)&since=\(since)"])
+        defer { sse.stop(); webSocket.stop() }
+        // More readings stream in while the subscribers catch up, in bursts as fast as the pipeline takes them.
+        for _ in 0..<6 {
+            try await publisher.publishAll(feed.messages(400))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(publisher.waitUntilAcknowledged())
+        try await Self.publish(platform, publisher, [], prefix: prefix, total: 3_000)
+        let expected = try await Self.projected(platform, feed)
+        #expect(expected.count > 500, "the query should select a good part of 3,000 readings")
+
+        for (client, name) in [(sse, "SSE"), (webSocket, "WebSocket")] {
+            try await client.wait { Self.features($0).count >= expected.count }
+            let lines = client.received
+            let received = Self.features(lines)
+            #expect(Set(received) == expected, "\(name): \(received.count) received, \(expected.count) projected")
+            #expect(received.count == Set(received).count, "\(name): a feature came twice")
+            let handover = try #require(lines.firstIndex { $0.event == "live" }, "\(name): no live message")
+            let replayed = lines[..<handover].filter(\.isFeature).count
+            #expect(replayed > 0, "\(name): nothing replayed from the archive")
+            #expect(
+                !lines.contains { $0.event == "gap" || $0.event == "error" }, "\(name): \(lines.filter { $0.event == "gap" || $0.event == "error" })")
+        }
+
+        // Reconnecting with the cursor of a message in the middle gives exactly what followed it.
+        let sent = sse.received.filter(\.isFeature)
+        let middle = sent[sent.count / 2]
+        let cursor = try #require(middle.id)
+        let resumed = try LiveClient(["--header", "Last-Event-ID: \(cursor)", platform.baseURL + "/collections/readings/live?\(feed.query)"])
+        defer { resumed.stop() }
+        let after = Set(sent[(sent.count / 2 + 1)...].compactMap(\.featureID))
+        try await resumed.wait { Self.features($0).count >= after.count && $0.contains { $0.event == "live" } }
+        #expect(Set(Self.features(resumed.received)) == after)
+        #expect(Self.features(resumed.received).count == after.count)
+        // The same with the cursor as `since` over a WebSocket.
+        let since2 = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor
+        let resumedWS = try LiveClient(["--ws", platform.baseURL + "/collections/readings/live?\(feed.query)&since=\(since2)"])
+        defer { resumedWS.stop() }
+        try await resumedWS.wait { Self.features($0).count >= after.count && $0.contains { $0.event == "live" } }
+        #expect(Set(Self.features(resumedWS.received)) == after)
+    }
+
+    @Test("a slow subscriber gets a gap with what it missed and where to resume; the others get everything")
+    func slowSubscriberGap() async throws {
+        let platform = try await TestPlatform.shared()
+        var feed = Feed()
+        let prefix = feed.prefix
+        let publisher = try Self.publisher(platform, prefix)
+        defer { publisher.close() }
+        // Every reading of the feed, to fill a buffer fast.
+        let filter = "sensor_id LIKE '\(prefix)-%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = platform.baseURL + "/collections/readings/live?filter=\(filter)"
+        let slow = try LiveClient(["--rcvbuf", "4096", "--pause", "25", url])
+        let fast = try LiveClient([url])
+        defer { slow.stop(); fast.stop() }
+        try await fast.wait(timeout: .seconds(20)) { $0.contains { $0.event == "live" } }
+        try await slow.wait(timeout: .seconds(20)) { $0.contains { $0.event == "connected" } }
+        try await Task.sleep(for: .milliseconds(500))
+        // Well over the subscriber buffer (1 MiB at ~500 bytes a message) and the socket buffers.
+        let burst = feed.messages(6_000)
+        try await Self.publish(platform, publisher, burst, prefix: prefix, total: 6_000)
+
+        try await fast.wait { Self.features($0).count >= 6_000 }
+        let fastIDs = Self.features(fast.received)
+        #expect(fastIDs.count == 6_000 && Set(fastIDs).count == 6_000, "the fast subscriber got \(fastIDs.count)")
+        #expect(!fast.received.contains { $0.event == "gap" })
+
+        // The slow one reads at last: what fitted, then a gap, then the end of the stream.
+        try await slow.wait(timeout: .seconds(60)) { $0.contains { $0.event == "closed" } }
+        let lines = slow.received
+        let gap = try #require(lines.first { $0.event == "gap" }, "no gap: \(lines.suffix(3))")
+        let missed = try #require(gap.json["missed"] as? Int)
+        let got = Self.features(lines)
+        #expect(missed > 0 && got.count + missed == 6_000, "got \(got.count), missed \(missed)")
+        // Resuming from the gap's cursor replays exactly what was missed.
+        let resume = try #require(gap.id)
+        let resumed = try LiveClient(["--header", "Last-Event-ID: \(resume)", url])
+        defer { resumed.stop() }
+        try await resumed.wait { Self.features($0).count >= missed && $0.contains { $0.event == "live" } }
+        let again = Self.features(resumed.received)
+        #expect(again.count == missed)
+        #expect(Set(again).union(got) == Set(fastIDs) && Set(again).isDisjoint(with: got))
+    }
+
+    @Test("a subscription that cannot be served is a 400 problem, over SSE and before a WebSocket upgrade")
+    func refused() async throws {
+        let platform = try await TestPlatform.shared()
+        for query in ["limit=5", "since=yesterday", "filter=nope%20%3E", "since=dlq%400%3A1"] {
+            let client = try LiveClient([platform.baseURL + "/collections/readings/live?\(query)"])
+            try await client.wait(timeout: .seconds(10)) { $0.contains { $0.event == "closed" } }
+            let answer = try #require(client.received.first { $0.event == "http-error" }, "\(query): \(client.received)")
+            #expect(answer.json["status"] as? String == "HTTP/1.1 400 Bad Request", "\(query)")
+        }
+        let missing = try await platform.get("/collections/no-such-collection/live")
+        #expect(missing.status == 404)
+        let document = try await platform.get("/api/async")
+        #expect(document.json["asyncapi"] as? String == "2.6.0")
+    }
+}
