@@ -13,6 +13,8 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "shikong",
@@ -21,6 +23,7 @@ let package = Package(
         .executable(name: "shikong", targets: ["shikong"]),
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
         .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
+        .executable(name: "live-bench", targets: ["LiveBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -32,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -57,6 +62,8 @@ let package = Package(
         .target(name: "CQL2", dependencies: ["JSON", "Geodesy", "CGEOS", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
+        // Which of many polygons contain a point: a packed R-tree of prepared polygons (fences, regions).
+        .target(name: "SpatialIndex", swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
             name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
@@ -71,7 +78,12 @@ let package = Package(
             name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
             swiftSettings: settings),
         .target(
-            name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "GeoVocabulary", "Gazetteer", "JSON", logging, lifecycle],
+            name: "Processors",
+            dependencies: ["Events", "Kafka", "Geodesy", "GeoVocabulary", "Gazetteer", "JSON", "SpatialIndex", logging, lifecycle],
+            swiftSettings: settings),
+        // Alerts delivered to webhooks (signed, retried, dead-lettered) and MQTT topics.
+        .target(
+            name: "AlertDelivery", dependencies: ["Events", "Kafka", "MQTT", "Processors", httpClient, crypto, logging, lifecycle],
             swiftSettings: settings),
         .target(
             name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", "Database", postgres, logging, lifecycle, metrics],
@@ -82,6 +94,8 @@ let package = Package(
                 "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
                 "GeoFormats", "Live", hummingbird, webSocket, logging, lifecycle, prometheus,
             ],
+            // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
+            resources: [.copy("Dashboard/web")],
             swiftSettings: settings),
 
         // Running the platform: the local stack and the composition root; the demo feed, demo data
@@ -91,11 +105,11 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", "Live", postgres, logging, lifecycle, metrics, prometheus,
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
-            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", postgres, logging, lifecycle],
+            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", "JSON", postgres, logging, lifecycle],
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",
@@ -106,6 +120,8 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
+        .executableTarget(
+            name: "LiveBenchmark", dependencies: ["Processors", "SpatialIndex", "Events", "Kafka", "JSON", argumentParser], swiftSettings: settings),
 
         // Tests.
         .target(
@@ -128,11 +144,16 @@ let package = Package(
             name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
             swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
+        // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
+        .testTarget(
+            name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
+        .testTarget(
+            name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "JSON", postgres, lifecycle,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

@@ -1,3 +1,4 @@
+import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
@@ -33,6 +34,14 @@ public struct APIContext: Sendable {
     public var live: LiveHub?
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the cache's size.
+    public var tileLimits = TileLimits()
+    /// Rendered tiles; a ``TileChangeListener`` keeps it fresh (without one nothing is cached).
+    public var tileCache: TileCache
+    /// Where the dashboard's files and MapLibre GL JS are read from.
+    public var dashboard = DashboardConfiguration()
+    /// The process's stages: `/health` answers 503 until every one is connected.
+    public var readiness: Readiness?
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,
@@ -46,5 +55,6 @@ public struct APIContext: Sendable {
         self.gazetteer = gazetteer
         self.importBaseline = importBaseline
         self.serviceArea = serviceArea
+        self.tileCache = TileCache(capacity: TileLimits().cacheBytes)
     }
 }

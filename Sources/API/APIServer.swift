@@ -3,6 +3,7 @@ import Events
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import PostgresNIO
 import ReadModel
@@ -27,8 +28,12 @@ public enum APIServer {
         let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
+        router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
+            if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
             let base = request.baseURL
             return try json([
                 "title": "Shikong 时空",
@@ -41,6 +46,15 @@ public enum APIServer {
                         "title": "The API definition",
                     ],
                     ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
+                    ["href": "\(base)/map", "rel": "alternate", "type": "text/html", "title": "The map dashboard"],
+                    [
+                        "href": "\(base)/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json",
+                        "title": "Tile matrix sets",
+                    ],
+                    [
+                        "href": "\(base)/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json",
+                        "title": "Basemap vector tiles",
+                    ],
                     ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
                     ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
@@ -59,19 +73,11 @@ public enum APIServer {
             try json(["conformsTo": Conformance.classes])
         }
         router.get("/health") { _, _ in
-            let started = ContinuousClock.now
-            do {
-                try await client.ping(logger: logger)
-                let elapsed = ContinuousClock.now - started
-                let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
-                let database: [String: any Sendable] = ["status": "ok", "latency_ms": milliseconds]
-                return try json(["status": "ok", "checks": ["database": database]])
-            } catch {
-                let database: [String: any Sendable] = ["status": "unavailable", "error": "\(error)"]
-                return try json(["status": "unavailable", "checks": ["database": database]], status: .serviceUnavailable)
-            }
+            try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
+        TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
+        DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
         StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
         MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
@@ -86,15 +92,32 @@ public enum APIServer {
         // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         live.addWebSocketRoutes(to: webSocketRouter)
+        let liveReads = LiveDefinitionReads(client: client, logger: logger)
+        LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
+        // The live layer's writes in a group of their own, for access control to wrap.
+        LiveCommandRoutes(
+            context: context, reads: liveReads, registry: store.registry, maximumBody: store.limits.maximumRequestBody, logger: logger
+        ).addRoutes(to: router.group())
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(http1: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// The HTTP/1 decoder's hard limits: twice the header limit the middleware answers with a 431
+    /// problem (at least NIO's default 80 KiB), so only grossly oversized headers meet the decoder's
+    /// bare 400 and closed connection.
+    static func http1(maximumHeaderBytes: Int) -> HTTP1Channel.Configuration {
+        let cap = max(80 * 1_024, 2 * maximumHeaderBytes)
+        return HTTP1Channel.Configuration(
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: cap, maxHeaderListSize: cap, maxHeaderFieldCount: 1_000))
     }
 }

@@ -10,7 +10,13 @@ public enum DatabaseSession {
     ) async throws -> T {
         let client = PostgresClient(configuration: try configuration.client(), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The pool runs before the first query (PostgresNIO warns about every lease before `run()`).
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                group.addTask {
+                    started.resume()
+                    await client.run()
+                }
+            }
             defer { group.cancelAll() }
             return try await body(client)
         }

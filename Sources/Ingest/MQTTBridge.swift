@@ -15,11 +15,25 @@ import Synchronization
 /// The event id is derived from the message (its declared observation time and a hash of topic and
 /// payload), so a message the MQTT broker redelivers after a crash gets the same id as before and
 /// every projection applies it once.
+///
+/// A message that can never be appended — larger than `maximumPayloadBytes`, or refused by the
+/// broker (too large for the topic, malformed) — is a dead letter (stage `ingest.mqtt`) with the
+/// reason; its original bytes are kept in the database (`DeadLetterPayloadStore`), since the
+/// dead-letter topic could not hold them either, and it is acknowledged once the dead letter is
+/// appended. Asking the broker to redeliver it would only block every message behind it.
 public final class MQTTBridge: Service {
+    /// The stage name of the bridge's dead letters.
+    public static let stage = "ingest.mqtt"
+
     public struct Configuration: Sendable {
         public var connection: MQTTConnection
         public var feeds: [MQTTFeed]
         public var topic: String = Topics.rawSensorReadings
+        public var deadLetterTopic: String = Topics.deadLetters
+        /// Largest payload appended as a reading (`--max-payload-bytes`); larger ones are dead letters.
+        public var maximumPayloadBytes = 256 * 1_024
+        /// Told when the broker acknowledged the bridge's subscriptions (part `mqtt-bridge`).
+        public var readiness: Readiness?
 
         public init(connection: MQTTConnection, feeds: [MQTTFeed]) {
             self.connection = connection
@@ -30,32 +44,50 @@ public final class MQTTBridge: Service {
     private let configuration: Configuration
     private let producer: KafkaProducer
     private let gate: (any DurabilityGate)?
+    private let payloads: any DeadLetterPayloadStore
     private let logger: Logger
-    private let counters = Mutex<(received: Int, appended: Int, failed: Int)>((0, 0, 0))
+    private let counters = Mutex<(received: Int, appended: Int, failed: Int, deadLetters: Int)>((0, 0, 0, 0))
+    static let readinessPart = "mqtt-bridge"
 
     public init(
-        configuration: Configuration, producer: KafkaProducer, gate: (any DurabilityGate)? = nil,
+        configuration: Configuration, producer: KafkaProducer, payloads: any DeadLetterPayloadStore, gate: (any DurabilityGate)? = nil,
         logger: Logger = Logger(label: "shikong.mqtt-bridge")
     ) {
         self.configuration = configuration
         self.producer = producer
+        self.payloads = payloads
         self.gate = gate
         self.logger = logger
+        configuration.readiness?.expect(Self.readinessPart, waitingFor: "the MQTT broker's acknowledgement of the feed subscriptions")
     }
 
-    /// Messages received, appended to Kafka, and failed (to be redelivered) so far.
-    public var counts: (received: Int, appended: Int, failed: Int) { counters.withLock { $0 } }
+    /// Messages received, appended to Kafka, failed (to be redelivered) and made dead letters so far.
+    public var counts: (received: Int, appended: Int, failed: Int, deadLetters: Int) { counters.withLock { $0 } }
 
     public func run() async throws {
-        let subscriber = MQTTSubscriber(
-            configuration: .init(connection: configuration.connection, topicFilters: configuration.feeds.map(\.topicFilter)), logger: logger)
+        var subscription = MQTTSubscriber.Configuration(connection: configuration.connection, topicFilters: configuration.feeds.map(\.topicFilter))
+        subscription.subscriptionChanged = { [readiness = configuration.readiness] subscribed in
+            if subscribed {
+                readiness?.ready(Self.readinessPart)
+            } else {
+                readiness?.notReady(Self.readinessPart, waitingFor: "a connection to the MQTT broker with the feed subscriptions acknowledged")
+            }
+        }
+        let subscriber = MQTTSubscriber(configuration: subscription, logger: logger)
         logger.info(
             "MQTT bridge started",
             metadata: ["broker": "\(configuration.connection.url)", "feeds": "\(configuration.feeds)", "topic": "\(configuration.topic)"])
         try await cancelWhenGracefulShutdown {
             try await subscriber.run { [self] message, confirm in
                 counters.withLock { $0.received += 1 }
-                producer.send(record(for: message)) { [self] result in
+                let record = record(for: message)
+                guard message.payload.count <= configuration.maximumPayloadBytes else {
+                    let reason =
+                        "the payload is \(message.payload.count) bytes, more than the MQTT bridge's limit of \(configuration.maximumPayloadBytes) bytes (--max-payload-bytes)"
+                    deadLetter(record, reason: reason, confirm: confirm)
+                    return
+                }
+                producer.send(record) { [self] result in
                     switch result {
                     case .success(let delivery):
                         counters.withLock { $0.appended += 1 }
@@ -64,6 +96,8 @@ public final class MQTTBridge: Service {
                         } else {
                             confirm(true)
                         }
+                    case .failure(let error) where error.isRecordRefused:
+                        deadLetter(record, reason: "the event broker refused the reading: \(error.message)", confirm: confirm)
                     case .failure(let error):
                         counters.withLock { $0.failed += 1 }
                         logger.error("event not appended; the MQTT message will be redelivered", metadata: ["error": "\(error)"])
@@ -75,10 +109,39 @@ public final class MQTTBridge: Service {
         logger.info("MQTT bridge stopped", metadata: ["received": "\(counts.received)", "appended": "\(counts.appended)"])
     }
 
+    /// Makes a record that cannot be appended a dead letter: its bytes go to the payload store, the
+    /// dead letter (without them) to the dead-letter topic, and the MQTT message is acknowledged once
+    /// that is durable. If any step fails the message is redelivered and the same dead letter (same
+    /// id) is made again.
+    private func deadLetter(_ record: OutgoingRecord, reason: String, confirm: @escaping @Sendable (Bool) -> Void) {
+        let letter = DeadLetter(unappended: record, stage: Self.stage, reason: reason, keptElsewhere: true)
+        Task { [self] in
+            do {
+                try await payloads.keep(record.value, deadLetter: letter.id)
+                let delivery = try await producer.send(try letter.record(topic: configuration.deadLetterTopic))
+                counters.withLock { $0.deadLetters += 1 }
+                logger.warning(
+                    "MQTT message is a dead letter",
+                    metadata: ["reason": "\(reason)", "dead letter": "\(letter.id)", "subject": "\(letter.headers["ce_subject"] ?? "")"])
+                if let gate {
+                    gate.whenDurable(delivery) { durable in confirm(durable) }
+                } else {
+                    confirm(true)
+                }
+            } catch {
+                counters.withLock { $0.failed += 1 }
+                logger.error("dead letter not written; the MQTT message will be redelivered", metadata: ["error": "\(error)"])
+                confirm(false)
+            }
+        }
+    }
+
     /// The raw event for an MQTT message: envelope in headers, payload untouched.
     func record(for message: MQTTMessage) -> OutgoingRecord {
         let now = Date()
-        let observed = ReadingTime.declared(in: message.payload)
+        // The declared time makes the id the same on every redelivery; past 16 MiB (a dead letter
+        // anyway) reading it is not worth the parse.
+        let observed = message.payload.count <= 16 * 1_048_576 ? ReadingTime.declared(in: message.payload) : nil
         let feed = configuration.feeds.first { MQTTTopicFilter.matches($0.topicFilter, topic: message.topic) }
         let levels = feed.map { MQTTTopicFilter.wildcardLevels($0.topicFilter, topic: message.topic) } ?? []
         let metadata = EventMetadata(

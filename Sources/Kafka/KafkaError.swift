@@ -40,5 +40,15 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the broker or the client refused the record itself (too large, malformed): sending
+    /// it again can never succeed, so its source must not be asked to redeliver it.
+    public var isRecordRefused: Bool {
+        guard case .broker(let raw) = code else { return false }
+        let err = rd_kafka_resp_err_t(rawValue: raw)
+        return err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE
+            || err == RD_KAFKA_RESP_ERR_INVALID_MSG || err == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE || err == RD_KAFKA_RESP_ERR_INVALID_RECORD
+            || err == RD_KAFKA_RESP_ERR__BAD_MSG
+    }
+
     public var description: String { "KafkaError(\(code)): \(message)" }
 }

@@ -19,6 +19,9 @@ public final class MQTTSubscriber: Sendable {
         public var persistentSession: Bool = true
         /// How long to wait for handlers to confirm a burst before giving up and reconnecting.
         public var confirmationTimeout: Duration = .seconds(60)
+        /// Called with `true` once the broker acknowledged every subscription of a connection, and
+        /// with `false` when the connection is lost.
+        public var subscriptionChanged: (@Sendable (_ subscribed: Bool) -> Void)?
 
         public init(connection: MQTTConnection, topicFilters: [String]) {
             self.connection = connection
@@ -78,6 +81,8 @@ private final class SubscriberContext: @unchecked Sendable {
     let connected: AtomicFlag
     let tracker = DeliveryTracker()
     var client: OpaquePointer?
+    /// Subscriptions sent on this connection and not acknowledged yet (callbacks run on the loop thread).
+    private var unacknowledgedSubscriptions = 0
 
     init(configuration: MQTTSubscriber.Configuration, handler: @escaping MQTTSubscriber.Handler, logger: Logger, connected: AtomicFlag) {
         self.configuration = configuration
@@ -89,28 +94,34 @@ private final class SubscriberContext: @unchecked Sendable {
     func loop(while running: AtomicFlag) -> Result<Void, MQTTError> {
         _ = Mosquitto.initialised
         let connection = configuration.connection
-        guard let client = mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) else {
+        guard
+            let client = LowDescriptors.freed(
+                2, { mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) })
+        else {
             return .failure(MQTTError("mosquitto_new failed for client \(connection.clientID)"))
         }
         self.client = client
         defer {
             mosquitto_destroy(client)
-            connected.set(false)
+            LowDescriptors.refill()
+            lost()
         }
         mosquitto_threaded_set(client, true)
         if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
         mosquitto_connect_callback_set(client, onConnect)
         mosquitto_disconnect_callback_set(client, onDisconnect)
         mosquitto_message_callback_set(client, onMessage)
+        mosquitto_subscribe_callback_set(client, onSubscribe)
 
         var everConnected = false
         var backoff = 0.1
         while running.isSet {
             if mosquitto_socket(client) < 0 {
-                let rc =
+                let rc = LowDescriptors.freed(1) {
                     everConnected
-                    ? mosquitto_reconnect(client)
-                    : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                        ? mosquitto_reconnect(client)
+                        : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                }
                 guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                     logger.warning("MQTT connect failed; retrying", metadata: ["broker": "\(connection.url)", "error": "\(Mosquitto.describe(rc))"])
                     Thread.sleep(forTimeInterval: backoff)
@@ -134,7 +145,7 @@ private final class SubscriberContext: @unchecked Sendable {
                 }
             }
             writeQueued(client)
-            if mosquitto_loop_misc(client) == MOSQ_ERR_NO_CONN.rawValue { connected.set(false) }
+            if mosquitto_loop_misc(client) == MOSQ_ERR_NO_CONN.rawValue, connected.isSet { lost() }
         }
         // Shutting down: acknowledge what was confirmed in time, then leave cleanly.
         let (settled, failures) = tracker.settle(before: Date(timeIntervalSinceNow: 10))
@@ -171,7 +182,14 @@ private final class SubscriberContext: @unchecked Sendable {
         let socket = mosquitto_socket(client)
         if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
         _ = mosquitto_loop_read(client, 1)
+        lost()
+    }
+
+    /// The connection is gone: no subscription holds until the next one is acknowledged.
+    fileprivate func lost() {
         connected.set(false)
+        unacknowledgedSubscriptions = 0
+        configuration.subscriptionChanged?(false)
     }
 
     fileprivate func connected(result: Int32) {
@@ -181,11 +199,27 @@ private final class SubscriberContext: @unchecked Sendable {
         }
         connected.set(true)
         logger.info("MQTT connected", metadata: ["broker": "\(configuration.connection.url)", "filters": "\(configuration.topicFilters)"])
+        unacknowledgedSubscriptions = configuration.topicFilters.count
         for filter in configuration.topicFilters {
             let rc = mosquitto_subscribe(client, nil, filter, 1)
             if rc != MOSQ_ERR_SUCCESS.rawValue {
                 logger.error("MQTT subscribe failed", metadata: ["filter": "\(filter)", "error": "\(Mosquitto.describe(rc))"])
             }
+        }
+    }
+
+    /// A SUBACK: once every filter is granted, the subscriptions hold. A refused one (granted QoS
+    /// 0x80) keeps the subscriber unready; it is logged.
+    fileprivate func subscribed(granted: [Int32]) {
+        guard unacknowledgedSubscriptions > 0 else { return }
+        if granted.contains(where: { $0 > 2 }) {
+            logger.error("MQTT broker refused a subscription", metadata: ["filters": "\(configuration.topicFilters)"])
+            return
+        }
+        unacknowledgedSubscriptions -= 1
+        if unacknowledgedSubscriptions == 0 {
+            logger.info("MQTT subscriptions acknowledged", metadata: ["filters": "\(configuration.topicFilters)"])
+            configuration.subscriptionChanged?(true)
         }
     }
 
@@ -202,7 +236,14 @@ private let onConnect: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?,
 
 private let onDisconnect: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Void = { _, object, _ in
     guard let object else { return }
-    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().connected.set(false)
+    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().lost()
+}
+
+private let onSubscribe: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?) -> Void = {
+    _, object, _, count, granted in
+    guard let object else { return }
+    let levels = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? []
+    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().subscribed(granted: levels)
 }
 
 private let onMessage: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?) -> Void = {

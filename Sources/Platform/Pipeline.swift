@@ -19,6 +19,8 @@ public final class Pipeline: Sendable {
     public let configuration: PlatformConfiguration
     public let producer: KafkaProducer
     public let database: PostgresClient?
+    /// What of this process is connected yet: `/health` and `shikong up` wait for it.
+    public let readiness: Readiness
     /// Services in start order; the service group stops them in reverse, so upstream stages stop
     /// first and downstream ones drain what is left.
     public let services: [any Service]
@@ -28,10 +30,12 @@ public final class Pipeline: Sendable {
     ) throws {
         PlatformMetrics.bootstrap()
         self.configuration = configuration
+        let readiness = Readiness()
+        self.readiness = readiness
         let client = configuration.kafkaClient
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
-        let needsDatabase =
-            stages.contains(.project) || stages.contains(.serve) || (stages.contains(.ingest) && configuration.acknowledgeAfterArchive)
+        // The bridge keeps the bytes of messages it cannot append in the database.
+        let needsDatabase = stages.contains(.project) || stages.contains(.serve) || stages.contains(.ingest)
         let database = needsDatabase ? PostgresClient(configuration: try configuration.database.client(), backgroundLogger: logger) : nil
         self.database = database
         var services: [any Service] = []
@@ -70,7 +74,13 @@ public final class Pipeline: Sendable {
             services.append(imports)
             context.imports = imports
             context.queryLimits = configuration.queryLimits
+            context.readiness = readiness
             context.adminRegions = configuration.adminRegions
+            context.tileLimits = configuration.tileLimits
+            context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
+            context.dashboard = configuration.dashboard
+            services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
+            services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
             var live = LiveHub.Configuration(
                 kafka: client, groupID: configuration.group("live"),
                 partitions: LiveHub.partitions(.standard, catalogue: configuration.topics))
@@ -88,7 +98,12 @@ public final class Pipeline: Sendable {
             services.append(hub)
         }
         if stages.contains(.project), let database {
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer))
+            var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
+            if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
+            services.append(
+                contentsOf: Self.projections(
+                    configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(
@@ -97,11 +112,13 @@ public final class Pipeline: Sendable {
             let locator = ItemLocator(
                 geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema())
             let spatialiser = ReadingSpatialiser(
-                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema())
+                serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema(),
+                maximumValues: configuration.maximumReadingValues)
             func stage(_ group: String, _ input: String, _ name: String, parallel: Bool = false) -> ProcessorStage.Configuration {
                 var stage = ProcessorStage.Configuration(
                     consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group(group)), inputTopic: input, stage: name)
                 stage.parallel = parallel
+                stage.readiness = readiness
                 return stage
             }
             services.append(
@@ -117,31 +134,54 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
                     logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
         }
-        if stages.contains(.ingest) {
+        if stages.contains(.ingest), let database {
+            var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)
+            bridge.maximumPayloadBytes = configuration.maximumPayloadBytes
+            bridge.readiness = readiness
             services.append(
                 MQTTBridge(
-                    configuration: .init(connection: configuration.mqttConnection, feeds: configuration.feeds), producer: producer, gate: gate,
+                    configuration: bridge, producer: producer,
+                    payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
                     logger: Logger(label: "shikong.mqtt-bridge")))
         }
         self.services = services
     }
 
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
-    /// import jobs, located items and gazetteer changes.
-    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer) -> [any Service] {
-        func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
-            ProjectionRunner(
-                projection: projection,
-                configuration: .init(
-                    consumer: KafkaConsumerConfiguration(
-                        client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))),
-                client: database, producer: producer, logger: Logger(label: "shikong.projection.\(projection.name)"))
+    /// import jobs, located items, gazetteer changes, and the live layer (aggregate windows, alerts and
+    /// definitions). `archiveCommitted` hears the archive's
+    /// positions as it commits them (the durability gate of an ingest stage in the same process).
+    ///
+    /// The archive runs as two consumers, each with its own stream of transactions: one for what
+    /// sources append (the `raw.*` topics, which the durability gate waits for) and one for what the
+    /// stages derive from them. A source's acknowledgement then never waits behind derived events, and
+    /// the two write in parallel. Their partitions differ, so their stored positions never overlap.
+    static func projections(
+        _ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer,
+        readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
+    ) -> [any Service] {
+        func runner<P: Projection>(_ projection: P, group: String? = nil) -> ProjectionRunner<P> {
+            var runnerConfiguration = ProjectionRunner<P>.Configuration(
+                consumer: KafkaConsumerConfiguration(
+                    client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)")))
+            if projection.name == ArchiveProjection.projectionName { runnerConfiguration.onCommit = archiveCommitted }
+            runnerConfiguration.readiness = readiness
+            return ProjectionRunner(
+                projection: projection, configuration: runnerConfiguration, client: database, producer: producer,
+                logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        return [
-            runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+        let appended = archived.filter { $0.hasPrefix("raw.") }
+        let derived = archived.filter { !$0.hasPrefix("raw.") }
+        var services: [any Service] = []
+        if !appended.isEmpty { services.append(runner(ArchiveProjection(topics: appended))) }
+        if !derived.isEmpty { services.append(runner(ArchiveProjection(topics: derived), group: "projection.archive.derived")) }
+        return services + [
+            runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
+            runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()),
         ]
     }
 
@@ -189,6 +229,8 @@ public final class Pipeline: Sendable {
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
         let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: true)
+        let brokers = try producer.admin.layout().brokers
+        logger.info("\(TopicReconciler.replicationSummary(catalogue, brokers: brokers))")
         for outcome in outcomes {
             if outcome.drift.isEmpty {
                 logger.info(

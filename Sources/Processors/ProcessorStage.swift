@@ -15,9 +15,13 @@ public final class ProcessorStage: Service {
         /// The stage name dead letters carry, e.g. `processors.spatialiser`.
         public var stage: String
         public var deadLetterTopic: String = Topics.deadLetters
-        public var batchSize: Int = 1_000
+        /// The most records one batch takes; a poll returns what is already fetched, so batches grow
+        /// with a backlog (an import) and stay small under a steady feed.
+        public var batchSize: Int = 5_000
         /// Process a batch on every core (for costly steps such as geocoding), keeping input order.
         public var parallel = false
+        /// Told once the consumer group assigned the stage its partitions (part `processor <stage>`).
+        public var readiness: Readiness?
 
         public init(consumer: KafkaConsumerConfiguration, inputTopic: String, stage: String) {
             self.consumer = consumer
@@ -38,7 +42,10 @@ public final class ProcessorStage: Service {
         self.process = process
         self.producer = producer
         self.logger = logger
+        configuration.readiness?.expect(readinessPart, waitingFor: "its partitions of \(configuration.inputTopic) from the consumer group")
     }
+
+    private var readinessPart: String { "processor \(configuration.stage)" }
 
     public func run() async throws {
         let consumer = try KafkaConsumer(configuration: configuration.consumer, topics: [configuration.inputTopic], logger: logger)
@@ -46,6 +53,7 @@ public final class ProcessorStage: Service {
         logger.info("processor started", metadata: ["stage": "\(configuration.stage)", "input": "\(configuration.inputTopic)"])
         var drain = StageDrain()
         for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+            if consumer.hasJoinedGroup { configuration.readiness?.ready(readinessPart) }
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             guard !batch.isEmpty else { continue }
             let (records, deadLetters) = try await outputs(of: batch.filter { !$0.isLogFiller })

@@ -13,8 +13,13 @@ struct RawReading {
     var values: [String: Double]
 
     private static let reserved: Set<String> = ["sensor_id", "ts", "lon", "lat", "crs", "values"]
+    /// Observation times a reading may carry: from 1970 to the end of year 9999 (RFC 3339's range),
+    /// in epoch milliseconds.
+    static let plausibleMilliseconds: ClosedRange<Double> = 0...253_402_300_799_999
 
-    init(json: JSONValue) throws(EventDecodingError) {
+    /// `maximumValues` bounds the readings one message may carry: a message with an absurd shape
+    /// (thousands of values) is refused rather than stored.
+    init(json: JSONValue, maximumValues: Int = ReadingSpatialiser.defaultMaximumValues) throws(EventDecodingError) {
         guard let members = json.members else { throw EventDecodingError("payload is not a JSON object") }
         func member(_ name: String) -> JSONValue? { members.first { $0.key == name }?.value }
         func number(_ name: String) throws(EventDecodingError) -> Double {
@@ -32,12 +37,14 @@ struct RawReading {
         case nil:
             throw EventDecodingError("missing field ts")
         case .string(let text)?:
-            guard let date = Timestamp.parse(text) else { throw EventDecodingError("ts \"\(text)\" is not an RFC 3339 date-time") }
+            guard let date = Timestamp.parse(text), Self.plausibleMilliseconds.contains(date.timeIntervalSince1970 * 1_000) else {
+                throw EventDecodingError("ts \"\(text.prefix(64))\" is not an RFC 3339 date-time between 1970 and 9999")
+            }
             time = date
-        case .number(let milliseconds)? where milliseconds.isFinite:
+        case .number(let milliseconds)? where Self.plausibleMilliseconds.contains(milliseconds):
             time = Date(timeIntervalSince1970: milliseconds / 1_000)
         default:
-            throw EventDecodingError("ts is neither an RFC 3339 date-time nor epoch milliseconds")
+            throw EventDecodingError("ts is neither an RFC 3339 date-time nor epoch milliseconds between 1970 and 9999")
         }
         x = try number("lon")
         y = try number("lat")
@@ -45,6 +52,7 @@ struct RawReading {
         var values: [String: Double] = [:]
         if let nested = member("values") {
             guard let entries = nested.members else { throw EventDecodingError("values must be an object of numbers") }
+            guard entries.count <= maximumValues else { throw Self.tooMany(entries.count, maximumValues) }
             for (name, value) in entries {
                 guard let number = value.number else { throw EventDecodingError("values must be an object of numbers") }
                 values[name] = number
@@ -53,8 +61,13 @@ struct RawReading {
             for (name, value) in members where !Self.reserved.contains(name) {
                 if let number = value.number { values[name] = number }
             }
+            guard values.count <= maximumValues else { throw Self.tooMany(values.count, maximumValues) }
         }
         guard !values.isEmpty else { throw EventDecodingError("no measured values (expected a values object or numeric fields)") }
         self.values = values
+    }
+
+    private static func tooMany(_ count: Int, _ maximum: Int) -> EventDecodingError {
+        EventDecodingError("the reading has \(count) values, more than the limit of \(maximum) (--max-reading-values)")
     }
 }

@@ -18,13 +18,19 @@ public struct ReadingSpatialiser: Sendable {
     private let defaultCRS: CoordinateReferenceSystem
     private let outputTopic: String
     private let schema: JSONSchema?
+    private let maximumValues: Int
+
+    /// Most values one reading may carry unless configured otherwise (`--max-reading-values`).
+    public static let defaultMaximumValues = 256
 
     /// `schema` is the raw topic's value schema from the catalogue: a payload must match it as well as
-    /// carry what the spatialiser needs.
+    /// carry what the spatialiser needs. A reading with more than `maximumValues` values is refused.
     public init(
         transformer: CoordinateTransformer = CoordinateTransformer(), serviceArea: BoundingBox = .china,
-        defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents, schema: JSONSchema? = nil
+        defaultCRS: CoordinateReferenceSystem = .wgs84, outputTopic: String = Topics.spatialEvents, schema: JSONSchema? = nil,
+        maximumValues: Int = ReadingSpatialiser.defaultMaximumValues
     ) {
+        self.maximumValues = maximumValues
         self.transformer = transformer
         self.serviceArea = serviceArea
         self.defaultCRS = defaultCRS
@@ -38,7 +44,10 @@ public struct ReadingSpatialiser: Sendable {
 
     private func spatialise(metadata: EventMetadata, payload: Data) throws -> OutgoingRecord {
         let json = try JSONPayload.object(payload)
-        let reading = try RawReading(json: json)
+        let reading = try RawReading(json: json, maximumValues: maximumValues)
+        if let value = reading.values.first(where: { !$0.value.isFinite }) {
+            throw EventDecodingError("value \(value.key) is not a finite number")
+        }
         try JSONPayload.validate(json, against: schema, schemaID: metadata.schema)
 
         let crsText = reading.crs ?? metadata.extensions["crs"]
@@ -80,7 +89,7 @@ public struct ReadingSpatialiser: Sendable {
             attributes: Self.attributes,
             data: SensorReading(sensorID: sensorID, values: reading.values),
             schema: output.schema)
-        return output.record(topic: outputTopic, value: try EventJSON.encoder().encode(event))
+        return output.record(topic: outputTopic, value: SensorReadingEventJSON.encode(event))
     }
 
     static func sensorID(fromSubject subject: String) -> String {

@@ -77,7 +77,7 @@ public struct ItemRequest: Sendable {
         // Filters.
         if let text = values["filter"] {
             guard text.utf8.count <= limits.maximumFilterLength else {
-                throw FeatureStoreError(.tooLarge, "filter is longer than \(limits.maximumFilterLength) bytes")
+                throw FeatureStoreError(.badRequest, "filter is longer than \(limits.maximumFilterLength) bytes (--max-filter-bytes)")
             }
             filter = try CQL2.parse(text, language: try CQL2.Language(parameter: values["filter-lang"]))
         } else if values["filter-lang"] != nil || values["filter-crs"] != nil {

@@ -8,8 +8,10 @@ public struct QueryLimits: Sendable, Hashable {
     public var maximumExportFeatures = 1_000_000
     /// Longest `filter`, in bytes.
     public var maximumFilterLength = 65_536
-    /// Largest request body (catalogue writes, measurement geometries), in bytes.
-    public var maximumRequestBody = 4 * 1_048_576
+    /// Largest request body (items, catalogue and gazetteer edits, measurement geometries, redrives), in bytes.
+    public var maximumRequestBody = 16 * 1_048_576
+    /// Largest request header section (request line excluded), in bytes.
+    public var maximumHeaderBytes = 32 * 1_024
     /// Most rows a statistics request returns.
     public var maximumStatisticsRows = 10_000
 

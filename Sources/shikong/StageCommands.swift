@@ -21,7 +21,10 @@ func runStages(_ stages: Set<Stage>, options: ExternalServiceOptions, logging: L
 
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingest", abstract: "Run the MQTT bridge: MQTT feeds → raw.sensor.readings (acknowledged only after Kafka has each event).")
+        commandName: "ingest",
+        abstract:
+            "Run the MQTT bridge: MQTT feeds → raw.sensor.readings (acknowledged only after Kafka has each event); messages it cannot append are dead letters whose bytes it keeps in the database."
+    )
     @OptionGroup var options: ExternalServiceOptions
     @OptionGroup var logging: LoggingOptions
     func run() async throws { try await runStages([.ingest], options: options, logging: logging, migrate: false) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Demo
 import Events
 import Foundation
+import Ingest
 import LocalStack
 import Logging
 import MQTT
@@ -34,8 +35,10 @@ struct Up: AsyncParsableCommand {
     @Flag(
         help: """
             Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
-            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, and publish a few \
-            Chinese crawl items to place (see /items).
+            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, publish a few \
+            Chinese crawl items to place (see /items), and run the early-warning demonstration: minute PM2.5 aggregates \
+            per district (collection aggregates), a threshold rule per district on them (alerts raised and cleared in \
+            collection alerts) and a vehicle fleet with district-entry alerts (collection alerts).
             """)
     var demo = false
 
@@ -44,6 +47,9 @@ struct Up: AsyncParsableCommand {
 
     @Option(help: "Seconds between demo rounds.")
     var demoInterval = 5
+
+    @Option(help: "Demo vehicles driving through Wuhan (MQTT fleet/<vehicle>/position).")
+    var vehicles = 20
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var logging: LoggingOptions
@@ -59,21 +65,32 @@ struct Up: AsyncParsableCommand {
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
         let catalogue = try pipeline.catalogue()
+        var feeds = try pipeline.parsedFeeds()
+        if demo && !feeds.contains(where: { $0.topicFilter == VehicleFleet.topicFilter }) {
+            feeds.append(MQTTFeed(topicFilter: VehicleFleet.topicFilter))
+        }
         let (local, broughtUp) = try await LocalPlatform.bringUp(
-            stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
+            stack, httpPort: httpPort, feeds: feeds, serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
+        configured.tileLimits = try pipeline.tileLimits()
+        configured.dashboard = pipeline.dashboard
+        configured.maximumPayloadBytes = pipeline.maxPayloadBytes
+        configured.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configured)
         let configuration = configured
-        let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger) { port in
-            logger.notice(
-                "Shikong is up: http://\(configuration.httpHost):\(port)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))"
-            )
-        }
+        let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
-        var oneShot: [any Service] = []
+        // Announced only when every stage is connected and the bridge's subscriptions are acknowledged.
+        var oneShot: [any Service] = [
+            ReadinessAnnouncement(
+                readiness: pipelineServices.readiness,
+                message:
+                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/map (dashboard), http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
+                logger: logger)
+        ]
         if demo {
             oneShot.append(
                 DemoBaseData(
@@ -85,6 +102,12 @@ struct Up: AsyncParsableCommand {
                         host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
                     stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
             oneShot.append(DemoItems(producer: pipelineServices.producer))
+            oneShot.append(DemoLiveLayer(producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
+            services.append(
+                VehicleFleet(
+                    connection: MQTTConnection(
+                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-fleet"),
+                    vehicles: vehicles, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -39,7 +39,12 @@ actor CQL2Fixture {
         let task = Task {
             let platform = try await TestPlatform.shared()
             let client = PostgresClient(configuration: try platform.configuration.database.client(), backgroundLogger: Logger(label: "cql2.test"))
-            Task { await client.run() }
+            await withCheckedContinuation { (started: CheckedContinuation<Void, Never>) in
+                Task {
+                    started.resume()
+                    await client.run()
+                }
+            }
             for statement in Self.setup { try await client.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger) }
             return client
         }

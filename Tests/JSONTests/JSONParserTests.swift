@@ -42,4 +42,48 @@ struct JSONParserTests {
         let encoded = try JSONParser.parse(bytes: Array(try JSONEncoder().encode(value)))
         for key in ["k", "n", "t", "z"] { #expect(encoded[key] == value[key]) }
     }
+
+    @Test("finds a repeated member in a large object, and keeps 100,000 distinct ones in order")
+    func manyMembers() throws {
+        let members = (0..<100_000).map { #""m\#($0)":\#($0)"# }
+        let value = try JSONParser.parse("{" + members.joined(separator: ",") + "}")
+        #expect(value.members?.count == 100_000)
+        #expect(value.members?.last?.key == "m99999")
+        for repeated in ["m3", "m20", "m99998"] {
+            do {
+                _ = try JSONParser.parse("{" + members.prefix(99_999).joined(separator: ",") + #","\#(repeated)":0}"#)
+                Issue.record("\(repeated) repeated was accepted")
+            } catch {
+                #expect(error.reason.contains("\"\(repeated)\" appears twice"))
+            }
+        }
+    }
+
+    @Test("refuses ill-formed UTF-8 in strings and member names, and keeps well-formed text")
+    func utf8() throws {
+        for bytes: [UInt8] in [
+            [0x22, 0xFF, 0x22], [0x22, 0xC3, 0x22], [0x7B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x3A, 0x31, 0x7D], [0x22, 0x61, 0x80, 0x5C, 0x6E, 0x22],
+        ] {
+            #expect(throws: JSONSyntaxError.self, "\(bytes)") { try JSONParser.parse(bytes: bytes) }
+        }
+        #expect(try JSONParser.parse(bytes: Array(#""武汉 é 😀\n""#.utf8)) == .string("武汉 é 😀\n"))
+    }
+
+    @Test("parsing cost grows linearly with the number of members (a quadratic duplicate check grows 100-fold)")
+    func linearInMembers() throws {
+        func object(_ count: Int) -> [UInt8] { Array(("{" + (0..<count).map { #""m\#($0)":0"# }.joined(separator: ",") + "}").utf8) }
+        func fastest(_ bytes: [UInt8]) throws -> Duration {
+            var best = Duration.seconds(3_600)
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                _ = try JSONParser.parse(bytes: bytes)
+                best = min(best, ContinuousClock.now - started)
+            }
+            return best
+        }
+        let small = try fastest(object(5_000))
+        let large = try fastest(object(50_000))
+        // Ten times the members: about ten times the time when linear, a hundred when quadratic.
+        #expect(large < small * 35, "5,000 members: \(small); 50,000 members: \(large)")
+    }
 }

@@ -44,7 +44,7 @@ struct DeadLetterRoutes: Sendable {
         }
         router.post("/dlq/:id/redrive") { request, requestContext in
             let row = try await letter(try identifier(requestContext))
-            let correction = try await Correction(request)
+            let correction = try await Correction(request, limit: context.queryLimits.maximumRequestBody)
             guard let producer = context.producer else {
                 throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
             }
@@ -120,8 +120,8 @@ struct DeadLetterRoutes: Sendable {
     struct Correction {
         var value: Data
 
-        init?(_ request: Request) async throws {
-            let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        init?(_ request: Request, limit: Int) async throws {
+            let body = try await request.body.collect(upTo: limit)
             guard body.readableBytes > 0 else { return nil }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
                 throw Problem.badRequest(#"the body must be a JSON object: {"value": "<corrected text>"} or {"value_base64": "…"}, or empty"#)

@@ -13,8 +13,9 @@ struct ItemRoutes: Sendable {
     let context: APIContext
     let store: FeatureStore
 
-    /// Largest `POST /items` body.
-    static let maximumBody = 16 * 1024 * 1024
+    /// Largest item (one line): its dead letter, the bytes in base64 with the envelope, must still
+    /// fit in one event of the log (about 1 MB).
+    static let maximumItemBytes = 700 * 1_024
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/items") { request, _ in
@@ -22,13 +23,21 @@ struct ItemRoutes: Sendable {
                 throw Problem(.serviceUnavailable, detail: "this API process has no Kafka producer; run it with the platform (shikong serve or up)")
             }
             let body: ByteBuffer
+            let limit = context.queryLimits.maximumRequestBody
             do {
-                body = try await request.body.collect(upTo: Self.maximumBody)
+                body = try await request.body.collect(upTo: limit)
             } catch {
-                throw Problem(.contentTooLarge, detail: "item uploads are limited to \(Self.maximumBody / 1_048_576) MiB; send several")
+                throw Problem(.contentTooLarge, detail: "item uploads are limited to \(limit) bytes (--max-request-bytes); send several")
             }
             let lines = RawItems.lines(Data(buffer: body))
             guard !lines.isEmpty else { throw Problem.badRequest("the body must hold JSON lines, one item each") }
+            // Refused before any parsing: an item the event log could not carry — nor, with its bytes
+            // in base64, the dead-letter topic if the item processor refuses it.
+            if let large = lines.first(where: { $0.line.count > Self.maximumItemBytes }) {
+                throw Problem(
+                    .contentTooLarge,
+                    detail: "the item on line \(large.number) is \(large.line.count) bytes; one item may have at most \(Self.maximumItemBytes) bytes")
+            }
             let now = Date()
             let records = lines.map { RawItems.record(line: $0.line, lineNumber: $0.number, source: "api://items", receivedAt: now) }
             _ = try await producer.sendAll(records)

@@ -1,7 +1,8 @@
 import CQL2
 
 /// The conformance classes `/conformance` lists: OGC API Features Part 1 (core, GeoJSON), Part 2
-/// (CRS by reference), Part 3 (filtering, CQL2) and sorting.
+/// (CRS by reference), Part 3 (filtering, CQL2) and sorting; OGC API Tiles (vector tiles) with
+/// tile matrix sets.
 enum Conformance {
     static let classes: [String] =
         [
@@ -10,5 +11,5 @@ enum Conformance {
             "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
             "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
             "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
-        ] + CQL2Conformance.all(accentInsensitive: false)
+        ] + CQL2Conformance.all(accentInsensitive: false) + TileMatrixSetDocument.conformance
 }

@@ -10,14 +10,23 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
-                    "OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem.",
+                    """
+                OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
+                write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
+                (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
+                256 levels of nesting (400), page size --max-page-size (400).
+                """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Live", "Imports", "Geocoding", "Measurement", "Operations"].map {
+            "tags": ["Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations", "Dashboard"].map {
                 ["name": $0] as Object
             },
-            "paths": paths,
-            "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
+            "paths": paths.merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
+            "components": [
+                "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
+                "responses": OpenAPISchemas.responses,
+            ] as Object,
         ]
     }
 
@@ -33,6 +42,7 @@ enum OpenAPIDocument {
         var responses: Object = [
             status: ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
+            "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
         ]
         let names = ["400": "BadRequest", "404": "NotFound", "409": "Conflict", "413": "TooLarge", "503": "Unavailable"]
         for error in errors { if let name = names[error] { responses[error] = ["$ref": "#/components/responses/\(name)"] as Object } }
@@ -64,7 +74,12 @@ enum OpenAPIDocument {
     static let number = OpenAPIParameters.number
 
     static let paths: Object = [
-        "/": ["get": operation("landingPage", "Landing page", tag: "Features", content: [json: OpenAPISchemas.ref("LandingPage")], errors: [])],
+        "/": [
+            "get": operation(
+                "landingPage", "Landing page (JSON); a browser asking for text/html, or f=html, gets the map dashboard", tag: "Features",
+                parameters: [query("f", "json or html.")], content: [json: OpenAPISchemas.ref("LandingPage"), "text/html": OpenAPISchemas.string],
+                errors: [])
+        ],
         "/conformance": [
             "get": operation("conformance", "Conformance classes", tag: "Features", content: [json: OpenAPISchemas.ref("Conformance")], errors: [])
         ],
@@ -139,6 +154,10 @@ enum OpenAPIDocument {
                 parameters: parameters(["collectionId", "bbox", "bbox-crs", "datetime", "as_of", "filter", "filter-lang", "filter-crs"]) + [
                     query("group_by", "Comma-separated: admin, grid, or queryable names."),
                     query("time_bucket", "Buckets of observation or valid time: 15m, 1h, 1d, 1w …"),
+                    query(
+                        "tz",
+                        "IANA time zone whose wall clock the buckets follow (default Asia/Shanghai: a day starts at Beijing midnight, a week on Monday). Rows give `time` in UTC and `local_time` with the zone's offset."
+                    ),
                     query("agg", "Comma-separated: count, count(p), avg(p), min(p), max(p), sum(p), stddev(p); default count."),
                     query("grid_size", "Grid cell side in degrees (EPSG:4490), default 0.01.", number),
                     query("regions", "The entity collection of region polygons for group_by=admin."),
@@ -169,7 +188,7 @@ enum OpenAPIDocument {
                     query("keywords", "Any of these keywords, comma-separated."), query("bbox", "Extent intersects west,south,east,north (CRS84)."),
                     query("datetime", "Temporal extent intersects this instant or interval."), query("domain", "Domain label."),
                     query("industry", "Industry label."), query("theme", "Theme label."),
-                    query("classification", "public, government or classified."), query("kind", "entities, sensors or readings."),
+                    query("classification", "public, government or classified."), query("kind", "entities, sensors, readings, aggregates or alerts."),
                     query("limit", "At most this many records (1–1000).", integer), OpenAPIParameters.ref("jsonFormat"),
                 ], content: [geoJSON: featureCollection])
         ],
@@ -323,7 +342,9 @@ enum OpenAPIDocument {
         ],
         "/dlq": [
             "get": operation(
-                "deadLetters", "Dead letters: what failed, where and why", tag: "Operations",
+                "deadLetters",
+                "Dead letters: what failed, where and why. Readings the MQTT bridge cannot append (over --max-payload-bytes, or refused by the broker) are dead letters of stage ingest.mqtt with partition and offset -1; their original bytes are kept in the database. Readings the spatialiser refuses (not UTF-8 JSON, nested deeper than 256, over --max-reading-values, a bad time, a missing field, …) are dead letters of stage processors.spatialiser.",
+                tag: "Operations",
                 parameters: [
                     query("status", "open or redriven."), query("stage", "The failing stage."), query("topic", "The source topic."),
                     query("limit", "At most this many.", integer), query("offset", "Letters to skip.", integer),
@@ -331,7 +352,8 @@ enum OpenAPIDocument {
         ],
         "/dlq/{id}": [
             "get": operation(
-                "deadLetter", "One dead letter with its original bytes", tag: "Operations",
+                "deadLetter", "One dead letter with its original bytes (also those kept in the database because the topic could not hold them)",
+                tag: "Operations",
                 parameters: [OpenAPIParameters.path("id", "The letter id.")],
                 content: [json: object], errors: ["400", "404"])
         ],
@@ -345,7 +367,10 @@ enum OpenAPIDocument {
             "get": operation("metrics", "Prometheus metrics", tag: "Operations", content: ["text/plain": OpenAPISchemas.string], errors: [])
         ],
         "/health": [
-            "get": operation("health", "Health of the API and its database", tag: "Operations", content: [json: object], errors: ["503"])
+            "get": operation(
+                "health",
+                "Readiness: 200 once the database answers and every stage of the process is connected (the MQTT bridge's subscriptions acknowledged, each processor and projection in its consumer group); 503 problem naming what is not ready yet",
+                tag: "Operations", content: [json: object], errors: ["503"])
         ],
     ]
 }

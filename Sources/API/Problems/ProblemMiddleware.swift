@@ -1,6 +1,7 @@
 import CQL2
 import GeoVocabulary
 import Hummingbird
+import Kafka
 import Logging
 import ReadModel
 
@@ -22,6 +23,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         } catch let error as ParameterError {
             throw Problem(.badRequest, detail: error.message)
+        } catch let error as KafkaError where error.isRecordRefused {
+            // The event log cannot take what was sent (one event larger than the broker accepts).
+            throw Problem(.contentTooLarge, detail: "the event log refused the event this request makes: \(error.message); send smaller parts")
         } catch let error as CQL2Error {
             throw Problem(.badRequest, detail: error.message)
         } catch let error as HTTPError {

@@ -6,7 +6,9 @@ import NIOCore
 import PostgresNIO
 
 /// Materialises the `dlq` topic into `dead_letters`: every dead letter with its stage, reason, where
-/// it was read and its original bytes, and whether it was re-driven (`dead.letter.redriven`).
+/// it was read and its original bytes, and whether it was re-driven (`dead.letter.redriven`). The
+/// original bytes of a message too large for the topic are not in the event but in
+/// `dead_letter_payloads` (the MQTT bridge keeps them there): the row takes them from there.
 public struct DeadLetterProjection: Projection {
     public let name = "dead_letters"
     public let topics: [String]
@@ -51,7 +53,8 @@ public struct DeadLetterProjection: Projection {
             try await connection.query(
                 """
                 INSERT INTO \(unescaped: tables["dead_letters"]) (id, event_id, stage, reason, failed_at, topic, partition, "offset", key, headers, original)
-                SELECT id, NULLIF(event_id, '')::uuid, stage, reason, failed_at::timestamptz, topic, part, off, CASE WHEN has_key THEN k END, h::jsonb, v
+                SELECT id, NULLIF(event_id, '')::uuid, stage, reason, failed_at::timestamptz, topic, part, off, CASE WHEN has_key THEN k END, h::jsonb,
+                    COALESCE((SELECT p.original FROM dead_letter_payloads p WHERE p.id = t.id), v)
                 FROM unnest(
                     \(letters.map(\.id))::uuid[], \(letters.map { $0.eventID?.uuidString ?? "" })::text[], \(letters.map(\.stage))::text[],
                     \(letters.map(\.reason))::text[], \(letters.map { Timestamp.format($0.failedAt) })::text[], \(letters.map(\.topic))::text[],
