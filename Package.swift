@@ -135,7 +135,6 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(
             name: "ReadModelTests", dependencies: ["ReadModel", "CQL2", "Events", "GeoVocabulary", postgres], swiftSettings: settings),
-        .testTarget(name: "LiveTests", dependencies: ["Live", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeoVocabularyTests", dependencies: ["GeoVocabulary"], swiftSettings: settings),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", nioSSL], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
@@ -148,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
-            name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
+            name: "LiveTests", dependencies: ["Live", "Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
