@@ -42,6 +42,9 @@ public struct APIContext: Sendable {
     public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Checks a threshold rule's CQL2 condition as the alerting processor will compile it (parse
+    /// and type-check); throws why it cannot apply. Without it, the API only parses conditions.
+    public var checkCondition: (@Sendable (_ text: String, _ source: AlertRule.Source) throws -> Void)?
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,

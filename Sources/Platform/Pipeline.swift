@@ -90,6 +90,7 @@ public final class Pipeline: Sendable {
                 configuration: live, archive: LiveArchive(client: database, logger: Logger(label: "shikong.live")),
                 logger: Logger(label: "shikong.live"))
             context.live = hub
+            context.checkCondition = { text, source in _ = try LiveConditions.compiler(text, source) }
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),

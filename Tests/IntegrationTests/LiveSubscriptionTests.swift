@@ -124,17 +124,21 @@ struct LiveSubscriptionTests {
         // Every reading of the feed, to fill a buffer fast.
         let filter = "sensor_id LIKE '\(prefix)-%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let url = platform.baseURL + "/collections/readings/live?filter=\(filter)"
-        let slow = try LiveClient(["--rcvbuf", "4096", "--pause", "25", url])
+        // The slow one reads nothing until the whole burst went out (the fast one has it all): about
+        // 3 MB of messages, well over its buffer (1 MiB) and what a 4 KiB receive window leaves in
+        // the kernel's socket buffers.
+        let go = platform.dataDirectory.appendingPathComponent("slow-\(prefix)")
+        let slow = try LiveClient(["--rcvbuf", "4096", "--wait-for", go.path, url])
         let fast = try LiveClient([url])
         defer { slow.stop(); fast.stop() }
         try await fast.wait(timeout: .seconds(20)) { $0.contains { $0.event == "live" } }
         try await slow.wait(timeout: .seconds(20)) { $0.contains { $0.event == "connected" } }
         try await Task.sleep(for: .milliseconds(500))
-        // Well over the subscriber buffer (1 MiB at ~500 bytes a message) and the socket buffers.
         let burst = feed.messages(6_000)
         try await Self.publish(platform, publisher, burst, prefix: prefix, total: 6_000)
 
         try await fast.wait { Self.features($0).count >= 6_000 }
+        _ = FileManager.default.createFile(atPath: go.path, contents: nil)
         let fastIDs = Self.features(fast.received)
         #expect(fastIDs.count == 6_000 && Set(fastIDs).count == 6_000, "the fast subscriber got \(fastIDs.count)")
         #expect(!fast.received.contains { $0.event == "gap" })
@@ -154,6 +158,64 @@ struct LiveSubscriptionTests {
         let again = Self.features(resumed.received)
         #expect(again.count == missed)
         #expect(Set(again).union(got) == Set(fastIDs) && Set(again).isDisjoint(with: got))
+    }
+
+    @Test("alerts and aggregate windows can be followed: each change comes as it happens, the same features the collections serve")
+    func alertsAndAggregates() async throws {
+        let platform = try await TestPlatform.shared()
+        let run = UUID().uuidString.prefix(6).lowercased()
+        let sensor = "follow-\(run)"
+        let rule = "follow-\(run)"
+        let aggregation = "follow-\(run)"
+        // Xi'an: an area no other test uses.
+        let (lon, lat) = (108.95, 34.25)
+        try await LiveFixture.define(
+            "/alert-rules", id: rule,
+            body: #"{"kind": "threshold", "subjects": {"ids": ["sensor:\#(sensor)"]}, "condition": "pm25 > 75", "clear": "pm25 <= 60"}"#,
+            on: platform)
+        try await LiveFixture.define(
+            "/aggregations", id: aggregation,
+            body: """
+                {"window": {"size": "10s"}, "group_by": ["sensor"], "values": ["pm25"], "bbox": [108.8, 34.1, 109.1, 34.4],
+                 "allowed_lateness": "0s", "correction_horizon": "10m", "idle_timeout": "1s"}
+                """, on: platform)
+        func query(_ condition: String) -> String { condition.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+        let alerts = try LiveClient([platform.baseURL + "/collections/alerts/live?filter=\(query("rule = '\(rule)'"))"])
+        let windows = try LiveClient([platform.baseURL + "/collections/aggregates/live?filter=\(query("aggregation = '\(aggregation)'"))&bbox=108.8,34.1,109.1,34.4"])
+        defer { alerts.stop(); windows.stop() }
+        for client in [alerts, windows] { try await client.wait(timeout: .seconds(20)) { $0.contains { $0.event == "live" } } }
+
+        // 30 s of readings: high for 10 s (raised), low after (cleared); then one far later, so
+        // every window of the 30 s closes.
+        let start = LiveFixture.aligned(secondsAgo: 600, to: 10)
+        let series = (0..<30).map { second in
+            LiveFixture.reading(
+                sensor: sensor, at: start.addingTimeInterval(Double(second)), lon: lon, lat: lat, values: ["pm25": second < 10 ? 90 : 40])
+        }
+        try await LiveFixture.publish(series, to: platform, client: sensor)
+        try await Task.sleep(for: .seconds(2))
+        try await LiveFixture.publish(
+            [LiveFixture.reading(sensor: sensor, at: start.addingTimeInterval(120), lon: lon, lat: lat, values: ["pm25": 40])], to: platform,
+            client: sensor)
+
+        try await alerts.wait(timeout: .seconds(30)) { Self.features($0).count >= 2 }
+        let alertMessages = alerts.received.filter(\.isFeature).map { $0.json }
+        let statuses = alertMessages.compactMap { (($0["feature"] as? [String: Any])?["properties"] as? [String: Any])?["status"] as? String }
+        #expect(statuses == ["raised", "cleared"], "\(alertMessages)")
+        let stored = try await platform.poll("/collections/alerts/items?rule=\(rule)", timeout: .seconds(30)) {
+            (($0["features"] as? [[String: Any]])?.first?["properties"] as? [String: Any])?["status"] as? String == "cleared"
+        }
+        let storedIDs = Set((stored["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        #expect(storedIDs.count == 1 && Set(Self.features(alerts.received)) == storedIDs)
+
+        let page = try await platform.poll("/collections/aggregates/items?aggregation=\(aggregation)&limit=100", timeout: .seconds(60)) {
+            ($0["numberReturned"] as? Int ?? 0) >= 3
+        }
+        let windowIDs = Set((page["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        try await windows.wait(timeout: .seconds(30)) { Set(Self.features($0)).isSuperset(of: windowIDs) }
+        #expect(Set(Self.features(windows.received)) == windowIDs, "windows followed \(Self.features(windows.received)), served \(windowIDs)")
+        let counts = windows.received.filter(\.isFeature).compactMap { (($0.json["feature"] as? [String: Any])?["properties"] as? [String: Any])?["count"] as? Int }
+        #expect(counts == [10, 10, 10], "\(counts)")
     }
 
     @Test("a subscription that cannot be served is a 400 problem, over SSE and before a WebSocket upgrade")

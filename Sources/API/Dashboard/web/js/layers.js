@@ -1,6 +1,7 @@
 // The layer list: every collection of /collections (searchable through /catalog), each a vector
 // tile source of this server with fill, line and circle layers, toggled, faded and coloured by a
-// property; live collections (sensors, alerts) are GeoJSON sources that live.js keeps current.
+// property; live collections (sensors, alerts) are GeoJSON sources that live.js keeps current
+// through the live subscriptions.
 import { getJSON } from './api.js';
 import { t } from './i18n.js';
 import { airQuality, categories, palette, quantiles, steps, swatch } from './symbols.js';
