@@ -34,13 +34,18 @@ struct AlertTests {
         }
     }
 
-    @Test("a definition that could never apply is a 400 problem: a rule condition that does not parse or type-check, a bad window, a fence that is no polygon")
+    @Test(
+        "a definition that could never apply is a 400 problem: a rule condition that does not parse or type-check, a bad window, a fence that is no polygon"
+    )
     func invalidDefinitionsAreRefused() async throws {
         let platform = try await TestPlatform.shared()
         let refused: [(path: String, body: String, mentions: String)] = [
             ("/alert-rules/bad-parse", #"{"kind": "threshold", "condition": "pm25 >"}"#, "condition"),
             ("/alert-rules/bad-type", #"{"kind": "threshold", "condition": "pm25 = 'high'"}"#, "condition"),
-            ("/alert-rules/bad-clear", #"{"kind": "threshold", "source": "aggregates", "condition": "avg_pm25 > 75", "clear": "window_start > 5"}"#, "clear"),
+            (
+                "/alert-rules/bad-clear",
+                #"{"kind": "threshold", "source": "aggregates", "condition": "avg_pm25 > 75", "clear": "window_start > 5"}"#, "clear"
+            ),
             ("/aggregations/bad-window", #"{"window": {"size": "10ms"}, "values": ["pm25"]}"#, "window"),
             ("/geofences/bad-shape", #"{"geometry": {"type": "Point", "coordinates": [114.3, 30.6]}}"#, "geometry"),
         ]
