@@ -226,7 +226,7 @@ enum OpenAPIDocument {
         "/collections/{collectionId}/live": [
             "get": operation(
                 "live",
-                "Follow a collection live: Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent; since or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate). Channels and messages: /api/async",
+                "Follow a collection live (readings, sensors, aggregates, alerts, entity collections): Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent, evaluated per subscriber; every message carries the event id and a cursor (the SSE id); since (a time or a cursor) or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate); a subscriber that reads too slowly gets a gap message (missed count, cursor to resume) and the stream ends; heartbeats every 15 s. Channels and messages: /api/async",
                 tag: "Live", parameters: parameters(liveParameters), content: ["text/event-stream": OpenAPISchemas.string],
                 errors: ["400", "404", "503"])
         ],
