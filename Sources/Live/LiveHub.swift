@@ -153,7 +153,9 @@ public final class LiveHub: Service, Sendable {
             for message in messages {
                 let partition = message.topicPartition
                 state.positions?[partition] = message.offset + 1
-                guard !message.isLogFiller, let event = LiveEvent(message),
+                // Events of a topic no subscriber follows are not even parsed.
+                guard !message.isLogFiller, state.groups.values.contains(where: { $0.source.liveTopics.contains(message.topic) }),
+                    let event = LiveEvent(message),
                     state.recent.insert(topic: event.topic, id: event.id)
                 else { continue }
                 for group in state.groups.values where group.source.liveTopics.contains(event.topic) {

@@ -34,6 +34,10 @@ export class LayerManager {
         const value = ['aqi', 'pm25'].find((name) => numeric.includes(name)) ?? numeric[0] ?? 'aqi';
         this.applyColour(entry, { property: value, classes: airQuality });
       }
+      if (collection.kind === 'alerts') {
+        // Open alerts by severity (cleared ones leave the map: live.js).
+        this.applyColour(entry, { property: 'severity', values: [['critical', '#b2182b'], ['warning', '#f46d43'], ['info', '#4575b4']] });
+      }
       this.entries.set(entry.id, entry);
       this.addToMap(entry);
     });
