@@ -12,6 +12,7 @@ let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-met
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 
@@ -26,6 +27,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -64,8 +66,12 @@ let package = Package(
         .target(name: "SpatialIndex", swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
-            name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", postgres, logging],
+            name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
             swiftSettings: settings),
+        // Live subscriptions: one Kafka tail per process fanned out to subscribers indexed by area,
+        // catch-up from the archive, bounded buffers.
+        .target(
+            name: "Live", dependencies: ["ReadModel", "CQL2", "Events", "Kafka", "JSON", logging, lifecycle], swiftSettings: settings),
 
         // Stages.
         .target(
@@ -86,7 +92,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
-                "GeoFormats", hummingbird, logging, lifecycle, prometheus,
+                "GeoFormats", "Live", hummingbird, webSocket, logging, lifecycle, prometheus,
             ],
             // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
             resources: [.copy("Dashboard/web")],
@@ -100,7 +106,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", "AlertDelivery", "CQL2", postgres, logging, lifecycle, metrics, prometheus,
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
@@ -142,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
-            name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
+            name: "LiveTests", dependencies: ["Live", "Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

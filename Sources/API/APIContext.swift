@@ -3,6 +3,7 @@ import Gazetteer
 import GeoVocabulary
 import Ingest
 import Kafka
+import Live
 import PostgresNIO
 import Projections
 import Prometheus
@@ -29,6 +30,8 @@ public struct APIContext: Sendable {
     public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
     /// Page, export, filter and statement limits of the query API.
     public var queryLimits = QueryLimits()
+    /// The live tail subscriptions follow; without it, `/collections/{c}/live` answers 503.
+    public var live: LiveHub?
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
     /// How vector tiles are cut and generalised, and the cache's size.
@@ -39,6 +42,9 @@ public struct APIContext: Sendable {
     public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Checks a threshold rule's CQL2 condition as the alerting processor will compile it (parse
+    /// and type-check); throws why it cannot apply. Without it, the API only parses conditions.
+    public var checkCondition: (@Sendable (_ text: String, _ source: AlertRule.Source) throws -> Void)?
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,

@@ -2,6 +2,7 @@ import Database
 import Events
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import HummingbirdCore
 import Logging
 import PostgresNIO
@@ -65,6 +66,9 @@ public enum APIServer {
         router.get("/api") { request, _ in
             try json(OpenAPIDocument.make(serverURL: request.baseURL), contentType: "application/vnd.oai.openapi+json;version=3.0")
         }
+        router.get("/api/async") { request, _ in
+            try json(AsyncAPIDocument.make(serverURL: request.baseURL))
+        }
         router.get("/conformance") { _, _ in
             try json(["conformsTo": Conformance.classes])
         }
@@ -83,6 +87,11 @@ public enum APIServer {
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
+        let live = LiveRoutes(store: store, hub: context.live, logger: logger)
+        live.addRoutes(to: router)
+        // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        live.addWebSocketRoutes(to: webSocketRouter)
         let liveReads = LiveDefinitionReads(client: client, logger: logger)
         LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
         // The live layer's writes in a group of their own, for access control to wrap.
@@ -95,7 +104,9 @@ public enum APIServer {
         }
         return Application(
             router: router,
-            server: .http1(configuration: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes)),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(http1: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

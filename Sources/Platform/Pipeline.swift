@@ -6,6 +6,7 @@ import Gazetteer
 import Geodesy
 import Ingest
 import Kafka
+import Live
 import Logging
 import PostgresNIO
 import Processors
@@ -80,10 +81,22 @@ public final class Pipeline: Sendable {
             context.dashboard = configuration.dashboard
             services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
             services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
+            var live = LiveHub.Configuration(
+                kafka: client, groupID: configuration.group("live"),
+                partitions: LiveHub.partitions(.standard, catalogue: configuration.topics))
+            live.bufferBytes = configuration.liveBufferBytes
+            live.heartbeat = configuration.liveHeartbeat
+            let hub = LiveHub(
+                configuration: live, archive: LiveArchive(client: database, logger: Logger(label: "shikong.live")),
+                logger: Logger(label: "shikong.live"))
+            context.live = hub
+            context.checkCondition = { text, source in _ = try LiveConditions.compiler(text, source) }
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
+            // After the server, so it stops first: open subscriptions end and the server can drain.
+            services.append(hub)
         }
         if stages.contains(.project), let database {
             var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?

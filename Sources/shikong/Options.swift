@@ -75,6 +75,7 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.dashboard = pipeline.dashboard
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
+        try pipeline.applyLive(to: &configuration)
         return configuration
     }
 }
@@ -231,6 +232,20 @@ struct PipelineOptions: ParsableArguments {
 
     /// Where the dashboard's map library comes from.
     var dashboard: DashboardConfiguration { DashboardConfiguration(mapLibreDirectory: maplibreDir) }
+
+    @Option(help: "Live subscriptions: bytes of messages one subscriber may have waiting before it gets a gap message.")
+    var liveBufferBytes = 1 << 20
+
+    @Option(help: "Live subscriptions: seconds between heartbeats of an idle subscription.")
+    var liveHeartbeat = 15
+
+    /// Puts the live subscription options into `configuration`.
+    func applyLive(to configuration: inout PlatformConfiguration) throws {
+        guard liveBufferBytes >= 4_096 else { throw ValidationError("--live-buffer-bytes must be at least 4096, not \(liveBufferBytes)") }
+        guard liveHeartbeat >= 1 else { throw ValidationError("--live-heartbeat must be at least 1 second, not \(liveHeartbeat)") }
+        configuration.liveBufferBytes = liveBufferBytes
+        configuration.liveHeartbeat = .seconds(liveHeartbeat)
+    }
 
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {

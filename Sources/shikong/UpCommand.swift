@@ -100,6 +100,7 @@ struct Up: AsyncParsableCommand {
         configured.dashboard = pipeline.dashboard
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
+        try pipeline.applyLive(to: &configured)
         let configuration = configured
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services

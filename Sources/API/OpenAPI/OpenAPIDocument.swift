@@ -64,6 +64,9 @@ enum OpenAPIDocument {
         "collectionId", "bbox", "bbox-crs", "datetime", "as_of", "limit", "offset", "after", "crs", "filter", "filter-lang", "filter-crs", "sortby",
         "properties", "skipGeometry", "itemsFormat",
     ]
+    static let liveParameters = [
+        "collectionId", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "properties", "since", "lastEventId",
+    ]
     static func query(_ name: String, _ description: String, _ schema: Object = OpenAPISchemas.string, required: Bool = false) -> Object {
         OpenAPIParameters.query(name, description, schema: schema, required: required)
     }
@@ -219,6 +222,23 @@ enum OpenAPIDocument {
                     query("to", "End (RFC 3339).", required: true), query("speed", "Time factor; 0 for as fast as possible.", number),
                     query("bbox", "Only changes intersecting west,south,east,north."),
                 ], content: ["text/event-stream": OpenAPISchemas.string])
+        ],
+        "/collections/{collectionId}/live": [
+            "get": operation(
+                "live",
+                "Follow a collection live (readings, sensors, aggregates, alerts, entity collections): Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent, evaluated per subscriber; every message carries the event id and a cursor (the SSE id); since (a time or a cursor) or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate); a subscriber that reads too slowly gets a gap message (missed count, cursor to resume) and the stream ends; heartbeats every 15 s. Channels and messages: /api/async",
+                tag: "Live", parameters: parameters(liveParameters), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "404", "503"])
+        ],
+        "/items/live": [
+            "get": operation(
+                "itemsLive", "Follow the placed crawl items live (as /collections/{collectionId}/live)", tag: "Live",
+                parameters: parameters(Array(liveParameters.dropFirst())), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "503"])
+        ],
+        "/api/async": [
+            "get": operation(
+                "asyncAPI", "AsyncAPI 2.6 description of the live channels and their messages", tag: "Live", content: [json: object], errors: [])
         ],
         "/geocode": [
             "get": operation(
