@@ -33,6 +33,9 @@ public struct APIContext: Sendable {
     public var adminRegions: String? = "wuhan_districts"
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// What checks each kind of task's definition (`POST /tasks`, `PATCH /tasks/{id}`); a kind
+    /// without one cannot be added.
+    public var taskValidators: [any TaskDefinitionValidator] = []
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,
