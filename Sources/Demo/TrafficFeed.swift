@@ -73,7 +73,8 @@ public struct TrafficFeed: Service {
         await firstRoundAfter?()
         let publisher = try MQTTPublisher(connection: connection)
         defer { publisher.close() }
-        logger.info("demo traffic feed publishing", metadata: ["counters": "\(counters.count)", "every": "\(interval)", "topics": "wuhan/<counter>/traffic"])
+        logger.info(
+            "demo traffic feed publishing", metadata: ["counters": "\(counters.count)", "every": "\(interval)", "topics": "wuhan/<counter>/traffic"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = Date()
             try await publisher.publishAll(counters.map { MQTTMessage(topic: "wuhan/\($0.id)/traffic", payload: Self.payload(for: $0, at: now)) })

@@ -16,7 +16,8 @@ struct SilenceAlertPublisher: SilentSensorReporter {
     func spoke(_ sensor: SilentSensor) async throws {
         try await producer.send(
             SilenceAlert.record(
-                task: sensor.task, sensor: sensor.sensor, lastSeen: sensor.lastSeen, spokeAt: sensor.spokeAt, expectedInterval: sensor.expectedInterval,
+                task: sensor.task, sensor: sensor.sensor, lastSeen: sensor.lastSeen, spokeAt: sensor.spokeAt,
+                expectedInterval: sensor.expectedInterval,
                 intervals: sensor.intervals))
     }
 }

@@ -74,7 +74,8 @@ public final class ProcessorStage: Service {
         } else {
             results = batch.map(process)
         }
-        if let refresh = configuration.refresh, results.contains(where: { if case .failure(let failure) = $0 { failure.mayBeStale } else { false } }) {
+        if let refresh = configuration.refresh, results.contains(where: { if case .failure(let failure) = $0 { failure.mayBeStale } else { false } })
+        {
             await refresh()
             for index in results.indices {
                 if case .failure(let failure) = results[index], failure.mayBeStale { results[index] = process(batch[index]) }

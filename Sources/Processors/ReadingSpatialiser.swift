@@ -116,15 +116,18 @@ public struct ReadingSpatialiser: Sendable {
             }
             if let minimum = datastream.minimum, value < minimum {
                 throw EventDecodingError(
-                    "value out of range: \(name) = \(JSONValue.format(value)) is below datastream \(datastream.id)'s physical range \(datastream.rangeDescription)")
+                    "value out of range: \(name) = \(JSONValue.format(value)) is below datastream \(datastream.id)'s physical range \(datastream.rangeDescription)"
+                )
             }
             if let maximum = datastream.maximum, value > maximum {
                 throw EventDecodingError(
-                    "value out of range: \(name) = \(JSONValue.format(value)) is above datastream \(datastream.id)'s physical range \(datastream.rangeDescription)")
+                    "value out of range: \(name) = \(JSONValue.format(value)) is above datastream \(datastream.id)'s physical range \(datastream.rangeDescription)"
+                )
             }
             if let labels, labels != datastream.labels {
                 throw EventDecodingError(
-                    "the values of one reading belong to datastreams of different themes (\(datastream.id) is \(datastream.labels.theme), not \(labels.theme)); publish them separately")
+                    "the values of one reading belong to datastreams of different themes (\(datastream.id) is \(datastream.labels.theme), not \(labels.theme)); publish them separately"
+                )
             }
             labels = datastream.labels
             crs = crs ?? datastream.crs

@@ -12,7 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract:
-            "Run the synthetic Wuhan sensor network against a running platform: register its stations and counters and add its two feed tasks through the API, then publish over MQTT (wuhan/<station>/air, wuhan/<counter>/traffic).")
+            "Run the synthetic Wuhan sensor network against a running platform: register its stations and counters and add its two feed tasks through the API, then publish over MQTT (wuhan/<station>/air, wuhan/<counter>/traffic)."
+    )
 
     @Option(help: "MQTT broker host:port. Env SHIKONG_MQTT.")
     var mqtt: String = env("SHIKONG_MQTT", "127.0.0.1:11883")

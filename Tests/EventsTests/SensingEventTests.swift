@@ -6,10 +6,12 @@ import Testing
 
 @Suite("Sensing events: UCUM units, feed contexts, task and registry events")
 struct SensingEventTests {
-    @Test("UCUM units sensor data uses are accepted", arguments: [
-        "ug/m3", "mg/m3", "km/h", "/h", "Cel", "%", "m3/s", "{AQI}", "10*3/uL", "mm[Hg]", "m", "m/s2", "hPa", "[ppm]", "dB", "kW.h", "1", "/min",
-        "umol/mol", "L/(min.m2)",
-    ])
+    @Test(
+        "UCUM units sensor data uses are accepted",
+        arguments: [
+            "ug/m3", "mg/m3", "km/h", "/h", "Cel", "%", "m3/s", "{AQI}", "10*3/uL", "mm[Hg]", "m", "m/s2", "hPa", "[ppm]", "dB", "kW.h", "1", "/min",
+            "umol/mol", "L/(min.m2)",
+        ])
     func validUnits(unit: String) {
         #expect(UCUM.problem(unit) == nil, "\(unit)")
     }

@@ -22,17 +22,19 @@ struct FeedTaskTests {
         #expect(stored["binding"]?.string == "registry")
     }
 
-    @Test("a definition that cannot work is refused, saying why", arguments: [
-        (#"{"crs": "EPSG:4326"}"#, "topic_filter is required"),
-        (#"{"topic_filter": "a/#/b"}"#, "not an MQTT topic filter"),
-        (#"{"topic_filter": "a/+", "crs": "EPSG:9999999"}"#, "crs"),
-        (#"{"topic_filter": "a/+", "binding": "maybe"}"#, "binding"),
-        (#"{"topic_filter": "a/+", "units": {"x": "μg/m³"}}"#, "UCUM"),
-        (#"{"topic_filter": "a/+", "mapping": {"time": "ts"}}"#, "JSON pointer"),
-        (#"{"topic_filter": "a/+", "mapping": {"depth": "/d"}}"#, "unknown field depth"),
-        (#"{"topic_filter": "a/+", "expected_interval_seconds": -1}"#, "expected_interval_seconds"),
-        (#"{"topic_filter": "a/+", "topicfilter": "a/+"}"#, "unknown field topicfilter"),
-    ])
+    @Test(
+        "a definition that cannot work is refused, saying why",
+        arguments: [
+            (#"{"crs": "EPSG:4326"}"#, "topic_filter is required"),
+            (#"{"topic_filter": "a/#/b"}"#, "not an MQTT topic filter"),
+            (#"{"topic_filter": "a/+", "crs": "EPSG:9999999"}"#, "crs"),
+            (#"{"topic_filter": "a/+", "binding": "maybe"}"#, "binding"),
+            (#"{"topic_filter": "a/+", "units": {"x": "μg/m³"}}"#, "UCUM"),
+            (#"{"topic_filter": "a/+", "mapping": {"time": "ts"}}"#, "JSON pointer"),
+            (#"{"topic_filter": "a/+", "mapping": {"depth": "/d"}}"#, "unknown field depth"),
+            (#"{"topic_filter": "a/+", "expected_interval_seconds": -1}"#, "expected_interval_seconds"),
+            (#"{"topic_filter": "a/+", "topicfilter": "a/+"}"#, "unknown field topicfilter"),
+        ])
     func refused(text: String, reason: String) throws {
         do {
             _ = try definition(text)

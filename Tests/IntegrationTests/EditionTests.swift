@@ -33,7 +33,8 @@ struct EditionTests {
         #expect(try await platform.request("GET", "/collections/\(name)/items/C").status == 404)
 
         // Another source feeding the same collection is compared only with itself, and leaves these alone.
-        let other = try await Self.upload(platform, collection: name, file: "survey.csv", csv: "code,lon,lat,owner\nS1,114.34,30.55,孙\n", source: "survey")
+        let other = try await Self.upload(
+            platform, collection: name, file: "survey.csv", csv: "code,lon,lat,owner\nS1,114.34,30.55,孙\n", source: "survey")
         #expect(other["counts"] as? [String: Int] == ["read": 1, "upserted": 1, "unchanged": 0, "retired": 0, "failed": 0])
         #expect((other["message"] as? String ?? "").contains("3 entities of other sources left as they are"), "\(other)")
         let third = try await Self.upload(platform, collection: name, file: "parcels_2027.csv", csv: "code,lon,lat,owner\nA,114.30,30.55,张\n")

@@ -105,7 +105,8 @@ struct FeatureEditTests {
         #expect(outside.status == 422 && (outside.json["detail"] as? String ?? "").contains("service area"), "\(outside.json)")
         let nested = try await platform.request("POST", "/collections/\(name)/items", json: Self.feature("n", 114.2, 30.5, ["a": ["b": 1]]))
         #expect(nested.status == 400)
-        let noGeometry = try await platform.request("POST", "/collections/\(name)/items", json: ["type": "Feature", "properties": [:] as [String: Any]])
+        let noGeometry = try await platform.request(
+            "POST", "/collections/\(name)/items", json: ["type": "Feature", "properties": [:] as [String: Any]])
         #expect(noGeometry.status == 400)
         let sensors = try await platform.request("POST", "/collections/sensors/items", json: Self.feature("s", 114.2, 30.5, [:]))
         #expect(sensors.status == 405)
@@ -115,7 +116,10 @@ struct FeatureEditTests {
         // A geometry in a Gauss-Krüger zone (Content-Crs), northing first as EPSG:4547 defines it.
         let projected = try await platform.request(
             "POST", "/collections/\(name)/items",
-            json: ["type": "Feature", "id": "gk", "geometry": ["type": "Point", "coordinates": [3_380_000.0, 500_000.0]], "properties": [:] as [String: Any]],
+            json: [
+                "type": "Feature", "id": "gk", "geometry": ["type": "Point", "coordinates": [3_380_000.0, 500_000.0]],
+                "properties": [:] as [String: Any],
+            ],
             headers: ["Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/4547>"])
         #expect(projected.status == 201, "\(projected.json)")
         let point = (projected.json["geometry"] as? [String: Any])?["coordinates"] as? [Double] ?? []

@@ -51,7 +51,9 @@ struct SensingTaskTests {
         #expect((status["details"] as? [String: Any])?["subscribed"] as? Bool == subscribed, "\(status)")
     }
 
-    @Test("a feed added through the API flows within seconds; pausing loses nothing in flight; resume, change and delete; the history lists each change")
+    @Test(
+        "a feed added through the API flows within seconds; pausing loses nothing in flight; resume, change and delete; the history lists each change"
+    )
     func feedLifecycle() async throws {
         let platform = try await TestPlatform.shared()
         try await Self.register(platform, thing: "gauge-1")
@@ -72,7 +74,10 @@ struct SensingTaskTests {
         try await Self.waitSubscribed(platform, "river-levels", true)
         let start = Date().addingTimeInterval(-3_600)
         try await publisher.publishAll([Self.reading("river/gauge-1/level", at: start, level: 3.2)])
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) { $0 == 1 } == 1)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) {
+                $0 == 1
+            } == 1)
         #expect(ContinuousClock.now - addedAt < .seconds(15), "flowing within seconds of being added")
         let labelled = try await platform.count(
             """
@@ -87,7 +92,10 @@ struct SensingTaskTests {
         #expect(publisher.waitUntilAcknowledged())
         let paused = try await platform.request("POST", "/tasks/river-levels/pause", headers: Self.editor)
         #expect(paused.status == 200 && paused.json["state"] as? String == "paused", "\(paused.json)")
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(30)) { $0 == 301 } == 301)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(30)) {
+                $0 == 301
+            } == 301)
         try await Self.waitSubscribed(platform, "river-levels", false)
 
         // While paused, nothing new flows.
@@ -100,7 +108,10 @@ struct SensingTaskTests {
         #expect(resumed.status == 200 && resumed.json["state"] as? String == "active")
         try await Self.waitSubscribed(platform, "river-levels", true)
         try await publisher.publishAll([Self.reading("river/gauge-1/level", at: start.addingTimeInterval(1_001), level: 4.1)])
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) { $0 >= 302 } >= 302)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) {
+                $0 >= 302
+            } >= 302)
 
         // Changed (a conditional change with a stale ETag is refused), it takes another topic.
         let stale = try await platform.request(
@@ -117,7 +128,10 @@ struct SensingTaskTests {
             Self.reading("rivers/gauge-1/level", at: start.addingTimeInterval(2_000), level: 5),
             Self.reading("river/gauge-1/level", at: start.addingTimeInterval(2_001), level: 5),
         ])
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) { $0 >= 303 } == 303)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-1'", timeout: .seconds(20)) {
+                $0 >= 303
+            } == 303)
         try await Task.sleep(for: .seconds(2))
         #expect(try await Self.readingCount(platform, sensor: "gauge-1") == 303, "the old topic is no longer taken")
 
@@ -150,7 +164,8 @@ struct SensingTaskTests {
         let platform = try await TestPlatform.shared()
         try await Self.register(platform, thing: "gauge-2")
         let added = try await platform.request(
-            "POST", "/tasks", json: ["id": "checked-levels", "kind": "mqtt-feed", "definition": ["topic_filter": "checked/+/level"]], headers: Self.editor)
+            "POST", "/tasks", json: ["id": "checked-levels", "kind": "mqtt-feed", "definition": ["topic_filter": "checked/+/level"]],
+            headers: Self.editor)
         #expect(added.status == 201)
         try await Self.waitSubscribed(platform, "checked-levels", true)
         let publisher = try Self.publisher(platform, "checked")
@@ -174,7 +189,10 @@ struct SensingTaskTests {
         #expect(reasons.contains { $0.contains("unit mismatch") && $0.contains("gauge-2.level") && $0.contains("cm") })
         #expect(reasons.contains { $0.contains("out of range") && $0.contains("gauge-2.level") && $0.contains("[0, 40] m") })
         #expect(reasons.contains { $0.contains("unknown datastream") && $0.contains("turbidity") })
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-2'", timeout: .seconds(20)) { $0 == 1 } == 1)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-2'", timeout: .seconds(20)) {
+                $0 == 1
+            } == 1)
         let status = try await platform.poll("/tasks/checked-levels/status", timeout: .seconds(10)) {
             (($0["dead_letters"] as? [String: Any])?["total"] as? Int ?? 0) == 3
         }
@@ -184,14 +202,20 @@ struct SensingTaskTests {
         // catches up with the registry before it calls a datastream unknown.
         let stream = try await platform.request(
             "POST", "/datastreams",
-            json: ["id": "gauge-2.turbidity", "thing": "gauge-2", "observed_property": "turbidity", "unit": "{NTU}", "labels": ["domain": "iot", "theme": "water-quality"]])
+            json: [
+                "id": "gauge-2.turbidity", "thing": "gauge-2", "observed_property": "turbidity", "unit": "{NTU}",
+                "labels": ["domain": "iot", "theme": "water-quality"],
+            ])
         #expect(stream.status == 201, "\(stream.json)")
         try await publisher.publishAll([
             MQTTMessage(
                 topic: "checked/gauge-2/level",
                 payload: Array(#"{"ts":"\#(Timestamp.format(start.addingTimeInterval(4)))","lon":114.29,"lat":30.58,"values":{"turbidity":3}}"#.utf8))
         ])
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-2'", timeout: .seconds(20)) { $0 == 2 } == 2)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'gauge-2'", timeout: .seconds(20)) {
+                $0 == 2
+            } == 2)
         _ = try await platform.request("DELETE", "/tasks/checked-levels")
     }
 
@@ -209,14 +233,16 @@ struct SensingTaskTests {
         let publisher = try Self.publisher(platform, "quiet")
         defer { publisher.close() }
         try await publisher.publishAll([Self.reading("quiet/q-1/level", at: Date(), level: 1)])
-        let raised = "SELECT count(*)::int FROM event_archive WHERE topic = 'alerts' AND subject = 'alert:silence:quiet-feed/sensor:q-1' AND type = 'alert.raised'"
+        let raised =
+            "SELECT count(*)::int FROM event_archive WHERE topic = 'alerts' AND subject = 'alert:silence:quiet-feed/sensor:q-1' AND type = 'alert.raised'"
         #expect(try await platform.waitForCount(PostgresQuery(unsafeSQL: raised), timeout: .seconds(20)) { $0 >= 1 } == 1)
         let status = try await platform.poll("/tasks/quiet-feed/status", timeout: .seconds(10)) {
             (($0["details"] as? [String: Any])?["silent_sensors"] as? [String]) == ["q-1"]
         }
         #expect((status["details"] as? [String: Any])?["silent_sensors"] as? [String] == ["q-1"])
         try await publisher.publishAll([Self.reading("quiet/q-1/level", at: Date(), level: 1.1)])
-        let cleared = "SELECT count(*)::int FROM event_archive WHERE topic = 'alerts' AND subject = 'alert:silence:quiet-feed/sensor:q-1' AND type = 'alert.cleared'"
+        let cleared =
+            "SELECT count(*)::int FROM event_archive WHERE topic = 'alerts' AND subject = 'alert:silence:quiet-feed/sensor:q-1' AND type = 'alert.cleared'"
         #expect(try await platform.waitForCount(PostgresQuery(unsafeSQL: cleared), timeout: .seconds(20)) { $0 >= 1 } == 1)
         _ = try await platform.request("DELETE", "/tasks/quiet-feed")
     }

@@ -39,7 +39,8 @@ struct ReadingRegistryTests {
 
     @Test("a bound reading is labelled from its datastream")
     func labelled() throws {
-        let result = spatialiser.spatialise(Self.message(#"{"ts":"2026-11-25T06:00:00Z","lon":114.3,"lat":30.6,"values":{"pm25":35}}"#, feed: Self.bound))
+        let result = spatialiser.spatialise(
+            Self.message(#"{"ts":"2026-11-25T06:00:00Z","lon":114.3,"lat":30.6,"values":{"pm25":35}}"#, feed: Self.bound))
         let record = try result.get()
         let event = try EventJSON.decoder().decode(SpatialEvent<SensorReading>.self, from: record.value)
         #expect(event.attributes == Self.air)
@@ -68,7 +69,9 @@ struct ReadingRegistryTests {
     func unbound() throws {
         let labels = AttributeLabels(domain: "iot", industry: "water", theme: "hydrology")
         let feed = FeedContext(binding: .none, labels: labels, mapping: ReadingMapping(), units: [:])
-        let record = try spatialiser.spatialise(Self.message(#"{"ts":"2026-11-25T06:00:00Z","lon":114.3,"lat":30.6,"values":{"level":3.2}}"#, feed: feed)).get()
+        let record = try spatialiser.spatialise(
+            Self.message(#"{"ts":"2026-11-25T06:00:00Z","lon":114.3,"lat":30.6,"values":{"level":3.2}}"#, feed: feed)
+        ).get()
         #expect(try EventJSON.decoder().decode(SpatialEvent<SensorReading>.self, from: record.value).attributes == labels)
     }
 

@@ -52,7 +52,8 @@ enum EditRequest {
         guard tags.contains(where: { $0 == "*" || $0 == current || $0 == "W/" + current }) else {
             throw Problem(
                 .preconditionFailed,
-                detail: "\(what) is at version \(current), not \(header): it changed since you read it; read it again (its ETag) and redo your change")
+                detail: "\(what) is at version \(current), not \(header): it changed since you read it; read it again (its ETag) and redo your change"
+            )
         }
         return true
     }
@@ -62,7 +63,9 @@ enum EditRequest {
         guard try checkIfMatch(request, version: version, what: what) != nil else {
             throw Problem(
                 .preconditionRequired,
-                detail: "changing \(what) needs If-Match with its ETag (now \(entityTag(version))), so a change made since you read it is not overwritten")
+                detail:
+                    "changing \(what) needs If-Match with its ETag (now \(entityTag(version))), so a change made since you read it is not overwritten"
+            )
         }
     }
 

@@ -32,7 +32,8 @@ struct FeatureEditRoutes: Sendable {
     let producer: KafkaProducer?
     let logger: Logger
 
-    static let example = #"{"type": "Feature", "id": "b-17", "geometry": {"type": "Point", "coordinates": [114.3, 30.5]}, "properties": {"name": "…"}}"#
+    static let example =
+        #"{"type": "Feature", "id": "b-17", "geometry": {"type": "Point", "coordinates": [114.3, 30.5]}, "properties": {"name": "…"}}"#
 
     func addRoutes(to router: RouterGroup<some RequestContext>) {
         router.post("/collections/:collection/items") { request, context in
@@ -45,7 +46,8 @@ struct FeatureEditRoutes: Sendable {
             return try await edits.withLock(collection: collection.id, id: id) { connection in
                 if try await edits.current(collection: collection.id, id: id, on: connection) != nil {
                     throw Problem(
-                        .conflict, detail: "collection \(collection.id) has a feature \(id); replace it with PUT or change it with PATCH (with If-Match)")
+                        .conflict,
+                        detail: "collection \(collection.id) has a feature \(id); replace it with PUT or change it with PATCH (with If-Match)")
                 }
                 let event = FeatureEdit.upsert(
                     collection: collection.id, entityID: id, geometry: feature.geometry ?? .null, sourceCRS: feature.crs,
@@ -68,7 +70,9 @@ struct FeatureEditRoutes: Sendable {
                     collection: collection.id, entityID: id, geometry: feature.geometry ?? .null, sourceCRS: feature.crs,
                     properties: feature.properties ?? .object([]), labels: Self.labels(collection), validFrom: validFrom, editor: editor,
                     allowOutsideServiceArea: collection.metadata.allowOutsideServiceArea ?? false)
-                if event.data.contentHash == current.contentHash { return try await answer(collection, id: id, version: current.version, request: request) }
+                if event.data.contentHash == current.contentHash {
+                    return try await answer(collection, id: id, version: current.version, request: request)
+                }
                 return try await apply(event, collection: collection, id: id, connection: connection, request: request)
             }
         }
@@ -87,7 +91,9 @@ struct FeatureEditRoutes: Sendable {
                     collection: collection.id, entityID: id, geometry: patch.geometry ?? current.geometry ?? .null,
                     sourceCRS: patch.geometry == nil ? "EPSG:4490" : patch.crs, properties: properties, labels: Self.labels(collection),
                     validFrom: validFrom, editor: editor, allowOutsideServiceArea: collection.metadata.allowOutsideServiceArea ?? false)
-                if event.data.contentHash == current.contentHash { return try await answer(collection, id: id, version: current.version, request: request) }
+                if event.data.contentHash == current.contentHash {
+                    return try await answer(collection, id: id, version: current.version, request: request)
+                }
                 return try await apply(event, collection: collection, id: id, connection: connection, request: request)
             }
         }
@@ -98,7 +104,8 @@ struct FeatureEditRoutes: Sendable {
             let validFrom = try Self.validFrom(request)
             return try await edits.withLock(collection: collection.id, id: id) { connection in
                 _ = try await existing(collection, id: id, request: request, connection: connection)
-                let event = FeatureEdit.retire(collection: collection.id, entityID: id, labels: Self.labels(collection), validFrom: validFrom, editor: editor)
+                let event = FeatureEdit.retire(
+                    collection: collection.id, entityID: id, labels: Self.labels(collection), validFrom: validFrom, editor: editor)
                 return try await apply(event, collection: collection, id: id, connection: connection, request: request)
             }
         }
@@ -109,7 +116,9 @@ struct FeatureEditRoutes: Sendable {
         guard collection.kind == .entities else {
             throw Problem(
                 .methodNotAllowed,
-                detail: "collection \(id) holds \(collection.kind) fed by their own pipeline; features are created, replaced and deleted only in entity collections")
+                detail:
+                    "collection \(id) holds \(collection.kind) fed by their own pipeline; features are created, replaced and deleted only in entity collections"
+            )
         }
         return collection
     }
@@ -156,7 +165,9 @@ struct FeatureEditRoutes: Sendable {
         _ collection: ServedCollection, id: String, version: Int, request: Request, status: HTTPResponse.Status = .ok, location: String? = nil
     ) async throws -> Response {
         let feature = try await store.feature(collection, id: id, try ItemRequest([], collection: collection, limits: store.limits)) ?? "{}"
-        var headers: HTTPFields = [.contentType: "application/geo+json", .eTag: EditRequest.entityTag(version), .contentCrs: SupportedCRS.crs84.header]
+        var headers: HTTPFields = [
+            .contentType: "application/geo+json", .eTag: EditRequest.entityTag(version), .contentCrs: SupportedCRS.crs84.header,
+        ]
         if let location { headers[.location] = location }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: feature)))
     }
@@ -210,7 +221,8 @@ struct FeatureInput {
         case .null?: properties = complete ? .object([]) : nil
         case let value? where value.members != nil:
             if let nested = value.members?.first(where: { ($0.value.members != nil || $0.value.array != nil) }) {
-                throw Problem.badRequest("property \(nested.key) is an object or array; properties are strings, numbers, booleans or null, as in imports")
+                throw Problem.badRequest(
+                    "property \(nested.key) is an object or array; properties are strings, numbers, booleans or null, as in imports")
             }
             properties = value
         default: throw Problem.badRequest("properties must be a JSON object")

@@ -21,7 +21,9 @@ extension OpenAPIDocument {
     static let datastreamID = OpenAPIParameters.path("datastreamId", "The datastream id.")
     static let feature = OpenAPISchemas.ref("Feature")
 
-    static func taskChange(_ id: String, _ summary: String, body: Object? = nil, errors: [String] = ["400", "404", "412", "413", "422", "503"]) -> Object {
+    static func taskChange(_ id: String, _ summary: String, body: Object? = nil, errors: [String] = ["400", "404", "412", "413", "422", "503"])
+        -> Object
+    {
         operation(
             id, summary, tag: "Tasks", parameters: [taskID, editor, ifMatch], content: [json: object], body: body, errors: errors)
     }
@@ -41,12 +43,16 @@ extension OpenAPIDocument {
                 content: [json: object], body: jsonBody(object), errors: ["400", "409", "413", "422", "503"]),
         ],
         "/tasks/{taskId}": [
-            "get": operation("task", "A task, with its version as ETag", tag: "Tasks", parameters: [taskID], content: [json: object], errors: ["404"]),
-            "patch": taskChange("changeTask", "Change a task's name, owner or definition (a JSON merge patch of the definition): task.changed", body: jsonBody(object)),
+            "get": operation(
+                "task", "A task, with its version as ETag", tag: "Tasks", parameters: [taskID], content: [json: object], errors: ["404"]),
+            "patch": taskChange(
+                "changeTask", "Change a task's name, owner or definition (a JSON merge patch of the definition): task.changed", body: jsonBody(object)
+            ),
             "delete": taskChange("deleteTask", "Delete a task for good (its history stays): task.deleted; its runners stop"),
         ],
         "/tasks/{taskId}/pause": [
-            "post": taskChange("pauseTask", "Pause a task: task.paused; its runners stop without losing what was in flight", errors: ["404", "412", "503"])
+            "post": taskChange(
+                "pauseTask", "Pause a task: task.paused; its runners stop without losing what was in flight", errors: ["404", "412", "503"])
         ],
         "/tasks/{taskId}/resume": [
             "post": taskChange("resumeTask", "Resume a paused task: task.resumed", errors: ["404", "412", "503"])
@@ -74,7 +80,8 @@ extension OpenAPIDocument {
         "/things/{thingId}": [
             "get": operation("thing", "A thing", tag: "Sensor registry", parameters: [thingID], content: [json: object], errors: ["404"]),
             "put": operation(
-                "replaceThing", "Replace a thing", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object], body: jsonBody(object),
+                "replaceThing", "Replace a thing", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object],
+                body: jsonBody(object),
                 errors: ["400", "404", "413", "503"]),
             "patch": operation(
                 "changeThing", "Change a thing (JSON merge patch)", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object],
@@ -87,16 +94,19 @@ extension OpenAPIDocument {
             "get": operation(
                 "datastreams", "Datastreams of the sensor registry", tag: "Sensor registry",
                 parameters: [
-                    query("thing", "Only this thing's."), query("limit", "At most this many.", integer), query("offset", "Datastreams to skip.", integer),
+                    query("thing", "Only this thing's."), query("limit", "At most this many.", integer),
+                    query("offset", "Datastreams to skip.", integer),
                 ], content: [json: object]),
             "post": operation(
                 "addDatastream",
                 "Register a datastream: {id, thing, observed_property (the value name), unit (UCUM), minimum?, maximum?, labels {domain, industry?, theme}, crs?, name?}",
-                tag: "Sensor registry", parameters: [editor], status: "201", description: "Registered", content: [json: object], body: jsonBody(object),
+                tag: "Sensor registry", parameters: [editor], status: "201", description: "Registered", content: [json: object],
+                body: jsonBody(object),
                 errors: ["400", "409", "413", "422", "503"]),
         ],
         "/datastreams/{datastreamId}": [
-            "get": operation("datastream", "A datastream", tag: "Sensor registry", parameters: [datastreamID], content: [json: object], errors: ["404"]),
+            "get": operation(
+                "datastream", "A datastream", tag: "Sensor registry", parameters: [datastreamID], content: [json: object], errors: ["404"]),
             "put": operation(
                 "replaceDatastream", "Replace a datastream", tag: "Sensor registry", parameters: [datastreamID, editor], content: [json: object],
                 body: jsonBody(object), errors: ["400", "404", "409", "413", "422", "503"]),
@@ -110,14 +120,16 @@ extension OpenAPIDocument {
         "/registry": [
             "post": operation(
                 "registerMany", "Register many things and datastreams: {things: [...], datastreams: [...]}; those registered as given are left out",
-                tag: "Sensor registry", parameters: [editor], content: [json: object], body: jsonBody(object), errors: ["400", "409", "413", "422", "503"])
+                tag: "Sensor registry", parameters: [editor], content: [json: object], body: jsonBody(object),
+                errors: ["400", "409", "413", "422", "503"])
         ],
         "/collections/{collectionId}/items": [
             "post": operation(
                 "createFeature",
                 "Create a feature in an entity collection (OGC API Features Part 4): a GeoJSON Feature (its id, else a new one) → entity.upserted with the editor as source; 201 with Location and ETag once projected",
                 tag: "Features", parameters: parameters(["collectionId"]) + [editor, contentCrs, validFrom], status: "201", description: "Created",
-                content: [geoJSON: feature], body: ["required": true, "content": [geoJSON: ["schema": feature] as Object, json: ["schema": feature] as Object] as Object],
+                content: [geoJSON: feature],
+                body: ["required": true, "content": [geoJSON: ["schema": feature] as Object, json: ["schema": feature] as Object] as Object],
                 errors: ["400", "404", "405", "409", "413", "422", "503"])
         ],
         "/collections/{collectionId}/items/{featureId}": [
@@ -129,7 +141,8 @@ extension OpenAPIDocument {
             "patch": operation(
                 "updateFeature", "Change a feature: properties as a JSON merge patch, geometry replaced when given (entity.upserted); needs If-Match",
                 tag: "Features", parameters: parameters(["collectionId", "featureId"]) + [editor, ifMatchRequired, contentCrs, validFrom],
-                content: [geoJSON: feature], body: ["required": true, "content": ["application/merge-patch+json": ["schema": object] as Object] as Object],
+                content: [geoJSON: feature],
+                body: ["required": true, "content": ["application/merge-patch+json": ["schema": object] as Object] as Object],
                 errors: ["400", "404", "405", "412", "413", "422", "428", "503"]),
             "delete": operation(
                 "deleteFeature", "Delete a feature (entity.retired; its history stays); needs If-Match", tag: "Features",

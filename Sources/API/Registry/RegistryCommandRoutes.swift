@@ -51,7 +51,10 @@ struct RegistryCommandRoutes: Sendable {
             let thing = try await existingThing(try context.parameters.require("thing"))
             let editor = try EditRequest.editor(request)
             let streams = try await reads.datastreams(thing: thing.id, limit: 10_000, offset: 0)
-            let events = streams.map { RegistryEvent(datastream: $0.value, deleted: true, editor: editor) } + [RegistryEvent(thing: thing, deleted: true, editor: editor)]
+            let events =
+                streams.map { RegistryEvent(datastream: $0.value, deleted: true, editor: editor) } + [
+                    RegistryEvent(thing: thing, deleted: true, editor: editor)
+                ]
             return try await publish(events, request: request)
         }
         router.post("/datastreams") { request, _ in
@@ -80,7 +83,8 @@ struct RegistryCommandRoutes: Sendable {
         }
         router.post("/registry") { request, _ in
             let editor = try EditRequest.editor(request)
-            let body = try await EditRequest.object(request, limit: maximumBody, example: #"{"things": [\#(Self.thingExample)], "datastreams": [\#(Self.datastreamExample)]}"#)
+            let body = try await EditRequest.object(
+                request, limit: maximumBody, example: #"{"things": [\#(Self.thingExample)], "datastreams": [\#(Self.datastreamExample)]}"#)
             try EditRequest.refuseUnknown(body, allowed: ["things", "datastreams"])
             var events: [RegistryEvent] = []
             var things = Set<String>()
@@ -95,7 +99,9 @@ struct RegistryCommandRoutes: Sendable {
             var places = Set<String>()
             for (index, item) in (body["datastreams"]?.array ?? []).enumerated() {
                 let stream: Datastream
-                do { stream = try RegistryDocument.datastream(item, id: nil) } catch let problem as Problem { throw Self.at("datastreams", index, problem) }
+                do { stream = try RegistryDocument.datastream(item, id: nil) } catch let problem as Problem {
+                    throw Self.at("datastreams", index, problem)
+                }
                 guard places.insert("\(stream.thing)\u{1F}\(stream.observedProperty)").inserted else {
                     throw Problem(.conflict, detail: "datastreams[\(index)]: a second datastream of \(stream.thing) for \(stream.observedProperty)")
                 }
@@ -158,7 +164,9 @@ struct RegistryCommandRoutes: Sendable {
         _ = try await producer.sendAll(try events.map { try $0.record() })
         guard let last = events.last else { return TaskDocument.response(.object([])) }
         let (table, id, path) =
-            last.thing.map { ("things", $0.id, "/things/\($0.id)") } ?? ("datastreams", last.datastream?.id ?? "", "/datastreams/\(last.datastream?.id ?? "")")
+            last.thing.map { ("things", $0.id, "/things/\($0.id)") } ?? (
+                "datastreams", last.datastream?.id ?? "", "/datastreams/\(last.datastream?.id ?? "")"
+            )
         logger.info("registry change published", metadata: ["subject": "\(last.subject)", "type": "\(last.type)", "editor": "\(last.editor)"])
         let location = request.url(path)
         let projected = try await reads.waitForChange(last.id, table: table, id: id, timeout: .seconds(5))

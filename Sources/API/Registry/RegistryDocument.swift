@@ -24,7 +24,13 @@ enum RegistryDocument {
         members.append(("editor", .string(stored.editor)))
         members.append(("updated_at", .string(Timestamp.format(stored.updatedAt))))
         members.append(
-            ("links", .array([TaskDocument.link("\(base)/things/\(thing.id)", "self"), TaskDocument.link("\(base)/datastreams?thing=\(thing.id)", "datastreams")])))
+            (
+                "links",
+                .array([
+                    TaskDocument.link("\(base)/things/\(thing.id)", "self"),
+                    TaskDocument.link("\(base)/datastreams?thing=\(thing.id)", "datastreams"),
+                ])
+            ))
         return .object(members)
     }
 
@@ -47,7 +53,8 @@ enum RegistryDocument {
             (
                 "links",
                 .array([
-                    TaskDocument.link("\(base)/datastreams/\(stored.value.id)", "self"), TaskDocument.link("\(base)/things/\(stored.value.thing)", "thing"),
+                    TaskDocument.link("\(base)/datastreams/\(stored.value.id)", "self"),
+                    TaskDocument.link("\(base)/things/\(stored.value.thing)", "thing"),
                 ])
             ))
         return .object(members)
@@ -84,7 +91,9 @@ enum RegistryDocument {
                 throw Problem.badRequest(#"location is a GeoJSON Point: {"type": "Point", "coordinates": [114.32, 30.55]}"#)
             }
             let crsText = try text(body["crs"], "crs") ?? "EPSG:4326"
-            guard let crs = CoordinateReferenceSystem(parsing: crsText) else { throw Problem.badRequest("crs \(crsText) is not a CRS the platform transforms") }
+            guard let crs = CoordinateReferenceSystem(parsing: crsText) else {
+                throw Problem.badRequest("crs \(crsText) is not a CRS the platform transforms")
+            }
             let position: (x: Double, y: Double)
             do {
                 position = try CoordinateTransformer().transform(x: x, y: y, from: crs, to: .cgcs2000)
@@ -96,7 +105,8 @@ enum RegistryDocument {
         if let properties = body["properties"], !properties.isNull, properties.members == nil {
             throw Problem.badRequest("properties must be a JSON object")
         }
-        return Thing(id: id, name: name, description: try text(body["description"], "description"), location: location, properties: body["properties"])
+        return Thing(
+            id: id, name: name, description: try text(body["description"], "description"), location: location, properties: body["properties"])
     }
 
     /// A datastream from a request body.
@@ -119,7 +129,8 @@ enum RegistryDocument {
         let crs = try text(body["crs"], "crs")
         if let crs, CoordinateReferenceSystem(parsing: crs) == nil { throw Problem.badRequest("crs \(crs) is not a CRS the platform transforms") }
         return Datastream(
-            id: id, thing: thing, name: try text(body["name"], "name") ?? "\(thing) \(property)", description: try text(body["description"], "description"),
+            id: id, thing: thing, name: try text(body["name"], "name") ?? "\(thing) \(property)",
+            description: try text(body["description"], "description"),
             observedProperty: property, unit: unit, minimum: minimum, maximum: maximum,
             labels: AttributeLabels(domain: domain, industry: labels["industry"]?.string, theme: theme), crs: crs)
     }

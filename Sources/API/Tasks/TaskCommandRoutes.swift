@@ -34,20 +34,22 @@ struct TaskCommandRoutes: Sendable {
                 throw Problem.badRequest("kind is required: one of \(validators.keys.map(\.rawValue).sorted().joined(separator: ", "))")
             }
             let kind = TaskKind(kindText)
-            let id = try body["id"].map { value throws -> String in
-                guard let id = value.string else { throw Problem.badRequest("id must be a string") }
-                return id
-            } ?? Self.newID(kind: kind)
+            let id =
+                try body["id"].map { value throws -> String in
+                    guard let id = value.string else { throw Problem.badRequest("id must be a string") }
+                    return id
+                } ?? Self.newID(kind: kind)
             if let problem = PlatformTask.problem(withID: id) { throw Problem.badRequest(problem) }
             if let existing = try await reads.task(id), existing.state != PlatformTask.State.deleted.rawValue {
                 throw Problem(.conflict, detail: "task \(id) exists; change it with PATCH /tasks/\(id)")
             }
-            let state = try body["state"].map { value throws -> PlatformTask.State in
-                guard let text = value.string, let state = PlatformTask.State(rawValue: text), state != .deleted else {
-                    throw Problem.badRequest("state is active or paused")
-                }
-                return state
-            } ?? .active
+            let state =
+                try body["state"].map { value throws -> PlatformTask.State in
+                    guard let text = value.string, let state = PlatformTask.State(rawValue: text), state != .deleted else {
+                        throw Problem.badRequest("state is active or paused")
+                    }
+                    return state
+                } ?? .active
             let task = PlatformTask(
                 id: id, kind: kind, name: try Self.optionalText(body["name"], "name"),
                 definition: try await validate(kind: kind, body["definition"]), state: state,

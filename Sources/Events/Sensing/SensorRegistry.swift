@@ -97,7 +97,8 @@ public struct RegistryEvent: Codable, Sendable, Equatable {
 
     public init(datastream: Datastream, deleted: Bool = false, editor: String, at date: Date = Date(), id: UUID? = nil) {
         self.init(
-            type: deleted ? Self.datastreamDeleted : Self.datastreamUpserted, subject: "datastream:\(datastream.id)", editor: editor, at: date, id: id)
+            type: deleted ? Self.datastreamDeleted : Self.datastreamUpserted, subject: "datastream:\(datastream.id)", editor: editor, at: date, id: id
+        )
         self.datastream = datastream
     }
 

@@ -26,7 +26,7 @@ public enum UCUM {
     public static func problem(_ unit: String) -> String? {
         guard !unit.isEmpty, unit.count <= 64 else { return "a UCUM unit has 1 to 64 characters" }
         var parser = Parser(text: Array(unit))
-        do {
+        do throws(Parser.Failure) {
             try parser.mainTerm()
             guard parser.atEnd else { throw Parser.Failure(position: parser.index) }
             return nil

@@ -23,7 +23,8 @@ public enum FeatureEdit {
             space: EntitySpace(geometry: geometry, sourceCRS: sourceCRS), attributes: labels,
             data: EntityData(
                 collection: collection, entityID: entityID, validFrom: validFrom, properties: properties,
-                contentHash: contentHash(geometry: geometry, properties: properties), outsideServiceAreaAllowed: allowOutsideServiceArea ? true : nil))
+                contentHash: contentHash(geometry: geometry, properties: properties), outsideServiceAreaAllowed: allowOutsideServiceArea ? true : nil)
+        )
     }
 
     public static func retire(

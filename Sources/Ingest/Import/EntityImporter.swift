@@ -119,7 +119,8 @@ public struct EntityImporter: Sendable {
 
     /// What was compared with what: the edition, its source, the entities of the source before, and
     /// those of other sources left alone.
-    static func summary(_ plan: EntityImport, counts: ImportCounts, comparedWith: Int, current: [String: (hash: String?, source: String?)]) -> String {
+    static func summary(_ plan: EntityImport, counts: ImportCounts, comparedWith: Int, current: [String: (hash: String?, source: String?)]) -> String
+    {
         var others: [String: Int] = [:]
         for (_, entity) in current where entity.source != plan.sourceName { others[entity.source ?? "unknown", default: 0] += 1 }
         let source = plan.sourceName == plan.collection ? "source \(plan.sourceName) (the collection)" : "source \(plan.sourceName)"
@@ -140,7 +141,8 @@ public struct EntityImporter: Sendable {
     func registration(_ plan: EntityImport, fields: [FieldDefinition], job: UUID, at date: Date) -> CatalogueEvent {
         let metadata = CollectionMetadata(
             id: plan.collection, kind: .entities, title: plan.collection, domain: plan.labels.domain, industry: plan.labels.industry,
-            theme: plan.labels.theme, source: plan.sourceName == plan.collection ? plan.fileName : plan.sourceName, updateFrequency: "irregular", allowOutsideServiceArea: plan.allowOutsideServiceArea,
+            theme: plan.labels.theme, source: plan.sourceName == plan.collection ? plan.fileName : plan.sourceName, updateFrequency: "irregular",
+            allowOutsideServiceArea: plan.allowOutsideServiceArea,
             properties: fields.map { CollectionProperty(name: $0.name, type: $0.type.rawValue) })
         return CollectionRegistration.event(metadata, source: "import://\(job.uuidString.lowercased())/\(plan.fileName)", at: date)
     }

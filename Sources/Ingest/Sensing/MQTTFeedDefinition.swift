@@ -30,7 +30,8 @@ public struct MQTTFeedDefinition: Sendable, Hashable {
         "topic_filter", "crs", "binding", "mapping", "units", "labels", "expected_interval_seconds", "silent_after_intervals",
     ]
 
-    public init(topicFilter: String, crs: String = "EPSG:4326", context: FeedContext, expectedInterval: Double? = nil, silentAfterIntervals: Int = 3) {
+    public init(topicFilter: String, crs: String = "EPSG:4326", context: FeedContext, expectedInterval: Double? = nil, silentAfterIntervals: Int = 3)
+    {
         self.topicFilter = topicFilter
         self.crs = crs
         self.context = context

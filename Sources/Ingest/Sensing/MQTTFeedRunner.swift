@@ -52,7 +52,8 @@ struct MQTTFeedRunner: TaskRunner {
             do {
                 bridge.seedSensors(try await history.lastSeen(topicFilter: definition.topicFilter), ofFeed: taskID)
             } catch {
-                logger.warning("sensors of the feed not read; silence is watched from their next message", metadata: ["task": "\(taskID)", "error": "\(error)"])
+                logger.warning(
+                    "sensors of the feed not read; silence is watched from their next message", metadata: ["task": "\(taskID)", "error": "\(error)"])
             }
         }
         bridge.activate(taskID: taskID, definition: definition, monitor: monitor) { [context] in
@@ -115,10 +116,16 @@ struct SilenceWatcher {
             if let since = reported[sensor] {
                 guard last > since else { continue }
                 reported[sensor] = nil
-                spoke.append(SilentSensor(task: taskID, sensor: sensor, lastSeen: since, spokeAt: last, expectedInterval: interval, intervals: definition.silentAfterIntervals))
+                spoke.append(
+                    SilentSensor(
+                        task: taskID, sensor: sensor, lastSeen: since, spokeAt: last, expectedInterval: interval,
+                        intervals: definition.silentAfterIntervals))
             } else if now.timeIntervalSince(last) > limit {
                 reported[sensor] = last
-                silent.append(SilentSensor(task: taskID, sensor: sensor, lastSeen: last, spokeAt: nil, expectedInterval: interval, intervals: definition.silentAfterIntervals))
+                silent.append(
+                    SilentSensor(
+                        task: taskID, sensor: sensor, lastSeen: last, spokeAt: nil, expectedInterval: interval,
+                        intervals: definition.silentAfterIntervals))
             }
         }
         return (silent, spoke)

@@ -36,7 +36,9 @@ public final class TaskMonitor: Sendable {
             state.messages += 1
             state.bytes += Int64(bytes)
             state.lastMessage = date
-            Self.bucket(&state, second) { $0.messages += 1; $0.bytes += bytes }
+            Self.bucket(&state, second) {
+                $0.messages += 1; $0.bytes += bytes
+            }
         }
     }
 
@@ -83,7 +85,9 @@ public final class TaskMonitor: Sendable {
         }
     }
 
-    private static func bucket(_ state: inout State, _ second: Int64, _ change: (inout (second: Int64, messages: Int, bytes: Int, errors: Int)) -> Void) {
+    private static func bucket(
+        _ state: inout State, _ second: Int64, _ change: (inout (second: Int64, messages: Int, bytes: Int, errors: Int)) -> Void
+    ) {
         let index = Int(second % Int64(window))
         if state.buckets[index].second != second { state.buckets[index] = (second, 0, 0, 0) }
         change(&state.buckets[index])

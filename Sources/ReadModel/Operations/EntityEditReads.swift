@@ -63,7 +63,8 @@ public struct EntityEditReads: Sendable {
     }
 
     /// Waits up to `timeout` for the event's outcome.
-    public func outcome(of event: UUID, collection: String, id: String, on connection: PostgresConnection, timeout: Duration) async throws -> Outcome {
+    public func outcome(of event: UUID, collection: String, id: String, on connection: PostgresConnection, timeout: Duration) async throws -> Outcome
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let applied = try await connection.query(

@@ -95,7 +95,8 @@ public struct RegistryReads: Sendable {
     private func datastreams(_ rows: [PostgresRow]) throws -> [Stored<Datastream>] {
         try rows.map { row in
             let (id, thing, name, description, property, unit, minimum, maximum, domain, industry, theme, crs, event, editor, updated) =
-                try row.decode((String, String, String, String, String, String, Double?, Double?, String, String?, String, String?, UUID, String, Date).self)
+                try row.decode(
+                    (String, String, String, String, String, String, Double?, Double?, String, String?, String, String?, UUID, String, Date).self)
             return Stored(
                 value: Datastream(
                     id: id, thing: thing, name: name, description: description.isEmpty ? nil : description, observedProperty: property, unit: unit,

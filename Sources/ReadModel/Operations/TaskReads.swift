@@ -62,7 +62,8 @@ public struct TaskReads: Sendable {
 
         /// Adds one process's figures.
         mutating func add(
-            process: String, running: Bool, counts: (messages: Int64, bytes: Int64, errors: Int64), rates: (Double, Double, Double), lastMessage: Date?
+            process: String, running: Bool, counts: (messages: Int64, bytes: Int64, errors: Int64), rates: (Double, Double, Double),
+            lastMessage: Date?
         ) {
             processes.append(process)
             self.running = self.running || running
@@ -102,7 +103,8 @@ public struct TaskReads: Sendable {
             logger: logger
         ).map { row in
             let (version, event, type, editor, recorded, task) = try row.decode((Int, UUID, String, String, Date, String).self)
-            return Change(version: version, eventID: event, type: type, editor: editor, recordedAt: recorded, task: (try? JSONParser.parse(task)) ?? .null)
+            return Change(
+                version: version, eventID: event, type: type, editor: editor, recordedAt: recorded, task: (try? JSONParser.parse(task)) ?? .null)
         }
     }
 
