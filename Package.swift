@@ -12,6 +12,8 @@ let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-met
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "shikong",
@@ -20,6 +22,7 @@ let package = Package(
         .executable(name: "shikong", targets: ["shikong"]),
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
         .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
+        .executable(name: "live-bench", targets: ["LiveBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -37,6 +42,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
 
         // Shared modules.
         // Bounding boxes, positions, CRS identifiers and the parsers of request parameters every route shares.
@@ -49,9 +55,13 @@ let package = Package(
         .target(name: "Database", dependencies: ["Kafka", postgres, nioSSL, logging], swiftSettings: settings),
         .target(name: "JSON", swiftSettings: settings),
         .target(name: "Events", dependencies: ["Kafka", "JSON"], swiftSettings: settings),
-        .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
+        // CQL2 filters: parsed, translated into PostGIS SQL, or evaluated in memory (GEOS for the spatial
+        // predicates, PROJ for filter-crs literals and geodesic distances).
+        .target(name: "CQL2", dependencies: ["JSON", "Geodesy", "CGEOS", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
+        // Which of many polygons contain a point: a packed R-tree of prepared polygons (fences, regions).
+        .target(name: "SpatialIndex", swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
             name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", postgres, logging],
@@ -62,7 +72,12 @@ let package = Package(
             name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
             swiftSettings: settings),
         .target(
-            name: "Processors", dependencies: ["Events", "Kafka", "Geodesy", "GeoVocabulary", "Gazetteer", "JSON", logging, lifecycle],
+            name: "Processors",
+            dependencies: ["Events", "Kafka", "Geodesy", "GeoVocabulary", "Gazetteer", "JSON", "SpatialIndex", logging, lifecycle],
+            swiftSettings: settings),
+        // Alerts delivered to webhooks (signed, retried, dead-lettered) and MQTT topics.
+        .target(
+            name: "AlertDelivery", dependencies: ["Events", "Kafka", "MQTT", "Processors", httpClient, crypto, logging, lifecycle],
             swiftSettings: settings),
         .target(
             name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", "Database", postgres, logging, lifecycle, metrics],
@@ -73,6 +88,8 @@ let package = Package(
                 "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
                 "GeoFormats", hummingbird, logging, lifecycle, prometheus,
             ],
+            // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
+            resources: [.copy("Dashboard/web")],
             swiftSettings: settings),
 
         // Running the platform: the local stack and the composition root; the demo feed, demo data
@@ -82,11 +99,11 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", postgres, logging, lifecycle, metrics, prometheus,
+                "Database", "LocalStack", "AlertDelivery", "CQL2", postgres, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
-            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", postgres, logging, lifecycle],
+            name: "Demo", dependencies: ["Platform", "Events", "Kafka", "MQTT", "Ingest", "Database", "JSON", postgres, logging, lifecycle],
             swiftSettings: settings),
         .executableTarget(
             name: "shikong",
@@ -97,6 +114,8 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
+        .executableTarget(
+            name: "LiveBenchmark", dependencies: ["Processors", "SpatialIndex", "Events", "Kafka", "JSON", argumentParser], swiftSettings: settings),
 
         // Tests.
         .target(
@@ -120,12 +139,15 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Events", "JSON"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
-        .testTarget(name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], swiftSettings: settings),
+        .testTarget(
+            name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
+        .testTarget(
+            name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", postgres, lifecycle,
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

@@ -31,6 +31,12 @@ public struct APIContext: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the cache's size.
+    public var tileLimits = TileLimits()
+    /// Rendered tiles; a ``TileChangeListener`` keeps it fresh (without one nothing is cached).
+    public var tileCache: TileCache
+    /// Where the dashboard's files and MapLibre GL JS are read from.
+    public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
     /// What checks each kind of task's definition (`POST /tasks`, `PATCH /tasks/{id}`); a kind
@@ -49,5 +55,6 @@ public struct APIContext: Sendable {
         self.gazetteer = gazetteer
         self.importBaseline = importBaseline
         self.serviceArea = serviceArea
+        self.tileCache = TileCache(capacity: TileLimits().cacheBytes)
     }
 }

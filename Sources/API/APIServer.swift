@@ -30,7 +30,9 @@ public enum APIServer {
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
+            if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
             let base = request.baseURL
             return try json([
                 "title": "Shikong 时空",
@@ -43,6 +45,15 @@ public enum APIServer {
                         "title": "The API definition",
                     ],
                     ["href": "\(base)/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"],
+                    ["href": "\(base)/map", "rel": "alternate", "type": "text/html", "title": "The map dashboard"],
+                    [
+                        "href": "\(base)/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json",
+                        "title": "Tile matrix sets",
+                    ],
+                    [
+                        "href": "\(base)/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json",
+                        "title": "Basemap vector tiles",
+                    ],
                     ["href": "\(base)/collections", "rel": "data", "type": "application/json", "title": "Collections"],
                     ["href": "\(base)/catalog", "rel": "search", "type": "application/json", "title": "Search the catalogue"],
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
@@ -64,6 +75,8 @@ public enum APIServer {
         FeatureRoutes(store: store, edits: edits, logger: logger).addRoutes(to: router)
         // Feature edits (OGC API Features Part 4) in a group of their own, for access control to wrap.
         FeatureEditRoutes(store: store, edits: edits, producer: context.producer, logger: logger).addRoutes(to: router.group())
+        TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
+        DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
         StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
         MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
@@ -73,6 +86,12 @@ public enum APIServer {
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
+        let liveReads = LiveDefinitionReads(client: client, logger: logger)
+        LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
+        // The live layer's writes in a group of their own, for access control to wrap.
+        LiveCommandRoutes(
+            context: context, reads: liveReads, registry: store.registry, maximumBody: store.limits.maximumRequestBody, logger: logger
+        ).addRoutes(to: router.group())
         let taskReads = TaskReads(client: client, logger: logger)
         TaskRoutes(reads: taskReads).addRoutes(to: router)
         // Task changes in a group of their own, for access control to wrap.

@@ -261,98 +261,95 @@ public enum Migrations {
             ]
         ),
         (
-            12, "tasks, their changes and live status; the sensor registry",
+            7, "indexed queryables",
             [
-                // Tasks as they stand (a deleted one stays, as a tombstone with its history), from `tasks`.
+                // Queryables a collection's metadata marks as `indexed` get a GiST index on (value,
+                // geometry) for that collection (`QueryableIndexes`): btree_gist lets one index take
+                // the equality and the bbox together.
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                "ALTER TABLE collections ADD COLUMN IF NOT EXISTS indexed text[] NOT NULL DEFAULT '{}'",
+            ]
+        ),
+        (
+            9, "live layer: aggregate windows, alerts, definitions",
+            [
+                // Collections of any kind a source serves (aggregates, alerts, …): the read model ignores kinds it does not serve.
+                "ALTER TABLE collections DROP CONSTRAINT IF EXISTS collections_kind_check",
+                // Every version of every window of every aggregation, bitemporal: the system range of
+                // a version ends when the next version (a correction) was recorded.
                 """
-                CREATE TABLE tasks (
-                    id text PRIMARY KEY,
-                    kind text NOT NULL,
-                    name text,
-                    definition jsonb NOT NULL,
-                    state text NOT NULL,
-                    owner text NOT NULL,
-                    editor text NOT NULL,
-                    version integer NOT NULL,
-                    event_id uuid NOT NULL,
-                    created_at timestamptz NOT NULL,
-                    updated_at timestamptz NOT NULL
-                )
-                """,
-                "CREATE INDEX tasks_kind ON tasks (kind, state)",
-                // Every change of every task: who changed what, and the task as it stood after.
-                """
-                CREATE TABLE task_changes (
+                CREATE TABLE aggregate_windows (
                     event_id uuid PRIMARY KEY,
-                    task_id text NOT NULL,
+                    feature_id text NOT NULL,
+                    aggregation text NOT NULL,
+                    revision uuid NOT NULL,
+                    key text NOT NULL,
+                    window_start timestamptz NOT NULL,
+                    window_end timestamptz NOT NULL,
                     version integer NOT NULL,
-                    type text NOT NULL,
-                    editor text NOT NULL,
+                    system tstzrange NOT NULL,
                     recorded_at timestamptz NOT NULL,
-                    task jsonb NOT NULL
+                    geom geometry(Geometry, 4490),
+                    properties jsonb NOT NULL
                 )
                 """,
-                "CREATE INDEX task_changes_task ON task_changes (task_id, recorded_at)",
-                // Live monitoring: what each process running a task measured lately. Not a projection:
-                // every runtime writes its own rows every few seconds.
+                "CREATE INDEX aggregate_windows_feature ON aggregate_windows (feature_id, recorded_at)",
+                "CREATE INDEX aggregate_windows_current ON aggregate_windows (feature_id) WHERE upper_inf(system)",
+                "CREATE INDEX aggregate_windows_system ON aggregate_windows USING gist (system)",
+                "CREATE INDEX aggregate_windows_start ON aggregate_windows (window_start)",
+                "CREATE INDEX aggregate_windows_key ON aggregate_windows (aggregation, key, window_start)",
+                "CREATE INDEX aggregate_windows_geom ON aggregate_windows USING gist (geom)",
+                // Each alert as it stands (raised, acknowledged, cleared) and every event of it.
                 """
-                CREATE TABLE task_status (
-                    task_id text NOT NULL,
-                    process text NOT NULL,
+                CREATE TABLE alerts (
+                    alert_id uuid PRIMARY KEY,
+                    rule text NOT NULL,
                     kind text NOT NULL,
-                    running boolean NOT NULL,
-                    messages bigint NOT NULL DEFAULT 0,
-                    bytes bigint NOT NULL DEFAULT 0,
-                    errors bigint NOT NULL DEFAULT 0,
-                    messages_per_second double precision NOT NULL DEFAULT 0,
-                    bytes_per_second double precision NOT NULL DEFAULT 0,
-                    errors_per_second double precision NOT NULL DEFAULT 0,
-                    last_message_at timestamptz,
-                    last_error text,
-                    last_error_at timestamptz,
-                    details jsonb NOT NULL DEFAULT '{}',
+                    subject text NOT NULL,
+                    fence text,
+                    severity text NOT NULL,
+                    status text NOT NULL,
+                    message text NOT NULL,
+                    raised_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    acknowledged_at timestamptz,
+                    acknowledged_by text,
+                    note text,
+                    cleared_at timestamptz,
+                    geom geometry(Geometry, 4490),
+                    evidence jsonb NOT NULL,
+                    clear_evidence jsonb,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX alerts_raised_at ON alerts (raised_at)",
+                "CREATE INDEX alerts_rule ON alerts (rule, subject)",
+                "CREATE INDEX alerts_geom ON alerts USING gist (geom)",
+                """
+                CREATE TABLE alert_events (
+                    event_id uuid PRIMARY KEY,
+                    alert_id uuid NOT NULL,
+                    type text NOT NULL,
+                    occurred_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    data jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX alert_events_alert ON alert_events (alert_id, recorded_at)",
+                // Aggregation definitions, drawn geofences and alert rules as they stand; a deletion
+                // leaves a tombstone so an older event replayed later does not bring one back.
+                """
+                CREATE TABLE live_definitions (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    event_id uuid NOT NULL,
+                    definition jsonb,
+                    deleted boolean NOT NULL DEFAULT false,
+                    source text NOT NULL,
                     updated_at timestamptz NOT NULL,
-                    PRIMARY KEY (task_id, process)
+                    PRIMARY KEY (kind, id)
                 )
                 """,
-                // The sensor registry (SensorThings-like), from `sensors.registry`: stations and their
-                // datastreams. A deletion leaves a tombstone, so an older event replayed later does not
-                // bring one back.
-                """
-                CREATE TABLE things (
-                    id text PRIMARY KEY,
-                    event_id uuid NOT NULL,
-                    name text NOT NULL,
-                    description text NOT NULL DEFAULT '',
-                    geom geometry(Point, 4490),
-                    properties jsonb NOT NULL DEFAULT '{}',
-                    deleted boolean NOT NULL DEFAULT false,
-                    editor text NOT NULL,
-                    updated_at timestamptz NOT NULL
-                )
-                """,
-                "CREATE INDEX things_geom ON things USING gist (geom)",
-                """
-                CREATE TABLE datastreams (
-                    id text PRIMARY KEY,
-                    event_id uuid NOT NULL,
-                    thing text NOT NULL,
-                    name text NOT NULL,
-                    description text NOT NULL DEFAULT '',
-                    observed_property text NOT NULL,
-                    unit text NOT NULL,
-                    minimum double precision,
-                    maximum double precision,
-                    domain text NOT NULL,
-                    industry text,
-                    theme text NOT NULL,
-                    crs text,
-                    deleted boolean NOT NULL DEFAULT false,
-                    editor text NOT NULL,
-                    updated_at timestamptz NOT NULL
-                )
-                """,
-                "CREATE INDEX datastreams_thing ON datastreams (thing, observed_property)",
             ]
         ),
     ]
@@ -368,7 +365,7 @@ public enum Migrations {
             for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
                 applied.insert(version)
             }
-            for migration in all where !applied.contains(migration.version) {
+            for migration in (all + [tiles, tasks]).sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -62,7 +62,7 @@ public struct AirQualityFeed: Service {
     public static func payload(for station: Station, at date: Date) -> [UInt8] {
         let hour = Double(Int(date.timeIntervalSince1970 / 3600 + 8) % 24)
         let diurnal = 1 + 0.35 * sin((hour - 3) / 24 * 2 * .pi)
-        let pm25 = max(1, station.baseline * diurnal + Double.random(in: -6...6))
+        let pm25 = max(1, station.baseline * diurnal + Double.random(in: -6...6)) + PollutionEpisode.extra(station: station.id, at: date)
         let pm10 = pm25 * Double.random(in: 1.4...1.9)
         let no2 = max(2, 22 * diurnal + Double.random(in: -5...5))
         let o3 = max(5, 80 - 30 * diurnal + Double.random(in: -10...10))

@@ -53,7 +53,7 @@ public struct EntityEvent: Codable, Sendable {
         var metadata = EventMetadata(
             id: id, type: type, subject: subject, source: source, occurredAt: occurredAt, recordedAt: recordedAt, schema: schema)
         metadata.extensions["collection"] = data.collection
-        return metadata.record(topic: topic, value: try EventJSON.encoder().encode(self))
+        return metadata.record(topic: topic, value: jsonBytes)
     }
 }
 

@@ -103,7 +103,7 @@ public final class MQTTBridge: Service {
     public func run() async throws {
         logger.info("MQTT bridge started", metadata: ["broker": "\(configuration.connection.url)", "topic": "\(configuration.topic)"])
         try await cancelWhenGracefulShutdown {
-            try await subscriber.run { [self] message, confirm in
+            try await self.subscriber.run { [self] message, confirm in
                 counters.withLock { $0.received += 1 }
                 let feed = feeds.feed(for: message.topic)
                 let record = record(for: message, feed: feed)

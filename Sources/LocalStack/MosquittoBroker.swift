@@ -6,9 +6,10 @@ import Logging
 #endif
 
 /// Mosquitto on loopback with persistence under `<data>/mosquitto`, so a persistent session's
-/// unacknowledged messages survive a broker restart. The in-flight window (1000) and the queue are
+/// unacknowledged messages survive a broker restart. The in-flight window (5000) and the queue are
 /// raised well above Mosquitto's defaults (20 and 1000), which would otherwise throttle or drop a busy
-/// feed. The window must stay well below 65,535: a message id is 16 bits, and with more messages in
+/// feed. The bridge acknowledges a burst only once the archive holds all of it, so its rate is at most
+/// the window per round trip (produce, archive, commit): 1000 capped it near 5k readings/s. The window must stay well below 65,535: a message id is 16 bits, and with more messages in
 /// flight Mosquitto reuses ids, so one acknowledgement would remove two messages (a lost reading,
 /// possible with an unlimited window and a backlog of more than 65,535 messages). Mosquitto 2.0.11
 /// sometimes never sent messages queued behind a bounded window; `scripts/setup` installs 2.0.21.
@@ -28,7 +29,7 @@ struct MosquittoBroker {
             "persistence true",
             "persistence_location \(directory.path)/",
             "autosave_interval 10",
-            "max_inflight_messages 1000",
+            "max_inflight_messages 5000",
             "max_queued_messages 1000000",
             "log_dest stderr",
             "log_type error",
@@ -44,7 +45,7 @@ struct MosquittoBroker {
         let child = try ChildProcess(
             name: "mosquitto", executable: configuration.mosquittoExecutable, arguments: ["-c", configFile.path], log: log,
             pidFile: configuration.runDirectory.appendingPathComponent("mosquitto.pid"))
-        try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 30, logFile: log)
+        try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 60, logFile: log)
         return child
     }
 }

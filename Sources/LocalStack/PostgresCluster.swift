@@ -52,7 +52,7 @@ struct PostgresCluster {
         let child = try ChildProcess(
             name: "postgres", executable: owner == nil ? postgres : "/usr/bin/setpriv", arguments: Self.asOwner(owner, postgres, arguments),
             log: log, pidFile: pidFile)
-        try await waitForPort(configuration.postgresPort, host: configuration.host, child: child, timeout: 60, logFile: log)
+        try await waitForPort(configuration.postgresPort, host: configuration.host, child: child, timeout: 120, logFile: log)
         return child
     }
 

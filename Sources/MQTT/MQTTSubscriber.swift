@@ -120,12 +120,16 @@ private final class SubscriberContext: @unchecked Sendable {
     func loop(while running: AtomicFlag) -> Result<Void, MQTTError> {
         _ = Mosquitto.initialised
         let connection = configuration.connection
-        guard let client = mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) else {
+        guard
+            let client = LowDescriptors.freed(
+                2, { mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) })
+        else {
             return .failure(MQTTError("mosquitto_new failed for client \(connection.clientID)"))
         }
         self.client = client
         defer {
             mosquitto_destroy(client)
+            LowDescriptors.refill()
             lost()
         }
         mosquitto_threaded_set(client, true)
@@ -140,10 +144,11 @@ private final class SubscriberContext: @unchecked Sendable {
         var backoff = 0.1
         while running.isSet {
             if mosquitto_socket(client) < 0 {
-                let rc =
+                let rc = LowDescriptors.freed(1) {
                     everConnected
-                    ? mosquitto_reconnect(client)
-                    : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                        ? mosquitto_reconnect(client)
+                        : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                }
                 guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                     logger.warning("MQTT connect failed; retrying", metadata: ["broker": "\(connection.url)", "error": "\(Mosquitto.describe(rc))"])
                     Thread.sleep(forTimeInterval: backoff)

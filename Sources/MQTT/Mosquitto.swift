@@ -5,6 +5,7 @@ enum Mosquitto {
     /// `mosquitto_lib_init` must run once before any client is created.
     static let initialised: Bool = {
         mosquitto_lib_init()
+        LowDescriptors.refill()
         return true
     }()
 

@@ -10,6 +10,7 @@ import Logging
 import PostgresNIO
 import Processors
 import Projections
+import ReadModel
 import ServiceLifecycle
 
 /// Builds the stage services of a process and what they share (one producer, one database pool).
@@ -77,13 +78,23 @@ public final class Pipeline: Sendable {
             context.readiness = readiness
             context.adminRegions = configuration.adminRegions
             context.taskValidators = [MQTTFeedDefinition.Validator()]
+            context.tileLimits = configuration.tileLimits
+            context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
+            context.dashboard = configuration.dashboard
+            services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
+            services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
             services.append(
                 APIServer.application(
                     configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness))
+            var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
+            if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
+            services.append(
+                contentsOf: Self.projections(
+                    configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(
@@ -119,6 +130,7 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: spatialiserStage, producer: producer, logger: Logger(label: "shikong.spatialiser"),
                     process: spatialiser.spatialise))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
         }
         var tasks: TaskRuntime?
         if stages.contains(.ingest), let database {
@@ -158,24 +170,39 @@ public final class Pipeline: Sendable {
     }
 
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
-    /// import jobs, located items and gazetteer changes.
-    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer, readiness: Readiness)
-        -> [any Service]
-    {
-        func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
+    /// import jobs, located items, gazetteer changes, and the live layer (aggregate windows, alerts and
+    /// definitions). `archiveCommitted` hears the archive's
+    /// positions as it commits them (the durability gate of an ingest stage in the same process).
+    ///
+    /// The archive runs as two consumers, each with its own stream of transactions: one for what
+    /// sources append (the `raw.*` topics, which the durability gate waits for) and one for what the
+    /// stages derive from them. A source's acknowledgement then never waits behind derived events, and
+    /// the two write in parallel. Their partitions differ, so their stored positions never overlap.
+    static func projections(
+        _ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer,
+        readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
+    ) -> [any Service] {
+        func runner<P: Projection>(_ projection: P, group: String? = nil) -> ProjectionRunner<P> {
             var runnerConfiguration = ProjectionRunner<P>.Configuration(
-                consumer: KafkaConsumerConfiguration(client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))
-            )
+                consumer: KafkaConsumerConfiguration(
+                    client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)")))
+            if projection.name == ArchiveProjection.projectionName { runnerConfiguration.onCommit = archiveCommitted }
             runnerConfiguration.readiness = readiness
             return ProjectionRunner(
                 projection: projection, configuration: runnerConfiguration, client: database, producer: producer,
                 logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        return [
-            runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
-            runner(TaskProjection()), runner(RegistryProjection()),
+        let appended = archived.filter { $0.hasPrefix("raw.") }
+        let derived = archived.filter { !$0.hasPrefix("raw.") }
+        var services: [any Service] = []
+        if !appended.isEmpty { services.append(runner(ArchiveProjection(topics: appended))) }
+        if !derived.isEmpty { services.append(runner(ArchiveProjection(topics: derived), group: "projection.archive.derived")) }
+        return services + [
+            runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
+            runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(TaskProjection()),
+            runner(RegistryProjection()),
         ]
     }
 
@@ -223,6 +250,8 @@ public final class Pipeline: Sendable {
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
         let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: true)
+        let brokers = try producer.admin.layout().brokers
+        logger.info("\(TopicReconciler.replicationSummary(catalogue, brokers: brokers))")
         for outcome in outcomes {
             if outcome.drift.isEmpty {
                 logger.info(

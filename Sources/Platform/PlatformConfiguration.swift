@@ -1,3 +1,5 @@
+import AlertDelivery
+import API
 import Database
 import Events
 import Foundation
@@ -36,12 +38,20 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the tile cache's size.
+    public var tileLimits = TileLimits()
+    /// Where the dashboard's files and MapLibre GL JS come from.
+    public var dashboard = DashboardConfiguration()
     /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
     public var maximumPayloadBytes = 256 * 1_024
     /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
     public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
+    /// How often the aggregator and the alerting processor write checkpoints.
+    public var liveCheckpointInterval: Duration = .seconds(5)
+    /// How webhook deliveries of alerts are tried again.
+    public var webhookRetry = RetryPolicy()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

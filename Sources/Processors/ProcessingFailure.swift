@@ -3,7 +3,7 @@ import Foundation
 import Kafka
 
 /// Why a processor could not turn a message into its output: the reason its dead letter carries, and
-/// the event's id when the envelope could be read.
+/// the event's id when the envelope (or at least its id header) could be read.
 public struct ProcessingFailure: Error, Sendable {
     public var reason: String
     public var eventID: UUID?
@@ -35,7 +35,9 @@ extension ProcessingFailure {
         do {
             metadata = try EventMetadata(kafkaMessage: message)
         } catch {
-            return .failure(ProcessingFailure(reason: "envelope: \(error.reason)", eventID: nil))
+            // The id header alone, when it is there, keeps the dead letter's id stable: a redelivered
+            // copy of this record (at another offset) is then the same dead letter.
+            return .failure(ProcessingFailure(reason: "envelope: \(error.reason)", eventID: message.header("ce_id").flatMap(UUID.init(uuidString:))))
         }
         do {
             return .success(try body(metadata))

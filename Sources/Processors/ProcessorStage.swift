@@ -15,7 +15,9 @@ public final class ProcessorStage: Service {
         /// The stage name dead letters carry, e.g. `processors.spatialiser`.
         public var stage: String
         public var deadLetterTopic: String = Topics.deadLetters
-        public var batchSize: Int = 1_000
+        /// The most records one batch takes; a poll returns what is already fetched, so batches grow
+        /// with a backlog (an import) and stay small under a steady feed.
+        public var batchSize: Int = 5_000
         /// Process a batch on every core (for costly steps such as geocoding), keeping input order.
         public var parallel = false
         /// Told once the consumer group assigned the stage its partitions (part `processor <stage>`).

@@ -53,6 +53,9 @@ public struct ReadingSpatialiser: Sendable {
         let feed = try contexts.context(metadata.extensions["feed"])
         let json = try JSONPayload.object(payload)
         let reading = try RawReading(json: json, mapping: feed.mapping, maximumValues: maximumValues)
+        if let value = reading.values.first(where: { !$0.value.isFinite }) {
+            throw EventDecodingError("value \(value.key) is not a finite number")
+        }
         // The topic's schema describes the platform's own payload shape; a mapped feed has its own.
         if feed.mapping.isDefault { try JSONPayload.validate(json, against: schema, schemaID: metadata.schema) }
         let sensorID = reading.sensorID ?? Self.sensorID(fromSubject: metadata.subject)
@@ -95,7 +98,7 @@ public struct ReadingSpatialiser: Sendable {
             attributes: bound?.labels ?? feed.labels,
             data: SensorReading(sensorID: sensorID, values: reading.values),
             schema: output.schema)
-        return output.record(topic: outputTopic, value: try EventJSON.encoder().encode(event))
+        return output.record(topic: outputTopic, value: SensorReadingEventJSON.encode(event))
     }
 
     /// The datastreams of a bound reading's values, checked: each value has one (else a failure that

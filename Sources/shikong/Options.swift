@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Database
 import Events
@@ -70,6 +71,8 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
+        configuration.tileLimits = try pipeline.tileLimits()
+        configuration.dashboard = pipeline.dashboard
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
         return configuration
@@ -132,6 +135,30 @@ struct PlatformConfigurationParts {
 }
 
 /// Stage behaviour shared by `up` and the stage commands.
+/// How many copies of each partition the cluster keeps, unless a file of `topics/` says otherwise.
+struct ReplicationOptions: ParsableArguments {
+    @Option(
+        help:
+            "Copies of each partition for topics whose file in topics/ names none (the local stack has one broker: 1; a city cluster: 3). Env SHIKONG_REPLICATION_FACTOR."
+    )
+    var replicationFactor: Int = Int(env("SHIKONG_REPLICATION_FACTOR", "1")) ?? 1
+
+    @Option(
+        help:
+            "min.insync.replicas for topics whose file names none (default: one less than the replication factor, at most 2). Env SHIKONG_MIN_INSYNC_REPLICAS."
+    )
+    var minInsyncReplicas: Int?
+
+    func policy() throws -> ReplicationPolicy {
+        let minInsyncReplicas = minInsyncReplicas ?? ProcessInfo.processInfo.environment["SHIKONG_MIN_INSYNC_REPLICAS"].flatMap { Int($0) }
+        guard replicationFactor >= 1 else { throw ValidationError("--replication-factor must be at least 1, not \(replicationFactor)") }
+        if let minInsyncReplicas, !(1...replicationFactor).contains(minInsyncReplicas) {
+            throw ValidationError("--min-insync-replicas must be from 1 to the replication factor (\(replicationFactor)), not \(minInsyncReplicas)")
+        }
+        return ReplicationPolicy(replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
+    }
+}
+
 struct PipelineOptions: ParsableArguments {
     @Option(
         name: .customLong("feed"),
@@ -150,6 +177,8 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
     var topicsDir: String?
+
+    @OptionGroup var replication: ReplicationOptions
 
     @Option(help: "Query API: the largest items page (limit); larger limits are refused with a 400.")
     var maxPageSize = QueryLimits().maximumLimit
@@ -182,6 +211,31 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
     var adminRegions = "wuhan_districts"
 
+    @Option(help: "Vector tiles: the most features one tile holds; a tile over it is thinned evenly (Shikong-Tile-Thinned).")
+    var maxTileFeatures = TileLimits().maximumFeatures
+
+    @Option(help: "Vector tiles: megabytes of rendered tiles kept in memory (dropped when their features change).")
+    var tileCacheMb = TileLimits().cacheBytes >> 20
+
+    @Option(
+        help:
+            "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR."
+    )
+    var maplibreDir: String?
+
+    /// The tile limits these options give.
+    func tileLimits() throws -> TileLimits {
+        guard maxTileFeatures >= 1 else { throw ValidationError("--max-tile-features must be at least 1, not \(maxTileFeatures)") }
+        guard tileCacheMb >= 0 else { throw ValidationError("--tile-cache-mb must not be negative") }
+        var limits = TileLimits()
+        limits.maximumFeatures = maxTileFeatures
+        limits.cacheBytes = tileCacheMb << 20
+        return limits
+    }
+
+    /// Where the dashboard's map library comes from.
+    var dashboard: DashboardConfiguration { DashboardConfiguration(mapLibreDirectory: maplibreDir) }
+
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {
         for (name, value) in [
@@ -203,7 +257,9 @@ struct PipelineOptions: ParsableArguments {
     }
 
     func catalogue() throws -> TopicCatalogue {
-        try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        var catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        catalogue.replication = try replication.policy()
+        return catalogue
     }
 
     func parsedFeeds() throws -> [MQTTFeed] {

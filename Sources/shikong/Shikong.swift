@@ -13,7 +13,8 @@ struct Shikong: AsyncParsableCommand {
         subcommands: [
             Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self,
             ImportCommand.self, ExportCommand.self, DiffCommand.self, ReplayCommand.self, StatusCommand.self, BenchCommand.self,
-            GazetteerCommand.self, GeocodeCommand.self, IngestItemsCommand.self, TasksCommand.self, SensorsCommand.self,
+            GazetteerCommand.self, GeocodeCommand.self, IngestItemsCommand.self, AggregationsCommand.self, GeofencesCommand.self,
+            AlertRulesCommand.self, TasksCommand.self, SensorsCommand.self,
         ]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Demo
 import Events
 import Foundation
+import Ingest
 import LocalStack
 import Logging
 import MQTT
@@ -36,8 +37,10 @@ struct Up: AsyncParsableCommand {
             Also run a synthetic sensor network for Wuhan: air-quality stations and traffic counters registered in the \
             sensor registry (GET /things, /datastreams) and published over MQTT through two feed tasks bound to it \
             (demo-air-quality on wuhan/+/air, demo-traffic on wuhan/+/traffic; GET /tasks); import Wuhan's real district \
-            boundaries (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts; and publish a \
-            few Chinese crawl items to place (see /items).
+            boundaries (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts; publish a \
+            few Chinese crawl items to place (see /items); and run the early-warning demonstration: minute PM2.5 \
+            aggregates per district (collection aggregates), a threshold rule per district on them (alerts raised and \
+            cleared in collection alerts) and a vehicle fleet with district-entry alerts (collection alerts).
             """)
     var demo = false
 
@@ -46,6 +49,9 @@ struct Up: AsyncParsableCommand {
 
     @Option(help: "Seconds between demo rounds.")
     var demoInterval = 5
+
+    @Option(help: "Demo vehicles driving through Wuhan (MQTT fleet/<vehicle>/position).")
+    var vehicles = 20
 
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var logging: LoggingOptions
@@ -61,12 +67,18 @@ struct Up: AsyncParsableCommand {
         stack.kafkaPort = kafkaPort
         stack.postgresBin = pgBin
         let catalogue = try pipeline.catalogue()
+        var feeds = try pipeline.parsedFeeds()
+        if demo && !feeds.contains(where: { $0.topicFilter == VehicleFleet.topicFilter }) {
+            feeds.append(MQTTFeed(topicFilter: VehicleFleet.topicFilter))
+        }
         let (local, broughtUp) = try await LocalPlatform.bringUp(
-            stack, httpPort: httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
+            stack, httpPort: httpPort, feeds: feeds, serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
             instance: pipeline.instance, logger: logger)
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
+        configured.tileLimits = try pipeline.tileLimits()
+        configured.dashboard = pipeline.dashboard
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
         let configuration = configured
@@ -77,7 +89,7 @@ struct Up: AsyncParsableCommand {
             ReadinessAnnouncement(
                 readiness: pipelineServices.readiness,
                 message:
-                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
+                    "Shikong is up: http://\(configuration.httpHost):\(configuration.httpPort)/map (dashboard), http://\(configuration.httpHost):\(configuration.httpPort)/collections/sensors/items  (MQTT \(configuration.mqttHost):\(configuration.mqttPort), Kafka \(configuration.kafkaBootstrap))",
                 logger: logger)
         ]
         if demo {
@@ -104,6 +116,12 @@ struct Up: AsyncParsableCommand {
             services.append(air)
             services.append(traffic)
             oneShot.append(DemoItems(producer: pipelineServices.producer))
+            oneShot.append(DemoLiveLayer(producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
+            services.append(
+                VehicleFleet(
+                    connection: MQTTConnection(
+                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-fleet"),
+                    vehicles: vehicles, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

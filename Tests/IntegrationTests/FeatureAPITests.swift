@@ -343,10 +343,14 @@ struct StatisticsTests {
         #expect(byRegion.first { $0["region_id"] as? String == "E" }?["count"] as? Int == places.count - west)
         #expect(byRegion.first?["region_name"] as? String == "区E")
 
-        // Time buckets of valid time: one bucket, the import's valid time.
+        // Time buckets of valid time: one bucket, the day of the import's valid time (08:00 in Beijing),
+        // which starts at Beijing midnight by default and at UTC midnight with tz=UTC.
         let buckets = try await Self.rows(platform, "/collections/\(name)/stats?time_bucket=1d&group_by=kind")
         #expect(buckets.count == 3)
-        #expect(buckets.allSatisfy { ($0["time"] as? String)?.hasPrefix("2026-01-01T00:00:00") == true })
+        #expect(buckets.allSatisfy { $0["time"] as? String == "2025-12-31T16:00:00Z" }, "\(buckets)")
+        #expect(buckets.allSatisfy { $0["local_time"] as? String == "2026-01-01T00:00:00+08:00" }, "\(buckets)")
+        let utcBuckets = try await Self.rows(platform, "/collections/\(name)/stats?time_bucket=1d&group_by=kind&tz=UTC")
+        #expect(utcBuckets.allSatisfy { $0["time"] as? String == "2026-01-01T00:00:00Z" && $0["local_time"] as? String == "2026-01-01T00:00:00Z" })
 
         for (path, phrase) in [
             ("/collections/\(name)/stats?group_by=colour", "colour"), ("/collections/\(name)/stats?agg=avg(kind)", "kind"),

@@ -20,7 +20,7 @@ struct RequestLimitsTests {
         )
     }
 
-    @Test("POST /items with a 1 MiB object of 100,000 distinct members answers within 3 s")
+    @Test("POST /items with a 1 MiB object of 100,000 distinct members is refused by its size before parsing")
     func hugeObject() async throws {
         let platform = try await TestPlatform.shared()
         let members = (0..<100_000).map { #""m\#($0)":\#($0 % 10)"# }.joined(separator: ",")
@@ -28,15 +28,13 @@ struct RequestLimitsTests {
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"id":"huge-\#(UUID().uuidString)","time":"2026-11-25T06:00:00Z","text":"x",\#(members)}"#.utf8)
         #expect(request.httpBody!.count > 1_000_000)
-        let started = ContinuousClock.now
         let answer = try await Self.send(request)
-        let took = ContinuousClock.now - started
         // One item that large is more than the event log (and its dead-letter topic) can carry: it is
-        // refused by its size before any parsing. That JSON parsing is linear is JSONTests' business.
+        // refused by its size before any parsing. That JSON parsing is linear is JSONTests' business,
+        // and how fast the refusal is a benchmark's, not a timed test's.
         #expect(answer.status == 413, "\(answer.json)")
         #expect(answer.type == "application/problem+json")
         #expect((answer.json["detail"] as? String ?? "").contains("line 1"), "\(answer.json)")
-        #expect(took < .seconds(3), "POST /items took \(took)")
     }
 
     @Test("a body over --max-request-bytes is a 413 problem, headers over --max-header-bytes a 431 problem")

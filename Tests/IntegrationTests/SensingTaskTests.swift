@@ -5,6 +5,10 @@ import PostgresNIO
 import ShikongTesting
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Sensing tasks on the real services: an MQTT feed added, paused, resumed, changed and deleted
 /// through the API while the platform runs, its readings checked against the sensor registry, its
 /// silent sensors reported, its history and live figures.
@@ -182,9 +186,11 @@ struct SensingTaskTests {
         let letters = "SELECT count(*)::int FROM dead_letters WHERE stage = 'processors.spatialiser' AND headers->>'ce_task' = 'checked-levels'"
         #expect(try await platform.waitForCount(PostgresQuery(unsafeSQL: letters), timeout: .seconds(30)) { $0 >= 3 } == 3)
         let reasons = try await platform.withDatabase { client in
-            try await client.query(
-                "SELECT reason FROM dead_letters WHERE headers->>'ce_task' = 'checked-levels' ORDER BY reason", logger: .init(label: "test")
-            ).decode(String.self).collect()
+            var reasons: [String] = []
+            let rows = try await client.query(
+                "SELECT reason FROM dead_letters WHERE headers->>'ce_task' = 'checked-levels' ORDER BY reason", logger: .init(label: "test"))
+            for try await reason in rows.decode(String.self) { reasons.append(reason) }
+            return reasons
         }
         #expect(reasons.contains { $0.contains("unit mismatch") && $0.contains("gauge-2.level") && $0.contains("cm") })
         #expect(reasons.contains { $0.contains("out of range") && $0.contains("gauge-2.level") && $0.contains("[0, 40] m") })

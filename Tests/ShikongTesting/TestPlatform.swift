@@ -87,9 +87,32 @@ public final class TestPlatform: Sendable {
     /// Stops the stages gracefully, then the services.
     public func stop() async {
         await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        // A service that has not finished its graceful shutdown after two minutes is cancelled, and
+        // after half a minute more the stack stops anyway: one hang must not hold the whole run.
+        let finished = Atomic<Bool>(false)
+        let waiter = Task { [running] in
+            _ = try? await running.value
+            finished.store(true, ordering: .releasing)
+        }
+        if !(await Self.wait(for: finished, upTo: .seconds(120))) {
+            print("TestPlatform: graceful shutdown took over 120 s; cancelling the services")
+            running.cancel()
+            if !(await Self.wait(for: finished, upTo: .seconds(30))) {
+                print("TestPlatform: the services ignored cancellation for 30 s; stopping the stack under them")
+            }
+        }
+        waiter.cancel()
         stack.stop()
         StackRegistry.unregister(stack)
+    }
+
+    private static func wait(for flag: borrowing Atomic<Bool>, upTo limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if flag.load(ordering: .acquiring) { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return flag.load(ordering: .acquiring)
     }
 
     /// GET a path of the API; returns the status and the decoded JSON object.

@@ -6,6 +6,7 @@ import Ingest
 import JSON
 import Kafka
 import Logging
+import PostgresNIO
 import ReadModel
 
 /// OGC API Features Part 4 on entity collections, each edit an entity event with the editor as its

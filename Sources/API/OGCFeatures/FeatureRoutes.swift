@@ -59,7 +59,9 @@ struct FeatureRoutes: Sendable {
         router.get("/collections/:collection/items/:feature") { request, context in
             _ = try ResponseFormat.negotiate(request, exports: false)
             let collection = try await store.registry.collection(try context.parameters.require("collection"))
-            let id = try context.parameters.require("feature")
+            // Ids with reserved characters (aggregate windows: `agg:sensor=s1:…`) arrive percent-encoded, as the self link writes them.
+            let encodedID = try context.parameters.require("feature")
+            let id = encodedID.removingPercentEncoding ?? encodedID
             let items = try ItemRequest(QueryString.parameters(request), collection: collection, limits: store.limits)
             guard let feature = try await store.feature(collection, id: id, items) else {
                 throw Problem.notFound("collection \(collection.id) has no feature \(id)\(items.asOf == nil ? "" : " at that as_of")")

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
                     """
-                OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
                 geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
                 write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
                 (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
@@ -19,11 +19,15 @@ enum OpenAPIDocument {
                 """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Tasks", "Sensor registry", "Operations"].map {
-                ["name": $0] as Object
-            },
-            "paths": merged(paths, editingPaths),
-            "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
+            "tags": [
+                "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Tasks", "Sensor registry",
+                "Operations", "Dashboard",
+            ].map { ["name": $0] as Object },
+            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
+            "components": [
+                "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
+                "responses": OpenAPISchemas.responses,
+            ] as Object,
         ]
     }
 
@@ -73,7 +77,12 @@ enum OpenAPIDocument {
     static let number = OpenAPIParameters.number
 
     static let paths: Object = [
-        "/": ["get": operation("landingPage", "Landing page", tag: "Features", content: [json: OpenAPISchemas.ref("LandingPage")], errors: [])],
+        "/": [
+            "get": operation(
+                "landingPage", "Landing page (JSON); a browser asking for text/html, or f=html, gets the map dashboard", tag: "Features",
+                parameters: [query("f", "json or html.")], content: [json: OpenAPISchemas.ref("LandingPage"), "text/html": OpenAPISchemas.string],
+                errors: [])
+        ],
         "/conformance": [
             "get": operation("conformance", "Conformance classes", tag: "Features", content: [json: OpenAPISchemas.ref("Conformance")], errors: [])
         ],
@@ -148,6 +157,10 @@ enum OpenAPIDocument {
                 parameters: parameters(["collectionId", "bbox", "bbox-crs", "datetime", "as_of", "filter", "filter-lang", "filter-crs"]) + [
                     query("group_by", "Comma-separated: admin, grid, or queryable names."),
                     query("time_bucket", "Buckets of observation or valid time: 15m, 1h, 1d, 1w …"),
+                    query(
+                        "tz",
+                        "IANA time zone whose wall clock the buckets follow (default Asia/Shanghai: a day starts at Beijing midnight, a week on Monday). Rows give `time` in UTC and `local_time` with the zone's offset."
+                    ),
                     query("agg", "Comma-separated: count, count(p), avg(p), min(p), max(p), sum(p), stddev(p); default count."),
                     query("grid_size", "Grid cell side in degrees (EPSG:4490), default 0.01.", number),
                     query("regions", "The entity collection of region polygons for group_by=admin."),
@@ -178,7 +191,7 @@ enum OpenAPIDocument {
                     query("keywords", "Any of these keywords, comma-separated."), query("bbox", "Extent intersects west,south,east,north (CRS84)."),
                     query("datetime", "Temporal extent intersects this instant or interval."), query("domain", "Domain label."),
                     query("industry", "Industry label."), query("theme", "Theme label."),
-                    query("classification", "public, government or classified."), query("kind", "entities, sensors or readings."),
+                    query("classification", "public, government or classified."), query("kind", "entities, sensors, readings, aggregates or alerts."),
                     query("limit", "At most this many records (1–1000).", integer), OpenAPIParameters.ref("jsonFormat"),
                 ], content: [geoJSON: featureCollection])
         ],

@@ -49,7 +49,7 @@ enum OpenAPISchemas {
             "properties": [
                 "id": string, "title": string, "description": string, "keywords": strings, "links": ref("Links"), "extent": anyObject,
                 "itemType": string, "crs": strings, "storageCrs": string,
-                "kind": ["type": "string", "enum": ["entities", "sensors", "readings"]] as Object,
+                "kind": ["type": "string", "enum": ["entities", "sensors", "readings", "aggregates", "alerts"]] as Object,
                 "classification": string, "domain": string, "industry": string, "theme": string, "source": string, "updateFrequency": string,
                 "properties": ["type": "array", "items": anyObject] as Object,
             ] as Object,
@@ -64,6 +64,11 @@ enum OpenAPISchemas {
                 "id": string, "title": string, "description": string, "keywords": strings, "domain": string, "industry": string, "theme": string,
                 "classification": ["type": "string", "enum": ["public", "government", "classified"]] as Object, "source": string,
                 "update_frequency": string, "allow_outside_service_area": ["type": "boolean"] as Object,
+                "indexed": [
+                    "type": "array", "items": string,
+                    "description":
+                        "String, integer, real or boolean properties that filters name often: each gets an index on (value, geometry), built in the background.",
+                ] as Object,
                 "properties": [
                     "type": "array",
                     "items": [

@@ -68,7 +68,7 @@ public final class SensorRegistry: DatastreamLookup, Service {
                         events.append(try RegistryEvent.decode(message))
                     } catch {
                         // The registry projection makes it a dead letter; here it is only skipped.
-                        logger.warning("unreadable registry event skipped", metadata: ["offset": "\(message.offset)", "reason": "\(error.reason)"])
+                        logger.warning("unreadable registry event skipped", metadata: ["offset": "\(message.offset)", "reason": "\(error)"])
                     }
                 }
                 apply(events)

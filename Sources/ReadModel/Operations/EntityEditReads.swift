@@ -42,7 +42,12 @@ public struct EntityEditReads: Sendable {
             SELECT version, content_hash, ST_AsGeoJSON(geom, 15, 0), properties::text, source FROM entity_current
             WHERE collection = \(collection) AND entity_id = \(id)
             """
-        let rows = try await (connection.map { try await $0.query(query, logger: logger).collect() } ?? client.rows(query, logger: logger))
+        let rows: [PostgresRow]
+        if let connection {
+            rows = try await connection.query(query, logger: logger).collect()
+        } else {
+            rows = try await client.rows(query, logger: logger)
+        }
         guard let row = rows.first else { return nil }
         let (version, hash, geometry, properties, source) = try row.decode((Int, String?, String?, String, String?).self)
         return Current(

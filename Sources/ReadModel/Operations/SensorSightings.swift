@@ -16,10 +16,14 @@ public struct SensorSightings: Sendable {
     /// Every sensor's latest reading: the sensor, when the platform recorded it, and its source
     /// (`mqtt://host:port/<topic>`).
     public func latest() async throws -> [(sensor: String, recordedAt: Date, source: String)] {
-        try await client.query(
+        var sightings: [(sensor: String, recordedAt: Date, source: String)] = []
+        let rows = try await client.query(
             """
             SELECT l.sensor_id, r.recorded_at, r.source FROM sensors_latest l JOIN sensor_readings r ON r.event_id = l.event_id
-            """, logger: logger
-        ).decode((String, Date, String).self).collect().map { ($0.0, $0.1, $0.2) }
+            """, logger: logger)
+        for try await (sensor, recordedAt, source) in rows.decode((String, Date, String).self) {
+            sightings.append((sensor, recordedAt, source))
+        }
+        return sightings
     }
 }
