@@ -46,7 +46,8 @@ struct SensingEventTests {
         let task = PlatformTask(
             id: "river", kind: .mqttFeed, name: "River", definition: .object([("topic_filter", .string("river/+/level"))]), owner: "ops",
             editor: "alice")
-        let event = TaskEvent(type: TaskEvent.paused, task: task)
+        // A whole second: the record carries times to the millisecond.
+        let event = TaskEvent(type: TaskEvent.paused, task: task, at: Date(timeIntervalSince1970: 1_780_000_000))
         let record = try event.record()
         let message = KafkaMessage(
             topic: record.topic, partition: 0, offset: 0, key: record.key, value: record.value, headers: record.headers, timestampMilliseconds: 0)

@@ -47,12 +47,14 @@ struct SensingTaskTests {
         try await platform.count("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = \(sensor)")
     }
 
-    /// Waits until the task's status says its subscription holds (or not).
-    static func waitSubscribed(_ platform: TestPlatform, _ task: String, _ subscribed: Bool) async throws {
-        let status = try await platform.poll("/tasks/\(task)/status", timeout: .seconds(20)) {
-            (($0["details"] as? [String: Any])?["subscribed"] as? Bool) == subscribed
+    /// Waits until the task's status says its subscription holds (or not), to `filter` when given.
+    static func waitSubscribed(_ platform: TestPlatform, _ task: String, _ subscribed: Bool, filter: String? = nil) async throws {
+        func matches(_ status: [String: Any]) -> Bool {
+            let details = status["details"] as? [String: Any]
+            return details?["subscribed"] as? Bool == subscribed && (filter == nil || details?["topic_filter"] as? String == filter)
         }
-        #expect((status["details"] as? [String: Any])?["subscribed"] as? Bool == subscribed, "\(status)")
+        let status = try await platform.poll("/tasks/\(task)/status", timeout: .seconds(20), until: matches)
+        #expect(matches(status), "\(status)")
     }
 
     @Test(
@@ -86,7 +88,7 @@ struct SensingTaskTests {
         let labelled = try await platform.count(
             """
             SELECT count(*)::int FROM event_archive WHERE topic = 'spatial.events' AND subject = 'sensor:gauge-1'
-              AND headers->>'ce_task' = 'river-levels'
+              AND headers @> '[{"k": "ce_task", "v": "river-levels"}]'
             """)
         #expect(labelled == 1)
 
@@ -127,7 +129,7 @@ struct SensingTaskTests {
             headers: ["If-Match": version, "Shikong-Editor": "carol"])
         #expect(changed.status == 200, "\(changed.json)")
         #expect((changed.json["definition"] as? [String: Any])?["expected_interval_seconds"] as? Double == 60, "a merge patch keeps the rest")
-        try await Self.waitSubscribed(platform, "river-levels", true)
+        try await Self.waitSubscribed(platform, "river-levels", true, filter: "rivers/+/level")
         try await publisher.publishAll([
             Self.reading("rivers/gauge-1/level", at: start.addingTimeInterval(2_000), level: 5),
             Self.reading("river/gauge-1/level", at: start.addingTimeInterval(2_001), level: 5),
@@ -148,7 +150,11 @@ struct SensingTaskTests {
         // Deleted, it stops for good.
         let deleted = try await platform.request("DELETE", "/tasks/river-levels", headers: Self.editor)
         #expect(deleted.status == 200 && deleted.json["state"] as? String == "deleted")
-        try await Self.waitSubscribed(platform, "river-levels", false)
+        // A deleted task has no runner left: no process reports it any more.
+        let gone = try await platform.poll("/tasks/river-levels/status", timeout: .seconds(20)) {
+            ($0["processes"] as? [Any])?.isEmpty == true
+        }
+        #expect(gone["running"] as? Bool == false && gone["state"] as? String == "deleted", "\(gone)")
         try await publisher.publishAll([Self.reading("rivers/gauge-1/level", at: start.addingTimeInterval(3_000), level: 6)])
         try await Task.sleep(for: .seconds(3))
         #expect(try await Self.readingCount(platform, sensor: "gauge-1") == 303)

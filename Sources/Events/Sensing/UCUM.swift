@@ -75,8 +75,8 @@ public enum UCUM {
                 exponent()
                 return
             }
-            if character.isNumber {
-                while current?.isNumber == true { index += 1 }
+            if character.isDigitInUCUM {
+                while current?.isDigitInUCUM == true { index += 1 }
                 return
             }
             try simpleUnit()
@@ -103,14 +103,14 @@ public enum UCUM {
             var end = index
             if end < text.count, text[end] == "+" || text[end] == "-" { end += 1 }
             let digits = end
-            while end < text.count, text[end].isNumber { end += 1 }
+            while end < text.count, text[end].isDigitInUCUM { end += 1 }
             if end > digits { index = end }
         }
 
         /// The longest atom (optionally after a prefix) the text starts with here.
         mutating func simpleUnit() throws(Failure) {
             var end = index
-            while end < text.count, !".+-/(){}".contains(text[end]), !(text[end].isNumber && end > index && !inBracket(from: index, to: end)) {
+            while end < text.count, !".+-/(){}".contains(text[end]), !(text[end].isDigitInUCUM && end > index && !inBracket(from: index, to: end)) {
                 end += 1
             }
             // Try the longest candidate first, then shorter ones (an exponent may follow).
@@ -140,4 +140,9 @@ public enum UCUM {
             }
         }
     }
+}
+
+extension Character {
+    /// An ASCII digit: UCUM writes exponents and factors only with these (`³` is numeric in Unicode, but not UCUM).
+    fileprivate var isDigitInUCUM: Bool { isASCII && isNumber }
 }
