@@ -8,14 +8,14 @@ struct SilenceAlertPublisher: SilentSensorReporter {
 
     func silent(_ sensor: SilentSensor) async throws {
         try await producer.send(
-            SilenceAlert.record(
+            try SilenceAlert.record(
                 task: sensor.task, sensor: sensor.sensor, lastSeen: sensor.lastSeen, spokeAt: nil, expectedInterval: sensor.expectedInterval,
                 intervals: sensor.intervals))
     }
 
     func spoke(_ sensor: SilentSensor) async throws {
         try await producer.send(
-            SilenceAlert.record(
+            try SilenceAlert.record(
                 task: sensor.task, sensor: sensor.sensor, lastSeen: sensor.lastSeen, spokeAt: sensor.spokeAt,
                 expectedInterval: sensor.expectedInterval,
                 intervals: sensor.intervals))

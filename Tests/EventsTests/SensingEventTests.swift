@@ -73,9 +73,9 @@ struct SensingEventTests {
     @Test("a silence alert and its end share the alert id; the same silence gives the same event")
     func silenceAlert() throws {
         let lastSeen = Date(timeIntervalSince1970: 1_800_000_000)
-        let raised = SilenceAlert.record(task: "river", sensor: "g1", lastSeen: lastSeen, spokeAt: nil, expectedInterval: 60, intervals: 3)
-        let again = SilenceAlert.record(task: "river", sensor: "g1", lastSeen: lastSeen, spokeAt: nil, expectedInterval: 60, intervals: 3)
-        let cleared = SilenceAlert.record(
+        let raised = try SilenceAlert.record(task: "river", sensor: "g1", lastSeen: lastSeen, spokeAt: nil, expectedInterval: 60, intervals: 3)
+        let again = try SilenceAlert.record(task: "river", sensor: "g1", lastSeen: lastSeen, spokeAt: nil, expectedInterval: 60, intervals: 3)
+        let cleared = try SilenceAlert.record(
             task: "river", sensor: "g1", lastSeen: lastSeen, spokeAt: lastSeen.addingTimeInterval(500), expectedInterval: 60, intervals: 3)
         func header(_ record: OutgoingRecord, _ name: String) -> String? {
             record.headers.first { $0.key == name }.map { String(decoding: $0.value, as: UTF8.self) }
@@ -86,5 +86,9 @@ struct SensingEventTests {
         let value = try JSONParser.parse(bytes: Array(raised.value))
         #expect(value["data"]?["kind"]?.string == "silence" && value["data"]?["subject"]?.string == "sensor:g1")
         #expect(raised.topic == "alerts" && raised.key == Data("alert:silence:river/sensor:g1".utf8))
+        // The live layer reads it as any other alert.
+        let read = try AlertEvent.decode(
+            KafkaMessage(topic: raised.topic, partition: 0, offset: 0, key: raised.key, value: raised.value, headers: raised.headers, timestampMilliseconds: 0))
+        #expect(read.data.kind == "silence" && read.data.status == "raised" && read.type == AlertEvent.raised)
     }
 }

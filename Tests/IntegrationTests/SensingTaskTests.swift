@@ -256,6 +256,9 @@ struct SensingTaskTests {
         let cleared =
             "SELECT count(*)::int FROM event_archive WHERE topic = 'alerts' AND subject = 'alert:silence:quiet-feed/sensor:q-1' AND type = 'alert.cleared'"
         #expect(try await platform.waitForCount(PostgresQuery(unsafeSQL: cleared), timeout: .seconds(20)) { $0 >= 1 } == 1)
+        // The live layer's alerts projection holds it as any other alert: kind silence, cleared.
+        let projected = "SELECT count(*)::int FROM alerts WHERE rule = 'silence:quiet-feed' AND kind = 'silence' AND status = 'cleared'"
+        #expect(try await platform.waitForCount(PostgresQuery(unsafeSQL: projected), timeout: .seconds(20)) { $0 >= 1 } == 1)
         _ = try await platform.request("DELETE", "/tasks/quiet-feed")
     }
 
