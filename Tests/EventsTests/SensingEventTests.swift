@@ -88,7 +88,9 @@ struct SensingEventTests {
         #expect(raised.topic == "alerts" && raised.key == Data("alert:silence:river/sensor:g1".utf8))
         // The live layer reads it as any other alert.
         let read = try AlertEvent.decode(
-            KafkaMessage(topic: raised.topic, partition: 0, offset: 0, key: raised.key, value: raised.value, headers: raised.headers, timestampMilliseconds: 0))
+            KafkaMessage(
+                topic: raised.topic, partition: 0, offset: 0, key: raised.key, value: raised.value, headers: raised.headers, timestampMilliseconds: 0)
+        )
         #expect(read.data.kind == "silence" && read.data.status == "raised" && read.type == AlertEvent.raised)
     }
 }

@@ -52,7 +52,9 @@ struct SensingCLITests {
                 $0 == 1
             } == 1)
 
-        for command in [["pause", "cli-levels"], ["resume", "cli-levels"], ["change", "cli-levels", "--definition", #"{"expected_interval_seconds": 120}"#]] {
+        for command in [
+            ["pause", "cli-levels"], ["resume", "cli-levels"], ["change", "cli-levels", "--definition", #"{"expected_interval_seconds": 120}"#],
+        ] {
             let result = try await Self.shikong(["tasks"] + command, platform: platform)
             #expect(result.status == 0, "\(command): \(result.output)")
         }
@@ -62,7 +64,9 @@ struct SensingCLITests {
         #expect(deleted.status == 0, "\(deleted.output)")
         let history = try await Self.shikong(["tasks", "history", "cli-levels"], platform: platform)
         let rows = history.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
-        #expect(rows.map { $0.count > 3 ? $0[2] : "" } == ["task.added", "task.paused", "task.resumed", "task.changed", "task.deleted"], "\(history.output)")
+        #expect(
+            rows.map { $0.count > 3 ? $0[2] : "" } == ["task.added", "task.paused", "task.resumed", "task.changed", "task.deleted"],
+            "\(history.output)")
         #expect(rows.allSatisfy { $0.count > 3 && $0[3] == "erin" }, "\(history.output)")
         let again = try await Self.shikong(["tasks", "resume", "cli-levels"], platform: platform)
         #expect(again.status != 0 && again.output.contains("404"), "\(again.output)")
