@@ -71,10 +71,7 @@ struct FeatureEditRoutes: Sendable {
                     collection: collection.id, entityID: id, geometry: feature.geometry ?? .null, sourceCRS: feature.crs,
                     properties: feature.properties ?? .object([]), labels: Self.labels(collection), validFrom: validFrom, editor: editor,
                     allowOutsideServiceArea: collection.metadata.allowOutsideServiceArea ?? false)
-                if event.data.contentHash == current.contentHash {
-                    return try await answer(collection, id: id, version: current.version, request: request)
-                }
-                return try await apply(event, collection: collection, id: id, connection: connection, request: request)
+                return try await apply(event, unlessSameAs: current, collection: collection, id: id, connection: connection, request: request)
             }
         }
         router.patch("/collections/:collection/items/:feature") { request, context in
@@ -92,10 +89,7 @@ struct FeatureEditRoutes: Sendable {
                     collection: collection.id, entityID: id, geometry: patch.geometry ?? current.geometry ?? .null,
                     sourceCRS: patch.geometry == nil ? "EPSG:4490" : patch.crs, properties: properties, labels: Self.labels(collection),
                     validFrom: validFrom, editor: editor, allowOutsideServiceArea: collection.metadata.allowOutsideServiceArea ?? false)
-                if event.data.contentHash == current.contentHash {
-                    return try await answer(collection, id: id, version: current.version, request: request)
-                }
-                return try await apply(event, collection: collection, id: id, connection: connection, request: request)
+                return try await apply(event, unlessSameAs: current, collection: collection, id: id, connection: connection, request: request)
             }
         }
         router.delete("/collections/:collection/items/:feature") { request, context in
@@ -133,6 +127,17 @@ struct FeatureEditRoutes: Sendable {
         }
         try EditRequest.requireIfMatch(request, version: current.version, what: "feature \(id) of \(collection.id)")
         return current
+    }
+
+    /// Publishes an upsert unless it holds what the current version holds, which stays as it is.
+    private func apply(
+        _ event: EntityEvent, unlessSameAs current: EntityEditReads.Current, collection: ServedCollection, id: String,
+        connection: PostgresConnection, request: Request
+    ) async throws -> Response {
+        if event.data.contentHash == current.contentHash {
+            return try await answer(collection, id: id, version: current.version, request: request)
+        }
+        return try await apply(event, collection: collection, id: id, connection: connection, request: request)
     }
 
     /// Publishes the edit and answers once its outcome is known.
