@@ -36,6 +36,8 @@ public final class MQTTBridge: Service {
         public var maximumPayloadBytes = 256 * 1_024
         /// Told when the broker acknowledged the bridge's subscriptions (part `mqtt-bridge`).
         public var readiness: Readiness?
+        /// Holds messages no feed knows until `feedsKnown()`: set where a task runtime activates the feeds.
+        public var holdUntilFeedsKnown = false
 
         public init(connection: MQTTConnection) {
             self.connection = connection
@@ -50,6 +52,8 @@ public final class MQTTBridge: Service {
     private let counters = Mutex<(received: Int, appended: Int, failed: Int, deadLetters: Int)>((0, 0, 0, 0))
     static let readinessPart = "mqtt-bridge"
     let feeds = FeedTable()
+    /// Messages no feed knows, held until `feedsKnown` (when `holdUntilFeedsKnown`).
+    private let holding: Mutex<(open: Bool, held: [(MQTTMessage, @Sendable (Bool) -> Void)])>
     private let subscriber: MQTTSubscriber
 
     public init(
@@ -61,6 +65,7 @@ public final class MQTTBridge: Service {
         self.payloads = payloads
         self.gate = gate
         self.logger = logger
+        holding = Mutex((!configuration.holdUntilFeedsKnown, []))
         configuration.readiness?.expect(Self.readinessPart, waitingFor: "the MQTT broker's acknowledgement of the feed subscriptions")
         var subscription = MQTTSubscriber.Configuration(connection: configuration.connection, topicFilters: [])
         subscription.subscriptionChanged = { [readiness = configuration.readiness] subscribed in
@@ -105,40 +110,68 @@ public final class MQTTBridge: Service {
         try await cancelWhenGracefulShutdown {
             try await self.subscriber.run { [self] message, confirm in
                 counters.withLock { $0.received += 1 }
-                let feed = feeds.feed(for: message.topic)
-                let record = record(for: message, feed: feed)
-                if let feed {
-                    feed.monitor?.recordMessage(bytes: message.payload.count)
-                    let seen = record.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) } ?? Date()
-                    feeds.noteSensor(Self.sensor(of: record), of: feed.taskID, at: seen)
-                }
-                guard message.payload.count <= configuration.maximumPayloadBytes else {
-                    let reason =
-                        "the payload is \(message.payload.count) bytes, more than the MQTT bridge's limit of \(configuration.maximumPayloadBytes) bytes (--max-payload-bytes)"
-                    deadLetter(record, reason: reason, feed: feed, confirm: confirm)
-                    return
-                }
-                producer.send(record) { [self] result in
-                    switch result {
-                    case .success(let delivery):
-                        counters.withLock { $0.appended += 1 }
-                        if let gate {
-                            gate.whenDurable(delivery) { durable in confirm(durable) }
-                        } else {
-                            confirm(true)
-                        }
-                    case .failure(let error) where error.isRecordRefused:
-                        deadLetter(record, reason: "the event broker refused the reading: \(error.message)", feed: feed, confirm: confirm)
-                    case .failure(let error):
-                        counters.withLock { $0.failed += 1 }
-                        feed?.monitor?.recordError("not appended, to be redelivered: \(error.message)")
-                        logger.error("event not appended; the MQTT message will be redelivered", metadata: ["error": "\(error)"])
-                        confirm(false)
-                    }
-                }
+                take(message, confirm: confirm)
             }
         }
         logger.info("MQTT bridge stopped", metadata: ["received": "\(counts.received)", "appended": "\(counts.appended)"])
+    }
+
+    /// Tells the bridge every active feed is known (the task runtime read the tasks topic and
+    /// activated them): messages held until then go their way.
+    public func feedsKnown() {
+        let held = holding.withLock { state -> [(MQTTMessage, @Sendable (Bool) -> Void)] in
+            guard !state.open else { return [] }
+            state.open = true
+            defer { state.held = [] }
+            return state.held
+        }
+        if !held.isEmpty { logger.info("messages held until the feeds were known go on", metadata: ["count": "\(held.count)"]) }
+        for (message, confirm) in held { take(message, confirm: confirm) }
+    }
+
+    /// Appends one message, as its feed's; a message no feed knows is held while the feeds are not
+    /// known yet (a persistent session delivers what it queued before the task runtime activated them).
+    private func take(_ message: MQTTMessage, confirm: @escaping @Sendable (Bool) -> Void) {
+        let feed = feeds.feed(for: message.topic)
+        if feed == nil,
+            holding.withLock({ state in
+                guard !state.open else { return false }
+                state.held.append((message, confirm))
+                return true
+            })
+        {
+            return
+        }
+        let record = record(for: message, feed: feed)
+        if let feed {
+            feed.monitor?.recordMessage(bytes: message.payload.count)
+            let seen = record.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) } ?? Date()
+            feeds.noteSensor(Self.sensor(of: record), of: feed.taskID, at: seen)
+        }
+        guard message.payload.count <= configuration.maximumPayloadBytes else {
+            let reason =
+                "the payload is \(message.payload.count) bytes, more than the MQTT bridge's limit of \(configuration.maximumPayloadBytes) bytes (--max-payload-bytes)"
+            deadLetter(record, reason: reason, feed: feed, confirm: confirm)
+            return
+        }
+        producer.send(record) { [self] result in
+            switch result {
+            case .success(let delivery):
+                counters.withLock { $0.appended += 1 }
+                if let gate {
+                    gate.whenDurable(delivery) { durable in confirm(durable) }
+                } else {
+                    confirm(true)
+                }
+            case .failure(let error) where error.isRecordRefused:
+                deadLetter(record, reason: "the event broker refused the reading: \(error.message)", feed: feed, confirm: confirm)
+            case .failure(let error):
+                counters.withLock { $0.failed += 1 }
+                feed?.monitor?.recordError("not appended, to be redelivered: \(error.message)")
+                logger.error("event not appended; the MQTT message will be redelivered", metadata: ["error": "\(error)"])
+                confirm(false)
+            }
+        }
     }
 
     /// Makes a record that cannot be appended a dead letter: its bytes go to the payload store, the

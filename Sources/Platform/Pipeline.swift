@@ -137,6 +137,8 @@ public final class Pipeline: Sendable {
             var bridgeConfiguration = MQTTBridge.Configuration(connection: configuration.mqttConnection)
             bridgeConfiguration.maximumPayloadBytes = configuration.maximumPayloadBytes
             bridgeConfiguration.readiness = readiness
+            // The feeds are tasks: what a persistent session delivers before they are active waits for them.
+            bridgeConfiguration.holdUntilFeedsKnown = true
             let bridge = MQTTBridge(
                 configuration: bridgeConfiguration, producer: producer,
                 payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
@@ -161,6 +163,7 @@ public final class Pipeline: Sendable {
             process: "\(configuration.instance)@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
         runtime.seeds = configuration.feeds.map { MQTTFeedDefinition.task(for: $0, editor: "cli") }
         runtime.readiness = readiness
+        runtime.onReady = { [bridge] in bridge.feedsKnown() }
         let feeds = MQTTFeedRunnerFactory(
             bridge: bridge, history: ReadModelFeedSensorHistory(client: database, logger: logger),
             reporter: SilenceAlertPublisher(producer: producer), logger: logger)

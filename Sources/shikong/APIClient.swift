@@ -33,6 +33,8 @@ struct APIClient {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.setValue(editor, forHTTPHeaderField: "Shikong-Editor")
+        // A change answers once applied; a busy platform gets a minute before the answer is a 202 with the event id.
+        request.setValue("wait=60", forHTTPHeaderField: "Prefer")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)

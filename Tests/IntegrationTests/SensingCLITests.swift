@@ -36,7 +36,7 @@ struct SensingCLITests {
         let added = try await Self.shikong(
             ["tasks", "add", "--id", "cli-levels", "--feed", "cli/+/level", "--expected-interval", "60"], platform: platform)
         #expect(added.status == 0 && added.output.contains("\"topic_filter\" : \"cli/+/level\""), "\(added.output)")
-        _ = try await platform.poll("/tasks/cli-levels/status", timeout: .seconds(20)) {
+        _ = try await platform.poll("/tasks/cli-levels/status", timeout: .seconds(60)) {
             ($0["details"] as? [String: Any])?["subscribed"] as? Bool == true
         }
         let publisher = try MQTTPublisher(
@@ -48,7 +48,7 @@ struct SensingCLITests {
                 payload: Array(#"{"ts":"\#(Timestamp.format(Date()))","lon":114.29,"lat":30.58,"values":{"level":2.5}}"#.utf8))
         ])
         #expect(
-            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'cli-gauge'", timeout: .seconds(20)) {
+            try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id = 'cli-gauge'", timeout: .seconds(60)) {
                 $0 == 1
             } == 1)
 

@@ -17,7 +17,9 @@ public struct APIAnswer: Sendable {
 }
 
 extension TestPlatform {
-    /// Sends `method path` with a JSON body (a JSON object or array, or text) and headers.
+    /// Sends `method path` with a JSON body (a JSON object or array, or text) and headers. Writes wait
+    /// up to two minutes for their event to be applied (`Prefer: wait=120`) unless `headers` say
+    /// otherwise: the shared platform can lag far behind under the whole suite's load.
     public func request(_ method: String, _ path: String, json: Any? = nil, text: String? = nil, headers: [String: String] = [:]) async throws
         -> APIAnswer
     {
@@ -29,6 +31,7 @@ extension TestPlatform {
         } else if let text {
             request.httpBody = Data(text.utf8)
         }
+        request.setValue("wait=120", forHTTPHeaderField: "Prefer")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse

@@ -20,6 +20,20 @@ enum EditRequest {
         return name
     }
 
+    /// How long a write waits for its event to be applied before answering 202: `Prefer: wait=N`
+    /// (RFC 7240, seconds, at most 300), else `standard`.
+    static func wait(_ request: Request, standard: Duration) -> Duration {
+        guard let header = request.headers[preferHeader] else { return standard }
+        for preference in header.split(separator: ",") {
+            let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0].lowercased() == "wait", let seconds = Int(parts[1]), seconds >= 0 {
+                return .seconds(min(seconds, 300))
+            }
+        }
+        return standard
+    }
+    static let preferHeader = HTTPField.Name("Prefer")!
+
     /// The body as one JSON object, at most `limit` bytes.
     static func object(_ request: Request, limit: Int, example: String) async throws -> JSONValue {
         let body = try await request.body.collect(upTo: limit)

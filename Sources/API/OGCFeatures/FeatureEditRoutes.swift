@@ -24,7 +24,7 @@ import ReadModel
 /// processes (an advisory lock held until the projection applied the edit), so two editors cannot
 /// both pass the check. The answer comes once the entity projection applied the edit (so history,
 /// `as_of` and diffs show it), a 422 if the entity processor refused it, or a 202 with the event id
-/// if that takes more than 10 s.
+/// if that takes more than 10 s (or the seconds `Prefer: wait=N` asks for).
 ///
 /// These are write routes: they are registered on their own route group, for access control to wrap.
 struct FeatureEditRoutes: Sendable {
@@ -150,7 +150,7 @@ struct FeatureEditRoutes: Sendable {
         try await producer.send(try event.record(topic: Topics.rawEntities))
         logger.info("feature edit published", metadata: ["subject": "\(event.subject)", "type": "\(event.type)", "editor": "\(event.source)"])
         let location = request.url("/collections/\(collection.id)/items/\(APIPath.segment(id))")
-        switch try await edits.outcome(of: event.id, collection: collection.id, id: id, on: connection, timeout: .seconds(10)) {
+        switch try await edits.outcome(of: event.id, collection: collection.id, id: id, on: connection, timeout: EditRequest.wait(request, standard: .seconds(10))) {
         case .refused(let reason):
             throw Problem(.unprocessableContent, detail: "the edit was refused and nothing changed: \(reason)")
         case .pending:

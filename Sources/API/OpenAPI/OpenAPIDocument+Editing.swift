@@ -10,6 +10,10 @@ extension OpenAPIDocument {
 
     static let editor = OpenAPIParameters.header(
         "Shikong-Editor", "Who makes the change; recorded as the source of its event (user:<name>) and in the history. Default anonymous.")
+    static let prefer = OpenAPIParameters.header(
+        "Prefer",
+        "wait=N (RFC 7240): how many seconds (at most 300) to wait for the change to be applied before answering 202 with its event id; default 10 (tasks and the registry 5)."
+    )
     static let ifMatch = OpenAPIParameters.header("If-Match", "The ETag (version) the change is based on; another version answers 412.")
     static let ifMatchRequired = OpenAPIParameters.header(
         "If-Match", "The ETag (version) of the feature the change is based on: required (428 without), 412 when it changed since.", required: true)
@@ -25,7 +29,7 @@ extension OpenAPIDocument {
         -> Object
     {
         operation(
-            id, summary, tag: "Tasks", parameters: [taskID, editor, ifMatch], content: [json: object], body: body, errors: errors)
+            id, summary, tag: "Tasks", parameters: [taskID, editor, prefer, ifMatch], content: [json: object], body: body, errors: errors)
     }
 
     static let editingPaths: Object = [
@@ -39,7 +43,7 @@ extension OpenAPIDocument {
             "post": operation(
                 "addTask",
                 "Add a task: {kind, id?, name?, definition, owner?, state?}; the definition is checked by its kind (mqtt-feed: topic_filter, crs, binding, mapping, units, labels, expected_interval_seconds, silent_after_intervals). A task.added event; 201 once projected, else 202",
-                tag: "Tasks", parameters: [editor], status: "201", description: "Added (202 with the event id if the projection is slower than 5 s)",
+                tag: "Tasks", parameters: [editor, prefer], status: "201", description: "Added (202 with the event id if the projection is slower than 5 s)",
                 content: [json: object], body: jsonBody(object), errors: ["400", "409", "413", "422", "503"]),
         ],
         "/tasks/{taskId}": [
@@ -59,7 +63,7 @@ extension OpenAPIDocument {
         ],
         "/tasks/{taskId}/history": [
             "get": operation(
-                "taskHistory", "Every change of a task: version, type, editor, time and the task after it", tag: "Tasks", parameters: [taskID],
+                "taskHistory", "Every change of a task: version, type, editor, prefer, time and the task after it", tag: "Tasks", parameters: [taskID],
                 content: [json: object], errors: ["404"])
         ],
         "/tasks/{taskId}/status": [
@@ -74,20 +78,20 @@ extension OpenAPIDocument {
                 parameters: [query("limit", "At most this many.", integer), query("offset", "Things to skip.", integer)], content: [json: object]),
             "post": operation(
                 "addThing", "Register a thing: {id, name?, description?, location (GeoJSON Point), crs?, properties?}", tag: "Sensor registry",
-                parameters: [editor], status: "201", description: "Registered", content: [json: object], body: jsonBody(object),
+                parameters: [editor, prefer], status: "201", description: "Registered", content: [json: object], body: jsonBody(object),
                 errors: ["400", "409", "413", "503"]),
         ],
         "/things/{thingId}": [
             "get": operation("thing", "A thing", tag: "Sensor registry", parameters: [thingID], content: [json: object], errors: ["404"]),
             "put": operation(
-                "replaceThing", "Replace a thing", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object],
+                "replaceThing", "Replace a thing", tag: "Sensor registry", parameters: [thingID, editor, prefer], content: [json: object],
                 body: jsonBody(object),
                 errors: ["400", "404", "413", "503"]),
             "patch": operation(
-                "changeThing", "Change a thing (JSON merge patch)", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object],
+                "changeThing", "Change a thing (JSON merge patch)", tag: "Sensor registry", parameters: [thingID, editor, prefer], content: [json: object],
                 body: jsonBody(object), errors: ["400", "404", "413", "503"]),
             "delete": operation(
-                "deleteThing", "Delete a thing and its datastreams", tag: "Sensor registry", parameters: [thingID, editor], content: [json: object],
+                "deleteThing", "Delete a thing and its datastreams", tag: "Sensor registry", parameters: [thingID, editor, prefer], content: [json: object],
                 errors: ["404", "503"]),
         ],
         "/datastreams": [
@@ -100,7 +104,7 @@ extension OpenAPIDocument {
             "post": operation(
                 "addDatastream",
                 "Register a datastream: {id, thing, observed_property (the value name), unit (UCUM), minimum?, maximum?, labels {domain, industry?, theme}, crs?, name?}",
-                tag: "Sensor registry", parameters: [editor], status: "201", description: "Registered", content: [json: object],
+                tag: "Sensor registry", parameters: [editor, prefer], status: "201", description: "Registered", content: [json: object],
                 body: jsonBody(object),
                 errors: ["400", "409", "413", "422", "503"]),
         ],
@@ -108,26 +112,26 @@ extension OpenAPIDocument {
             "get": operation(
                 "datastream", "A datastream", tag: "Sensor registry", parameters: [datastreamID], content: [json: object], errors: ["404"]),
             "put": operation(
-                "replaceDatastream", "Replace a datastream", tag: "Sensor registry", parameters: [datastreamID, editor], content: [json: object],
+                "replaceDatastream", "Replace a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer], content: [json: object],
                 body: jsonBody(object), errors: ["400", "404", "409", "413", "422", "503"]),
             "patch": operation(
-                "changeDatastream", "Change a datastream (JSON merge patch)", tag: "Sensor registry", parameters: [datastreamID, editor],
+                "changeDatastream", "Change a datastream (JSON merge patch)", tag: "Sensor registry", parameters: [datastreamID, editor, prefer],
                 content: [json: object], body: jsonBody(object), errors: ["400", "404", "409", "413", "422", "503"]),
             "delete": operation(
-                "deleteDatastream", "Delete a datastream", tag: "Sensor registry", parameters: [datastreamID, editor], content: [json: object],
+                "deleteDatastream", "Delete a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer], content: [json: object],
                 errors: ["404", "503"]),
         ],
         "/registry": [
             "post": operation(
                 "registerMany", "Register many things and datastreams: {things: [...], datastreams: [...]}; those registered as given are left out",
-                tag: "Sensor registry", parameters: [editor], content: [json: object], body: jsonBody(object),
+                tag: "Sensor registry", parameters: [editor, prefer], content: [json: object], body: jsonBody(object),
                 errors: ["400", "409", "413", "422", "503"])
         ],
         "/collections/{collectionId}/items": [
             "post": operation(
                 "createFeature",
                 "Create a feature in an entity collection (OGC API Features Part 4): a GeoJSON Feature (its id, else a new one) → entity.upserted with the editor as source; 201 with Location and ETag once projected",
-                tag: "Features", parameters: parameters(["collectionId"]) + [editor, contentCrs, validFrom], status: "201", description: "Created",
+                tag: "Features", parameters: parameters(["collectionId"]) + [editor, prefer, contentCrs, validFrom], status: "201", description: "Created",
                 content: [geoJSON: feature],
                 body: ["required": true, "content": [geoJSON: ["schema": feature] as Object, json: ["schema": feature] as Object] as Object],
                 errors: ["400", "404", "405", "409", "413", "422", "503"])
@@ -135,18 +139,18 @@ extension OpenAPIDocument {
         "/collections/{collectionId}/items/{featureId}": [
             "put": operation(
                 "replaceFeature", "Replace a feature (entity.upserted); needs If-Match", tag: "Features",
-                parameters: parameters(["collectionId", "featureId"]) + [editor, ifMatchRequired, contentCrs, validFrom], content: [geoJSON: feature],
+                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, contentCrs, validFrom], content: [geoJSON: feature],
                 body: ["required": true, "content": [geoJSON: ["schema": feature] as Object] as Object],
                 errors: ["400", "404", "405", "412", "413", "422", "428", "503"]),
             "patch": operation(
                 "updateFeature", "Change a feature: properties as a JSON merge patch, geometry replaced when given (entity.upserted); needs If-Match",
-                tag: "Features", parameters: parameters(["collectionId", "featureId"]) + [editor, ifMatchRequired, contentCrs, validFrom],
+                tag: "Features", parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, contentCrs, validFrom],
                 content: [geoJSON: feature],
                 body: ["required": true, "content": ["application/merge-patch+json": ["schema": object] as Object] as Object],
                 errors: ["400", "404", "405", "412", "413", "422", "428", "503"]),
             "delete": operation(
                 "deleteFeature", "Delete a feature (entity.retired; its history stays); needs If-Match", tag: "Features",
-                parameters: parameters(["collectionId", "featureId"]) + [editor, ifMatchRequired, validFrom], status: "204", description: "Deleted",
+                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, validFrom], status: "204", description: "Deleted",
                 content: [:], errors: ["404", "405", "412", "422", "428", "503"]),
         ],
     ]

@@ -118,7 +118,7 @@ struct RegistryCommandRoutes: Sendable {
             var projected = true
             if let last = events.last {
                 let (table, id) = last.thing.map { ("things", $0.id) } ?? ("datastreams", last.datastream?.id ?? "")
-                projected = try await reads.waitForChange(last.id, table: table, id: id, timeout: .seconds(10))
+                projected = try await reads.waitForChange(last.id, table: table, id: id, timeout: EditRequest.wait(request, standard: .seconds(10)))
             }
             return TaskDocument.response(
                 .object([("registered", .number(Double(events.count))), ("unchanged", .number(Double(unchanged)))]),
@@ -169,7 +169,7 @@ struct RegistryCommandRoutes: Sendable {
             )
         logger.info("registry change published", metadata: ["subject": "\(last.subject)", "type": "\(last.type)", "editor": "\(last.editor)"])
         let location = request.url(path)
-        let projected = try await reads.waitForChange(last.id, table: table, id: id, timeout: .seconds(5))
+        let projected = try await reads.waitForChange(last.id, table: table, id: id, timeout: EditRequest.wait(request, standard: .seconds(5)))
         var body: [(key: String, value: JSONValue)] = [
             ("event_id", .string(last.id.uuidString.lowercased())), ("type", .string(last.type)), ("href", .string(location)),
         ]

@@ -129,7 +129,7 @@ struct TaskCommandRoutes: Sendable {
         try await producer.send(try event.record())
         logger.info("task change published", metadata: ["task": "\(event.data.id)", "type": "\(event.type)", "editor": "\(event.data.editor)"])
         let location = request.url("/tasks/\(event.data.id)")
-        guard let task = try await reads.waitForChange(event.id, of: event.data.id, timeout: .seconds(5)) else {
+        guard let task = try await reads.waitForChange(event.id, of: event.data.id, timeout: EditRequest.wait(request, standard: .seconds(5))) else {
             return TaskDocument.response(
                 .object([
                     ("event_id", .string(event.id.uuidString.lowercased())), ("type", .string(event.type)), ("task", .string(event.data.id)),

@@ -22,6 +22,9 @@ public final class TaskRuntime: Service {
         public var statusInterval: Duration = .seconds(2)
         /// Told once the topic is read and every active task's runner is ready (part `tasks`).
         public var readiness: Readiness?
+        /// Called once, when the topic is read and every active task's runner is ready — or a minute
+        /// after the topic was read, so a runner that keeps failing holds nothing back for ever.
+        public var onReady: (@Sendable () -> Void)?
 
         public init(kafka: KafkaClientConfiguration, process: String) {
             self.kafka = kafka
@@ -37,6 +40,7 @@ public final class TaskRuntime: Service {
     private let logger: Logger
     private let follower: TopicFollower
     private let registry = TaskRegistry()
+    private let readyAnnounced = Mutex(false)
 
     public init(
         configuration: Configuration, factories: [any TaskRunnerFactory], producer: KafkaProducer?, store: (any TaskStatusStore)?,
@@ -107,6 +111,17 @@ public final class TaskRuntime: Service {
         }
         registry.markStarted()
         updateReadiness()
+        try? await Task.sleep(for: .seconds(60))
+        if !Task.isCancelled { announceReady() }
+    }
+
+    private func announceReady() {
+        guard
+            readyAnnounced.withLock({ announced in
+                defer { announced = true }; return !announced
+            })
+        else { return }
+        configuration.onReady?()
     }
 
     private func publishStatus() async throws {
@@ -208,8 +223,10 @@ public final class TaskRuntime: Service {
     }
 
     private func updateReadiness() {
-        guard let readiness = configuration.readiness, registry.hasStarted else { return }
+        guard registry.hasStarted else { return }
         let waiting = registry.unreadyRunners
+        if waiting.isEmpty { announceReady() }
+        guard let readiness = configuration.readiness else { return }
         if waiting.isEmpty {
             readiness.ready(Self.readinessPart)
         } else {
