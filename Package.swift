@@ -143,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
             swiftSettings: settings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Events", "JSON"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
         .testTarget(

@@ -45,6 +45,9 @@ public struct APIContext: Sendable {
     /// Checks a threshold rule's CQL2 condition as the alerting processor will compile it (parse
     /// and type-check); throws why it cannot apply. Without it, the API only parses conditions.
     public var checkCondition: (@Sendable (_ text: String, _ source: AlertRule.Source) throws -> Void)?
+    /// What checks each kind of task's definition (`POST /tasks`, `PATCH /tasks/{id}`); a kind
+    /// without one cannot be added.
+    public var taskValidators: [any TaskDefinitionValidator] = []
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,

@@ -75,7 +75,10 @@ public enum APIServer {
         router.get("/health") { _, _ in
             try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
-        FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
+        let edits = EntityEditReads(client: client, logger: logger)
+        FeatureRoutes(store: store, edits: edits, logger: logger).addRoutes(to: router)
+        // Feature edits (OGC API Features Part 4) in a group of their own, for access control to wrap.
+        FeatureEditRoutes(store: store, edits: edits, producer: context.producer, logger: logger).addRoutes(to: router.group())
         TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
         DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
@@ -98,6 +101,19 @@ public enum APIServer {
         LiveCommandRoutes(
             context: context, reads: liveReads, registry: store.registry, maximumBody: store.limits.maximumRequestBody, logger: logger
         ).addRoutes(to: router.group())
+        let taskReads = TaskReads(client: client, logger: logger)
+        TaskRoutes(reads: taskReads).addRoutes(to: router)
+        // Task changes in a group of their own, for access control to wrap.
+        TaskCommandRoutes(
+            reads: taskReads, producer: context.producer,
+            validators: Dictionary(context.taskValidators.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first }),
+            maximumBody: store.limits.maximumRequestBody, logger: logger
+        ).addRoutes(to: router.group())
+        let registryReads = RegistryReads(client: client, logger: logger)
+        RegistryRoutes(reads: registryReads).addRoutes(to: router)
+        // Registry changes in a group of their own, for access control to wrap.
+        RegistryCommandRoutes(reads: registryReads, producer: context.producer, maximumBody: store.limits.maximumRequestBody, logger: logger)
+            .addRoutes(to: router.group())
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)

@@ -163,7 +163,11 @@ struct ReplicationOptions: ParsableArguments {
 struct PipelineOptions: ParsableArguments {
     @Option(
         name: .customLong("feed"),
-        help: "MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Env SHIKONG_FEEDS (';'-separated).")
+        help: """
+            MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Each becomes an mqtt-feed task \
+            (not bound to the sensor registry) added at start unless it exists; manage feeds at run time with `shikong tasks`. Env \
+            SHIKONG_FEEDS (';'-separated).
+            """)
     var feeds: [String] = env("SHIKONG_FEEDS", "city/+/air@EPSG:4326").split(separator: ";").map(String.init)
 
     @Option(help: "Service area in EPSG:4490 as west,south,east,north; readings outside go to the DLQ. Env SHIKONG_SERVICE_AREA.")

@@ -35,11 +35,13 @@ struct Up: AsyncParsableCommand {
 
     @Flag(
         help: """
-            Also publish a synthetic air-quality feed for Wuhan over MQTT, import Wuhan's real district boundaries \
-            (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts, publish a few \
-            Chinese crawl items to place (see /items), and run the early-warning demonstration: minute PM2.5 aggregates \
-            per district (collection aggregates), a threshold rule per district on them (alerts raised and cleared in \
-            collection alerts) and a vehicle fleet with district-entry alerts (collection alerts).
+            Also run a synthetic sensor network for Wuhan: air-quality stations and traffic counters registered in the \
+            sensor registry (GET /things, /datastreams) and published over MQTT through two feed tasks bound to it \
+            (demo-air-quality on wuhan/+/air, demo-traffic on wuhan/+/traffic; GET /tasks); import Wuhan's real district \
+            boundaries (from the data scripts/fetch-gazetteer-data fetches) as the collection wuhan_districts; publish a \
+            few Chinese crawl items to place (see /items); and run the early-warning demonstration: minute PM2.5 \
+            aggregates per district (collection aggregates), a threshold rule per district on them (alerts raised and \
+            cleared in collection alerts) and a vehicle fleet with district-entry alerts (collection alerts).
             """)
     var demo = false
 
@@ -123,11 +125,24 @@ struct Up: AsyncParsableCommand {
                 DemoBaseData(
                     data: CityBaseData(gazetteerData: CityBaseData.defaultDataDirectory), configuration: configuration,
                     producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
-            services.append(
-                AirQualityFeed(
-                    connection: MQTTConnection(
-                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
-                    stationCount: stations, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
+            // Stations and counters are things of the sensor registry; each network is a feed task bound to it.
+            let air = AirQualityFeed(
+                connection: MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
+                stationCount: stations, interval: .seconds(demoInterval),
+                firstRoundAfter: { _ = await pipelineServices.tasks?.waitUntilReady(DemoSensing.airTask, timeout: .seconds(60)) },
+                logger: Logger(label: "shikong.demo"))
+            let traffic = TrafficFeed(
+                connection: MQTTConnection(
+                    host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-traffic"),
+                interval: .seconds(demoInterval),
+                firstRoundAfter: { _ = await pipelineServices.tasks?.waitUntilReady(DemoSensing.trafficTask, timeout: .seconds(60)) },
+                logger: Logger(label: "shikong.demo"))
+            oneShot.append(
+                DemoSensingSetup(
+                    producer: pipelineServices.producer, air: air.stations, traffic: traffic.counters, interval: .seconds(demoInterval),
+                    exists: { await pipelineServices.tasks?.knows($0) ?? false }, logger: Logger(label: "shikong.demo")))
+            services.append(air)
+            services.append(traffic)
             oneShot.append(DemoItems(producer: pipelineServices.producer))
             oneShot.append(DemoLiveLayer(producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
             services.append(

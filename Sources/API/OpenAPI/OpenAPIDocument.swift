@@ -19,10 +19,11 @@ enum OpenAPIDocument {
                 """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations", "Dashboard"].map {
-                ["name": $0] as Object
-            },
-            "paths": paths.merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
+            "tags": [
+                "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Tasks", "Sensor registry",
+                "Operations", "Dashboard",
+            ].map { ["name": $0] as Object },
+            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
             "components": [
                 "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
                 "responses": OpenAPISchemas.responses,
@@ -40,11 +41,16 @@ enum OpenAPIDocument {
         content: [String: Object], body: Object? = nil, errors: [String] = ["400"]
     ) -> Object {
         var responses: Object = [
-            status: ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
+            status: content.isEmpty
+                ? ["description": description] as Object
+                : ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
             "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
         ]
-        let names = ["400": "BadRequest", "404": "NotFound", "409": "Conflict", "413": "TooLarge", "503": "Unavailable"]
+        let names = [
+            "400": "BadRequest", "404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "412": "PreconditionFailed",
+            "413": "TooLarge", "422": "Unprocessable", "428": "PreconditionRequired", "503": "Unavailable",
+        ]
         for error in errors { if let name = names[error] { responses[error] = ["$ref": "#/components/responses/\(name)"] as Object } }
         var operation: Object = ["operationId": id, "summary": summary, "tags": [tag], "responses": responses]
         if !parameters.isEmpty { operation["parameters"] = parameters }

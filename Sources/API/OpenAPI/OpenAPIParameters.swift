@@ -21,6 +21,10 @@ enum OpenAPIParameters {
         return parameter
     }
 
+    static func header(_ name: String, _ description: String, required: Bool = false) -> Object {
+        ["name": name, "in": "header", "description": description, "required": required, "schema": ["type": "string"] as Object]
+    }
+
     static let integer: Object = ["type": "integer"]
     static let number: Object = ["type": "number"]
     static let crsSchema: Object = ["type": "string", "format": "uri", "enum": SupportedCRS.uris]
