@@ -96,7 +96,7 @@ final class FilterSet: Sendable {
     }
 
     func givenUp(_ filter: String) {
-        _ = state.withLock { state in
+        state.withLock { state in
             if !state.desired.contains(filter) { state.givenUp.remove(filter) }
         }
     }
