@@ -106,11 +106,13 @@ public struct DatabaseSnapshot: Sendable {
                 let (projection, topic, partition, offset) = try $0.decode((String, String, Int32, Int64).self)
                 return Position(projection: projection, topic: topic, partition: partition, nextOffset: offset)
             }
+            // Tables marked volatile (live monitoring, sessions) are not derived from the log.
             let names = try await connection.query(
                 """
                 SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
                   AND c.relname NOT IN ('spatial_ref_sys', \(positionsTable))
+                  AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE \(Migrations.volatileTableMarker + "%")
                 ORDER BY 1
                 """, logger: logger
             ).collect().map { try $0.decode(String.self) }

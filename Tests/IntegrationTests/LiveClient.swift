@@ -68,6 +68,11 @@ final class LiveClient: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if done(received) { return true }
+            // A client that has exited (a missing Python package, a refused connection) sends nothing more.
+            if !process.isRunning {
+                try await Task.sleep(for: .milliseconds(200))
+                return done(received)
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         return done(received)

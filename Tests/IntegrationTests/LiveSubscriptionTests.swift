@@ -47,7 +47,7 @@ struct LiveSubscriptionTests {
     /// Publishes readings and waits until the projection holds all of them.
     static func publish(_ platform: TestPlatform, _ publisher: MQTTPublisher, _ messages: [MQTTMessage], prefix: String, total: Int) async throws {
         try await publisher.publishAll(messages)
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         let stored = try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE sensor_id LIKE \(prefix + "-%")") {
             $0 >= total
         }
@@ -78,7 +78,7 @@ struct LiveSubscriptionTests {
             try await publisher.publishAll(feed.messages(400))
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         try await Self.publish(platform, publisher, [], prefix: prefix, total: 3_000)
         let expected = try await Self.projected(platform, feed)
         #expect(expected.count > 500, "the query should select a good part of 3,000 readings")
