@@ -150,7 +150,9 @@ struct FeatureEditRoutes: Sendable {
         try await producer.send(try event.record(topic: Topics.rawEntities))
         logger.info("feature edit published", metadata: ["subject": "\(event.subject)", "type": "\(event.type)", "editor": "\(event.source)"])
         let location = request.url("/collections/\(collection.id)/items/\(APIPath.segment(id))")
-        switch try await edits.outcome(of: event.id, collection: collection.id, id: id, on: connection, timeout: EditRequest.wait(request, standard: .seconds(10))) {
+        switch try await edits.outcome(
+            of: event.id, collection: collection.id, id: id, on: connection, timeout: EditRequest.wait(request, standard: .seconds(10)))
+        {
         case .refused(let reason):
             throw Problem(.unprocessableContent, detail: "the edit was refused and nothing changed: \(reason)")
         case .pending:

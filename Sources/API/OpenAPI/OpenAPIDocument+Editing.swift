@@ -43,7 +43,8 @@ extension OpenAPIDocument {
             "post": operation(
                 "addTask",
                 "Add a task: {kind, id?, name?, definition, owner?, state?}; the definition is checked by its kind (mqtt-feed: topic_filter, crs, binding, mapping, units, labels, expected_interval_seconds, silent_after_intervals). A task.added event; 201 once projected, else 202",
-                tag: "Tasks", parameters: [editor, prefer], status: "201", description: "Added (202 with the event id if the projection is slower than 5 s)",
+                tag: "Tasks", parameters: [editor, prefer], status: "201",
+                description: "Added (202 with the event id if the projection is slower than 5 s)",
                 content: [json: object], body: jsonBody(object), errors: ["400", "409", "413", "422", "503"]),
         ],
         "/tasks/{taskId}": [
@@ -63,7 +64,8 @@ extension OpenAPIDocument {
         ],
         "/tasks/{taskId}/history": [
             "get": operation(
-                "taskHistory", "Every change of a task: version, type, editor, prefer, time and the task after it", tag: "Tasks", parameters: [taskID],
+                "taskHistory", "Every change of a task: version, type, editor, prefer, time and the task after it", tag: "Tasks",
+                parameters: [taskID],
                 content: [json: object], errors: ["404"])
         ],
         "/tasks/{taskId}/status": [
@@ -88,10 +90,12 @@ extension OpenAPIDocument {
                 body: jsonBody(object),
                 errors: ["400", "404", "413", "503"]),
             "patch": operation(
-                "changeThing", "Change a thing (JSON merge patch)", tag: "Sensor registry", parameters: [thingID, editor, prefer], content: [json: object],
+                "changeThing", "Change a thing (JSON merge patch)", tag: "Sensor registry", parameters: [thingID, editor, prefer],
+                content: [json: object],
                 body: jsonBody(object), errors: ["400", "404", "413", "503"]),
             "delete": operation(
-                "deleteThing", "Delete a thing and its datastreams", tag: "Sensor registry", parameters: [thingID, editor, prefer], content: [json: object],
+                "deleteThing", "Delete a thing and its datastreams", tag: "Sensor registry", parameters: [thingID, editor, prefer],
+                content: [json: object],
                 errors: ["404", "503"]),
         ],
         "/datastreams": [
@@ -112,13 +116,15 @@ extension OpenAPIDocument {
             "get": operation(
                 "datastream", "A datastream", tag: "Sensor registry", parameters: [datastreamID], content: [json: object], errors: ["404"]),
             "put": operation(
-                "replaceDatastream", "Replace a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer], content: [json: object],
+                "replaceDatastream", "Replace a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer],
+                content: [json: object],
                 body: jsonBody(object), errors: ["400", "404", "409", "413", "422", "503"]),
             "patch": operation(
                 "changeDatastream", "Change a datastream (JSON merge patch)", tag: "Sensor registry", parameters: [datastreamID, editor, prefer],
                 content: [json: object], body: jsonBody(object), errors: ["400", "404", "409", "413", "422", "503"]),
             "delete": operation(
-                "deleteDatastream", "Delete a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer], content: [json: object],
+                "deleteDatastream", "Delete a datastream", tag: "Sensor registry", parameters: [datastreamID, editor, prefer],
+                content: [json: object],
                 errors: ["404", "503"]),
         ],
         "/registry": [
@@ -131,7 +137,8 @@ extension OpenAPIDocument {
             "post": operation(
                 "createFeature",
                 "Create a feature in an entity collection (OGC API Features Part 4): a GeoJSON Feature (its id, else a new one) → entity.upserted with the editor as source; 201 with Location and ETag once projected",
-                tag: "Features", parameters: parameters(["collectionId"]) + [editor, prefer, contentCrs, validFrom], status: "201", description: "Created",
+                tag: "Features", parameters: parameters(["collectionId"]) + [editor, prefer, contentCrs, validFrom], status: "201",
+                description: "Created",
                 content: [geoJSON: feature],
                 body: ["required": true, "content": [geoJSON: ["schema": feature] as Object, json: ["schema": feature] as Object] as Object],
                 errors: ["400", "404", "405", "409", "413", "422", "503"])
@@ -139,7 +146,8 @@ extension OpenAPIDocument {
         "/collections/{collectionId}/items/{featureId}": [
             "put": operation(
                 "replaceFeature", "Replace a feature (entity.upserted); needs If-Match", tag: "Features",
-                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, contentCrs, validFrom], content: [geoJSON: feature],
+                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, contentCrs, validFrom],
+                content: [geoJSON: feature],
                 body: ["required": true, "content": [geoJSON: ["schema": feature] as Object] as Object],
                 errors: ["400", "404", "405", "412", "413", "422", "428", "503"]),
             "patch": operation(
@@ -150,7 +158,8 @@ extension OpenAPIDocument {
                 errors: ["400", "404", "405", "412", "413", "422", "428", "503"]),
             "delete": operation(
                 "deleteFeature", "Delete a feature (entity.retired; its history stays); needs If-Match", tag: "Features",
-                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, validFrom], status: "204", description: "Deleted",
+                parameters: parameters(["collectionId", "featureId"]) + [editor, prefer, ifMatchRequired, validFrom], status: "204",
+                description: "Deleted",
                 content: [:], errors: ["404", "405", "412", "422", "428", "503"]),
         ],
     ]
