@@ -1,8 +1,10 @@
+import Access
 import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
 import Kafka
+import Logging
 import PostgresNIO
 import Projections
 import Prometheus
@@ -39,6 +41,10 @@ public struct APIContext: Sendable {
     public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Users, grants and tokens: who a bearer token stands for.
+    public var access: AccessStore
+    /// Whether callers without a token read public collections (on by default; `--no-anonymous-reads`).
+    public var anonymousReads = true
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,
@@ -53,5 +59,6 @@ public struct APIContext: Sendable {
         self.importBaseline = importBaseline
         self.serviceArea = serviceArea
         self.tileCache = TileCache(capacity: TileLimits().cacheBytes)
+        self.access = AccessStore(client: database, logger: Logger(label: "shikong.access"))
     }
 }

@@ -3,7 +3,9 @@ import Events
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import PostgresNIO
 import ReadModel
 
@@ -13,23 +15,31 @@ public enum APIServer {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// HTTPS with this certificate and key (`--http-tls-cert`, `--http-tls-key`); `nil`: plain HTTP.
+        public var tls: TLSConfiguration?
 
-        public init(host: String = "127.0.0.1", port: Int) {
+        public init(host: String = "127.0.0.1", port: Int, tls: TLSConfiguration? = nil) {
             self.host = host
             self.port = port
+            self.tls = tls
         }
     }
 
     /// The application, a `Service` to run in the platform's service group.
     public static func application(
         configuration: Configuration, context: APIContext, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol & Sendable {
+    ) throws -> some ApplicationProtocol & Sendable {
         let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        // Every route below passes the access gate (a route's rule is one line of AccessPolicy), which
+        // tells the audit trail what it let through and what it refused.
+        let audit = AuditTrail(producer: context.producer, logger: logger)
+        router.add(
+            middleware: AccessMiddleware(store: context.access, registry: store.registry, anonymousReads: context.anonymousReads, observer: audit))
         let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
             if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
@@ -71,6 +81,8 @@ public enum APIServer {
         router.get("/health") { _, _ in
             try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
+        AuthRoutes(store: context.access, audit: audit, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
+        UserRoutes(store: context.access, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
         FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
         TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
         DashboardRoutes(assets: dashboard).addRoutes(to: router)
@@ -81,7 +93,7 @@ public enum APIServer {
         MetricsRoute(context: context).addRoutes(to: router)
         EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger)).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
-        ImportRoutes(context: context, logger: logger).addRoutes(to: router)
+        ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
         let liveReads = LiveDefinitionReads(client: client, logger: logger)
         LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
@@ -93,12 +105,20 @@ public enum APIServer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
+        let http1 = HTTPServerBuilder.http1(configuration: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes))
         return Application(
             router: router,
-            server: .http1(configuration: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes)),
+            server: try configuration.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// TLS for the listener from PEM files: the certificate chain and its private key.
+    public static func tls(certificateFile: String, keyFile: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
     }
 
     /// The HTTP/1 decoder's hard limits: twice the header limit the middleware answers with a 431

@@ -78,11 +78,12 @@ public final class Pipeline: Sendable {
             context.tileLimits = configuration.tileLimits
             context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
             context.dashboard = configuration.dashboard
+            context.anonymousReads = configuration.anonymousReads
             services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
             services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
             services.append(
-                APIServer.application(
-                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
+                try APIServer.application(
+                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort, tls: configuration.httpTLS),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
         }
         if stages.contains(.project), let database {
@@ -169,7 +170,7 @@ public final class Pipeline: Sendable {
         return services + [
             runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
             runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
-            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(AuditProjection()),
         ]
     }
 

@@ -250,6 +250,7 @@ struct EntityTests {
         let name = "upload_\(UUID().uuidString.prefix(6).lowercased())"
         let csv = "code,name,wkt\nu1,好,POINT(114.30 30.59)\nu2,坏,POINT(114.30\nu3,远,POINT(2.35 48.85)\nu4,好,POINT(114.31 30.60)\n"
         var request = URLRequest(url: URL(string: platform.baseURL + "/imports?collection=\(name)&filename=points.csv&id_field=code")!)
+        try await platform.authorize(&request)
         request.httpMethod = "POST"
         request.httpBody = Data(csv.utf8)
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -1,7 +1,17 @@
 // Every request of the dashboard goes through here: same origin only, and one place to add the
-// caller's credentials once the platform has logins (an Authorization header on every request,
-// tiles included, through MapLibre's transformRequest).
-let authorization = null;
+// caller's credentials (an Authorization header on every request, tiles included, through
+// MapLibre's transformRequest). The token is the one POST /auth/login answered, kept in
+// localStorage under 'shikong.token'; without one the dashboard reads public data anonymously.
+function storedAuthorization() {
+  try {
+    const token = localStorage.getItem('shikong.token');
+    return token ? `Bearer ${token}` : null;
+  } catch {
+    return null;
+  }
+}
+
+let authorization = storedAuthorization();
 
 export function setAuthorization(value) {
   authorization = value;
