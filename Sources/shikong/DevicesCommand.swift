@@ -54,15 +54,8 @@ struct DevicesCommand: AsyncParsableCommand {
     static func withDevices<T: Sendable>(
         _ options: ExternalServiceOptions, _ logging: LoggingOptions, _ body: @Sendable (DeviceStore) async throws -> T
     ) async throws -> T {
-        let logger = logging.bootstrap("shikong.devices")
-        let configuration = try options.configuration()
-        try await Pipeline.prepareDatabase(configuration.database, logger: logger)
-        return try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
-            do {
-                return try await body(DeviceStore(client: client, logger: logger))
-            } catch let error as AccessError {
-                throw ValidationError(error.description)
-            }
+        try await withAccessDatabase(options, logging, label: "shikong.devices") { client, logger in
+            try await body(DeviceStore(client: client, logger: logger))
         }
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Platform
+import PostgresNIO
 
 /// `shikong users add|grant|revoke|token|list`: accounts, grants and tokens, straight in the
 /// platform's database (the operator's machine holds its credentials).
@@ -112,15 +113,25 @@ struct UsersCommand: AsyncParsableCommand {
     static func withStore<T: Sendable>(
         _ options: ExternalServiceOptions, _ logging: LoggingOptions, _ body: @Sendable (AccessStore) async throws -> T
     ) async throws -> T {
-        let logger = logging.bootstrap("shikong.users")
-        let configuration = try options.configuration()
-        try await Pipeline.prepareDatabase(configuration.database, logger: logger)
-        return try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
-            do {
-                return try await body(AccessStore(client: client, logger: logger))
-            } catch let error as AccessError {
-                throw ValidationError(error.description)
-            }
+        try await withAccessDatabase(options, logging, label: "shikong.users") { client, logger in
+            try await body(AccessStore(client: client, logger: logger))
+        }
+    }
+}
+
+/// Runs `body` on the platform's database (migrated first), an ``AccessError`` becoming the
+/// command's validation error: what `users` and `devices` share.
+func withAccessDatabase<T: Sendable>(
+    _ options: ExternalServiceOptions, _ logging: LoggingOptions, label: String, _ body: @Sendable (PostgresClient, Logger) async throws -> T
+) async throws -> T {
+    let logger = logging.bootstrap(label)
+    let configuration = try options.configuration()
+    try await Pipeline.prepareDatabase(configuration.database, logger: logger)
+    return try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
+        do {
+            return try await body(client, logger)
+        } catch let error as AccessError {
+            throw ValidationError(error.description)
         }
     }
 }

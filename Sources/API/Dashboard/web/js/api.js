@@ -17,6 +17,25 @@ export function setAuthorization(value) {
   authorization = value;
 }
 
+/** Signs in (POST /auth/login) and keeps the token for this browser; false when refused. */
+export async function signIn(name, password) {
+  const response = await fetch(url('/auth/login'), {
+    method: 'POST', body: JSON.stringify({ name, password }), headers: { 'Content-Type': 'application/json' },
+  });
+  if (!response.ok) return false;
+  const token = (await response.json()).access_token;
+  localStorage.setItem('shikong.token', token);
+  authorization = `Bearer ${token}`;
+  return true;
+}
+
+/** Signs out: revokes the token (POST /auth/logout) and forgets it. */
+export async function signOut() {
+  if (authorization) await fetch(url('/auth/logout'), { method: 'POST', headers: headers() }).catch(() => {});
+  localStorage.removeItem('shikong.token');
+  authorization = null;
+}
+
 export function headers(extra = {}) {
   return authorization ? { ...extra, Authorization: authorization } : extra;
 }
