@@ -13,6 +13,7 @@ let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-met
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
@@ -28,6 +29,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -70,8 +72,12 @@ let package = Package(
         .target(name: "Access", dependencies: ["Database", postgres, crypto, bcrypt, logging], swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
-            name: "ReadModel", dependencies: ["Access", "Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", postgres, logging],
+            name: "ReadModel", dependencies: ["Access", "Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
             swiftSettings: settings),
+        // Live subscriptions: one Kafka tail per process fanned out to subscribers indexed by area,
+        // catch-up from the archive, bounded buffers.
+        .target(
+            name: "Live", dependencies: ["ReadModel", "CQL2", "Events", "Kafka", "JSON", logging, lifecycle], swiftSettings: settings),
 
         // Stages.
         .target(
@@ -91,9 +97,8 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Access", "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database",
-                "CQL2",
-                "GeoFormats", hummingbird, hummingbirdTLS, nioSSL, logging, lifecycle, prometheus,
+                "Access", "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
+                "GeoFormats", "Live", hummingbird, hummingbirdTLS, nioSSL, webSocket, logging, lifecycle, prometheus,
             ],
             // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
             resources: [.copy("Dashboard/web")],
@@ -102,12 +107,12 @@ let package = Package(
         // Running the platform: the local stack and the composition root; the demo feed, demo data
         // and the pipeline benchmark apart from it.
         .target(name: "LocalStack", dependencies: ["Events", "Kafka", logging, lifecycle], swiftSettings: settings),
+        .target(name: "Backup", dependencies: ["Database", "LocalStack", postgres, logging, lifecycle], swiftSettings: settings),
         .target(
             name: "Platform",
             dependencies: [
-                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API",
-                "ReadModel",
-                "Database", "LocalStack", "AlertDelivery", "CQL2", postgres, nioSSL, logging, lifecycle, metrics, prometheus,
+                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
@@ -116,9 +121,8 @@ let package = Package(
         .executableTarget(
             name: "shikong",
             dependencies: [
-                "Access", "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy",
-                "GeoVocabulary",
-                "ReadModel", "Database", "GeoFormats", argumentParser,
+                "Access", "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "GeoVocabulary",
+                "ReadModel", "Database", "GeoFormats", "Backup", argumentParser,
             ],
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
@@ -145,19 +149,19 @@ let package = Package(
         .testTarget(
             name: "GazetteerAPITests", dependencies: ["API", "Gazetteer", "Geodesy", "GeoFormats", hummingbird, hummingbirdTesting],
             swiftSettings: settings),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Events", "JSON"], swiftSettings: settings),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
         .testTarget(
             name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"],
             swiftSettings: settings),
         .testTarget(
-            name: "LiveTests", dependencies: ["Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
+            name: "LiveTests", dependencies: ["Live", "Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "ShikongTesting", "Access", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2",
-                "Database",
-                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", postgres, lifecycle, crypto, hummingbird,
+                "ShikongTesting", "Access", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
+                "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", "Backup", "LocalStack", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),
     ],

@@ -2,6 +2,7 @@ import Database
 import Events
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
@@ -38,8 +39,10 @@ public enum APIServer {
         // Every route below passes the access gate (a route's rule is one line of AccessPolicy), which
         // tells the audit trail what it let through and what it refused.
         let audit = AuditTrail(producer: context.producer, logger: logger)
-        router.add(
-            middleware: AccessMiddleware(store: context.access, registry: store.registry, anonymousReads: context.anonymousReads, observer: audit))
+        func access<Context: RequestContext>(_ type: Context.Type) -> AccessMiddleware<Context> {
+            AccessMiddleware(store: context.access, registry: store.registry, anonymousReads: context.anonymousReads, observer: audit)
+        }
+        router.add(middleware: access(BasicRequestContext.self))
         let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
             if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
@@ -75,6 +78,9 @@ public enum APIServer {
         router.get("/api") { request, _ in
             try json(OpenAPIDocument.make(serverURL: request.baseURL), contentType: "application/vnd.oai.openapi+json;version=3.0")
         }
+        router.get("/api/async") { request, _ in
+            try json(AsyncAPIDocument.make(serverURL: request.baseURL))
+        }
         router.get("/conformance") { _, _ in
             try json(["conformsTo": Conformance.classes])
         }
@@ -83,7 +89,10 @@ public enum APIServer {
         }
         AuthRoutes(store: context.access, audit: audit, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
         UserRoutes(store: context.access, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
-        FeatureRoutes(store: store, logger: logger).addRoutes(to: router)
+        let edits = EntityEditReads(client: client, logger: logger)
+        FeatureRoutes(store: store, edits: edits, logger: logger).addRoutes(to: router)
+        // Feature edits (OGC API Features Part 4) in a group of their own, for access control to wrap.
+        FeatureEditRoutes(store: store, edits: edits, producer: context.producer, logger: logger).addRoutes(to: router.group())
         TileRoutes(tiles: TileStore(features: store, cache: context.tileCache, limits: context.tileLimits)).addRoutes(to: router)
         DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
@@ -95,20 +104,40 @@ public enum APIServer {
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
+        let live = LiveRoutes(store: store, hub: context.live, logger: logger)
+        live.addRoutes(to: router)
+        // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.add(middleware: access(BasicWebSocketRequestContext.self))
+        live.addWebSocketRoutes(to: webSocketRouter)
         let liveReads = LiveDefinitionReads(client: client, logger: logger)
         LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
         // The live layer's writes in a group of their own, for access control to wrap.
         LiveCommandRoutes(
             context: context, reads: liveReads, registry: store.registry, maximumBody: store.limits.maximumRequestBody, logger: logger
         ).addRoutes(to: router.group())
+        let taskReads = TaskReads(client: client, logger: logger)
+        TaskRoutes(reads: taskReads).addRoutes(to: router)
+        // Task changes in a group of their own, for access control to wrap.
+        TaskCommandRoutes(
+            reads: taskReads, producer: context.producer,
+            validators: Dictionary(context.taskValidators.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first }),
+            maximumBody: store.limits.maximumRequestBody, logger: logger
+        ).addRoutes(to: router.group())
+        let registryReads = RegistryReads(client: client, logger: logger)
+        RegistryRoutes(reads: registryReads).addRoutes(to: router)
+        // Registry changes in a group of their own, for access control to wrap.
+        RegistryCommandRoutes(reads: registryReads, producer: context.producer, maximumBody: store.limits.maximumRequestBody, logger: logger)
+            .addRoutes(to: router.group())
         if let engine = context.gazetteer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
-        let http1 = HTTPServerBuilder.http1(configuration: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes))
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter, configuration: .init(http1: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes)))
         return Application(
             router: router,
-            server: try configuration.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1,
+            server: try configuration.tls.map { try HTTPServerBuilder.tls(server, tlsConfiguration: $0) } ?? server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

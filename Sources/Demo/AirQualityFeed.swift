@@ -29,12 +29,18 @@ public struct AirQualityFeed: Service {
     let interval: Duration
     let topicPrefix: String
     let logger: Logger
+    /// Awaited before the first round (the demo waits until its feed task subscribed).
+    let firstRoundAfter: (@Sendable () async -> Void)?
 
-    public init(connection: MQTTConnection, stationCount: Int = 300, interval: Duration = .seconds(5), topicPrefix: String = "city", logger: Logger) {
+    public init(
+        connection: MQTTConnection, stationCount: Int = 300, interval: Duration = .seconds(5), topicPrefix: String = "wuhan",
+        firstRoundAfter: (@Sendable () async -> Void)? = nil, logger: Logger
+    ) {
         self.connection = connection
         self.interval = interval
         self.topicPrefix = topicPrefix
         self.logger = logger
+        self.firstRoundAfter = firstRoundAfter
         stations = Self.makeStations(count: stationCount)
     }
 
@@ -70,6 +76,7 @@ public struct AirQualityFeed: Service {
     }
 
     public func run() async throws {
+        await firstRoundAfter?()
         let publisher = try MQTTPublisher(connection: connection)
         defer { publisher.close() }
         logger.info(

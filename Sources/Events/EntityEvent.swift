@@ -131,6 +131,9 @@ public struct EntityData: Codable, Sendable, Equatable {
 /// Where an imported feature came from.
 public struct ImportOrigin: Codable, Sendable, Hashable {
     public var job: UUID
+    /// The source the row belongs to — what a later full import of the same source compares with:
+    /// by default the collection (one dataset, one collection), or the import's `--source`. The
+    /// file's own name is in the event's `source` (`import://<job>/<file>#<row>`).
     public var file: String
     public var layer: String?
     public var row: Int

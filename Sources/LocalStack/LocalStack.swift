@@ -129,7 +129,7 @@ public struct LocalStackService: Service {
 }
 
 /// Waits until a TCP port on the host accepts connections, or the child exits, or time runs out.
-func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeInterval, logFile: URL) async throws {
+public func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeInterval, logFile: URL) async throws {
     let deadline = Date(timeIntervalSinceNow: timeout)
     while Date() < deadline {
         guard child.isRunning else {
@@ -143,7 +143,7 @@ func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeIn
     throw LocalStackError("\(child.name) did not accept connections on \(host):\(port) within \(Int(timeout)) s; see \(logFile.path)")
 }
 
-func canConnect(host: String, port: Int) -> Bool {
+public func canConnect(host: String, port: Int) -> Bool {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }

@@ -19,6 +19,9 @@ public struct StackConfiguration: Sendable {
     /// password file and ACL file (their first contents), which the platform rewrites and reloads
     /// as devices are registered (``LocalStack/reloadMQTTAccess()``).
     public var mqttAccessFiles: (passwords: String, acl: String)?
+    /// Where PostgreSQL copies each finished WAL segment (continuous archiving for point-in-time
+    /// recovery, see `shikong backup`); `nil` archives nothing.
+    public var walArchiveDirectory: URL?
 
     public init(dataDirectory: URL, tansuExecutable: String) {
         self.dataDirectory = dataDirectory

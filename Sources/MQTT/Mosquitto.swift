@@ -70,6 +70,11 @@ public enum MQTTTopicFilter {
         return mosquitto_topic_matches_sub(filter, topic, &result) == MOSQ_ERR_SUCCESS.rawValue && result
     }
 
+    /// Whether `filter` is a topic filter a broker accepts: `+` and `#` alone in their level, `#` last.
+    public static func isValid(_ filter: String) -> Bool {
+        !filter.isEmpty && filter.utf8.count <= 65_535 && mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue
+    }
+
     /// The topic levels that the filter's wildcards matched, e.g. `city/+/air` on `city/wh-1/air` gives `["wh-1"]`.
     public static func wildcardLevels(_ filter: String, topic: String) -> [String] {
         let filterLevels = filter.split(separator: "/", omittingEmptySubsequences: false)

@@ -66,6 +66,10 @@ public struct PlatformConfiguration: Sendable {
     public var liveCheckpointInterval: Duration = .seconds(5)
     /// How webhook deliveries of alerts are tried again.
     public var webhookRetry = RetryPolicy()
+    /// What one live subscriber may have waiting before it gets a `gap` (`--live-buffer-bytes`).
+    public var liveBufferBytes = 1 << 20
+    /// How often an idle live subscription gets a heartbeat (`--live-heartbeat`).
+    public var liveHeartbeat: Duration = .seconds(15)
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

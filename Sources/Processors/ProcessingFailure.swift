@@ -7,17 +7,23 @@ import Kafka
 public struct ProcessingFailure: Error, Sendable {
     public var reason: String
     public var eventID: UUID?
+    /// The failure names something the process learns from a topic it follows (a datastream of the
+    /// sensor registry): the stage tries once more after catching up with it before it gives up.
+    public var mayBeStale = false
 
-    public init(reason: String, eventID: UUID?) {
+    public init(reason: String, eventID: UUID?, mayBeStale: Bool = false) {
         self.reason = reason
         self.eventID = eventID
+        self.mayBeStale = mayBeStale
     }
 }
 
 extension ProcessingFailure {
     /// The failure an error means: an `EventDecodingError`'s reason, or the error's description.
     public init(_ error: any Error, eventID: UUID?) {
-        self.init(reason: (error as? EventDecodingError)?.reason ?? "\(error)", eventID: eventID)
+        self.init(
+            reason: (error as? EventDecodingError)?.reason ?? (error as? StaleDefinitionError)?.reason ?? "\(error)", eventID: eventID,
+            mayBeStale: error is StaleDefinitionError)
     }
 
     /// Reads the message's envelope and makes its output with `body`; an unreadable envelope or an
@@ -39,4 +45,10 @@ extension ProcessingFailure {
             return .failure(ProcessingFailure(error, eventID: metadata.id))
         }
     }
+}
+
+/// A failure that a fresher view of the followed definitions may undo (see `ProcessingFailure.mayBeStale`).
+public struct StaleDefinitionError: Error, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
 }

@@ -114,6 +114,7 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.anonymousReads = pipeline.anonymousReads
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
+        try pipeline.applyLive(to: &configuration)
         return configuration
     }
 }
@@ -201,7 +202,11 @@ struct ReplicationOptions: ParsableArguments {
 struct PipelineOptions: ParsableArguments {
     @Option(
         name: .customLong("feed"),
-        help: "MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Env SHIKONG_FEEDS (';'-separated).")
+        help: """
+            MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Each becomes an mqtt-feed task \
+            (not bound to the sensor registry) added at start unless it exists; manage feeds at run time with `shikong tasks`. Env \
+            SHIKONG_FEEDS (';'-separated).
+            """)
     var feeds: [String] = env("SHIKONG_FEEDS", "city/+/air@EPSG:4326").split(separator: ";").map(String.init)
 
     @Option(help: "Service area in EPSG:4490 as west,south,east,north; readings outside go to the DLQ. Env SHIKONG_SERVICE_AREA.")
@@ -275,6 +280,20 @@ struct PipelineOptions: ParsableArguments {
 
     /// Where the dashboard's map library comes from.
     var dashboard: DashboardConfiguration { DashboardConfiguration(mapLibreDirectory: maplibreDir) }
+
+    @Option(help: "Live subscriptions: bytes of messages one subscriber may have waiting before it gets a gap message.")
+    var liveBufferBytes = 1 << 20
+
+    @Option(help: "Live subscriptions: seconds between heartbeats of an idle subscription.")
+    var liveHeartbeat = 15
+
+    /// Puts the live subscription options into `configuration`.
+    func applyLive(to configuration: inout PlatformConfiguration) throws {
+        guard liveBufferBytes >= 4_096 else { throw ValidationError("--live-buffer-bytes must be at least 4096, not \(liveBufferBytes)") }
+        guard liveHeartbeat >= 1 else { throw ValidationError("--live-heartbeat must be at least 1 second, not \(liveHeartbeat)") }
+        configuration.liveBufferBytes = liveBufferBytes
+        configuration.liveHeartbeat = .seconds(liveHeartbeat)
+    }
 
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {

@@ -3,7 +3,7 @@ prints what it saw as JSON; the Swift test DashboardTests asserts on it. Screens
 to the output directory.
 
     dashboard_test.py '{"base": "http://127.0.0.1:PORT", "out": DIR, "collection": C, "between": ISO,
-                        "changed": ID, "removed": ID, "mqtt_port": N, "sensor": ID, "search": TEXT}'
+                        "changed": ID, "removed": ID, "mqtt_port": N, "sensor": ID, "alert_rule": ID, "search": TEXT}'
 """
 import json
 import subprocess
@@ -45,6 +45,9 @@ def watch(page):
             results["external_requests"].append(url)
         if "as_of=" in url and "/tiles/" in url:
             results["as_of_requests"] += 1
+        if "/live?" in url:
+            path = url.split("?")[0][len(base):]
+            results.setdefault("live_streams", []).append(path)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: results["console_errors"].append(str(error)))
@@ -151,6 +154,17 @@ with sync_playwright() as playwright:
             break
         page.wait_for_timeout(200)
     results["live_seconds"] = seen
+    # The reading raises an alert (a threshold rule on this sensor): it appears on the alerts layer,
+    # fed by its own subscription.
+    seen = None
+    while time.monotonic() - published < 60:
+        if page.evaluate(
+            "(rule) => window.shikong.map.querySourceFeatures('c:alerts').some((f) => f.properties.rule === rule)", config["alert_rule"]
+        ):
+            seen = time.monotonic() - published
+            break
+        page.wait_for_timeout(200)
+    results["alert_seconds"] = seen
     page.evaluate("window.shikong.map.jumpTo({center: [114.33, 30.58], zoom: 11})")
     idle(page)
     results["live_drawn"] = page.evaluate(

@@ -34,6 +34,41 @@ struct AlertTests {
         }
     }
 
+    @Test(
+        "a definition that could never apply is a 400 problem: a rule condition that does not parse or type-check, a bad window, a fence that is no polygon"
+    )
+    func invalidDefinitionsAreRefused() async throws {
+        let platform = try await TestPlatform.shared()
+        let refused: [(path: String, body: String, mentions: String)] = [
+            ("/alert-rules/bad-parse", #"{"kind": "threshold", "condition": "pm25 >"}"#, "condition"),
+            ("/alert-rules/bad-type", #"{"kind": "threshold", "condition": "pm25 = 'high'"}"#, "condition"),
+            (
+                "/alert-rules/bad-clear",
+                #"{"kind": "threshold", "source": "aggregates", "condition": "avg_pm25 > 75", "clear": "window_start > 5"}"#, "clear"
+            ),
+            ("/aggregations/bad-window", #"{"window": {"size": "10ms"}, "values": ["pm25"]}"#, "window"),
+            ("/geofences/bad-shape", #"{"geometry": {"type": "Point", "coordinates": [114.3, 30.6]}}"#, "geometry"),
+        ]
+        for (path, body, mentions) in refused {
+            var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+            try await platform.authorize(&request)
+            request.httpMethod = "PUT"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(body.utf8)
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = try #require(response as? HTTPURLResponse)
+            #expect(http.statusCode == 400, "PUT \(path): \(String(decoding: data, as: UTF8.self))")
+            #expect(http.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/problem+json") == true, "PUT \(path)")
+            let problem = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            #expect((problem["detail"] as? String)?.contains(mentions) == true, "PUT \(path): \(problem)")
+        }
+        // A good threshold rule is still accepted (watching subjects no other test has).
+        let good = try await LiveFixture.send(
+            "PUT", "/alert-rules/good-threshold",
+            body: #"{"kind": "threshold", "condition": "pm25 > 75", "subjects": {"prefix": "sensor:no-such-subject-"}}"#, to: platform)
+        #expect(good.status == 202, "\(good.json)")
+    }
+
     @Test("a vehicle crossing a district boundary raises exactly one enter and one exit; a webhook that fails twice gets it on the third try, signed")
     func crossingAndWebhook() async throws {
         let platform = try await TestPlatform.shared()

@@ -13,7 +13,7 @@ import Testing
 /// Screenshots of every state are written to `.build/dashboard-screenshots/` for people to look at.
 @Suite("Dashboard", .serialized)
 struct DashboardTests {
-    @Test("the dashboard loads offline, draws districts, travels in time, compares, shows live readings, searches and fits a phone")
+    @Test("the dashboard loads offline, draws districts, travels in time, compares, shows live readings and alerts, searches and fits a phone")
     func dashboard() async throws {
         let platform = try await TestPlatform.sharedWithGazetteer()
         let marker = UUID().uuidString.prefix(6).lowercased()
@@ -54,13 +54,19 @@ struct DashboardTests {
         }
         #expect(basemap.features["420106"]?.properties["name"] as? String == "武昌区", "basemap tile: \(basemap.features.keys.sorted())")
 
+        // A threshold rule on the test's sensor: its reading raises an alert the alerts layer shows.
+        let rule = "dashboard-\(marker)"
+        let ruleBody = #"{"kind": "threshold", "condition": "pm25 > 100", "subjects": {"prefix": "sensor:live-\#(marker)"}}"#
+        let defined = try await LiveFixture.send("PUT", "/alert-rules/\(rule)", body: ruleBody, to: platform)
+        #expect(defined.status == 202, "\(defined.json)")
+
         let output = FileManager.default.currentDirectoryPath + "/.build/dashboard-screenshots"
         try? FileManager.default.removeItem(atPath: output)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let config: [String: Any] = [
             "base": platform.baseURL, "out": output, "collection": name, "between": ISO8601DateFormatter().string(from: between),
-            "changed": "420106", "removed": "420117", "mqtt_port": platform.ports.mqtt, "sensor": "live-\(marker)", "search": "黄鹤楼",
-            "token": try await platform.adminToken(),
+            "changed": "420106", "removed": "420117", "mqtt_port": platform.ports.mqtt, "sensor": "live-\(marker)", "alert_rule": rule,
+            "search": "黄鹤楼", "token": try await platform.adminToken(),
         ]
         let python = TestPlatform.repositoryRoot.appendingPathComponent(".venv/bin/python").path
         let script = TestPlatform.repositoryRoot.appendingPathComponent("Tests/Browser/dashboard_test.py").path
@@ -89,6 +95,10 @@ struct DashboardTests {
         // It appears at the next poll (2.5 s) on a quiet machine; the bound only says it appears.
         #expect(live < 60, "the MQTT reading took \(live) s to reach the map")
         #expect(results["live_drawn"] as? Bool == true)
+        let streams = Set(results["live_streams"] as? [String] ?? [])
+        #expect(streams.isSuperset(of: ["/collections/sensors/live", "/collections/alerts/live"]), "live subscriptions opened: \(streams)")
+        let alert = try #require(results["alert_seconds"] as? Double, "the alert never reached the alerts layer")
+        #expect(alert < 60)
         #expect((results["search_found"] as? String ?? "").contains("武昌区"), "\(results["search_found"] ?? "")")
         let center = results["search_center"] as? [Double] ?? []
         #expect(center.count == 2 && abs(center[0] - 114.3) < 0.1 && abs(center[1] - 30.55) < 0.1, "\(center)")

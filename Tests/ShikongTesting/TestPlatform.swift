@@ -39,9 +39,11 @@ public final class TestPlatform: Sendable {
 
     /// Starts a platform; with an existing `dataDirectory` and `ports`, it resumes on that data.
     /// `stages` run in this process (none: the services only, for tests that run stages as processes).
-    /// With `deviceCredentials`, Mosquitto takes only registered devices (and the platform's own account).
+    /// With `deviceCredentials`, Mosquitto takes only registered devices (and the platform's own account);
+    /// with `walArchive`, PostgreSQL archives its WAL there (for backup and restore tests).
     public static func start(
-        dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases), deviceCredentials: Bool = false
+        dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases), deviceCredentials: Bool = false,
+        walArchive: URL? = nil
     ) async throws -> TestPlatform {
         TestLogging.bootstrap()
         let logger = Logger(label: "shikong.test")
@@ -55,6 +57,7 @@ public final class TestPlatform: Sendable {
         stackConfiguration.postgresPort = ports.postgres
         stackConfiguration.mqttPort = ports.mqtt
         stackConfiguration.kafkaPort = ports.kafka
+        stackConfiguration.walArchiveDirectory = walArchive
         let catalogue = try TopicCatalogue.load(from: repositoryRoot.appendingPathComponent("topics"))
         let (stack, configuration) = try await LocalPlatform.bringUp(
             stackConfiguration, httpPort: ports.http, feeds: [.init(topicFilter: "city/+/air")], topics: catalogue, instance: "test",

@@ -32,7 +32,9 @@ struct ImportRoutes: Sendable {
             }
             var plan = EntityImport(file: URL(fileURLWithPath: "/"), collection: collection)
             var uploaded = 0
-            plan.sourceName = parameters.get("source") ?? filename
+            // One dataset, one collection: a new edition under another file name is compared with the
+            // collection's source; `source` names one of several sources feeding the collection.
+            plan.sourceName = parameters.get("source") ?? collection
             plan.crs = parameters.get("crs")
             plan.idField = parameters.get("id_field")
             plan.layer = parameters.get("layer")
@@ -68,7 +70,7 @@ struct ImportRoutes: Sendable {
             let id = job.uuidString.lowercased()
             var response = try json(
                 [
-                    "id": id, "status": "accepted", "collection": collection, "file": plan.sourceName, "bytes": uploaded,
+                    "id": id, "status": "accepted", "collection": collection, "file": filename, "source": plan.sourceName, "bytes": uploaded,
                     "links": [["href": "\(request.baseURL)/imports/\(id)", "rel": "status", "type": "application/json"]],
                 ], status: .accepted)
             response.headers[.location] = "\(request.baseURL)/imports/\(id)"

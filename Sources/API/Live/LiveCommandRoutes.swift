@@ -45,12 +45,12 @@ struct LiveCommandRoutes: Sendable {
         }
         router.post("/alert-rules") { request, _ in
             let rule: AlertRule = try await decode(request, id: nil)
-            try Self.checkConditions(rule)
+            try checkConditions(rule)
             return try await create(rule, request: request, path: "/alert-rules")
         }
         router.put("/alert-rules/:id") { request, context in
             let rule: AlertRule = try await decode(request, id: try context.parameters.require("id"))
-            try Self.checkConditions(rule)
+            try checkConditions(rule)
             return try await publish(DefinitionChange.defined(rule, source: "api://alert-rules"), request: request, path: "/alert-rules")
         }
         router.delete("/alert-rules/:id") { request, context in
@@ -144,14 +144,22 @@ struct LiveCommandRoutes: Sendable {
         }
     }
 
-    /// A threshold rule's condition and clear condition must parse as CQL2 text.
-    static func checkConditions(_ rule: AlertRule) throws {
+    /// A threshold rule's condition and clear condition must parse as CQL2 text and type-check as
+    /// the alerting processor will compile them, so a rule that could never apply is a 400, not a
+    /// log line in the processor.
+    func checkConditions(_ rule: AlertRule) throws {
         for (name, text) in [("condition", rule.condition), ("clear", rule.clear)] {
             guard let text else { continue }
             do {
-                _ = try CQL2.parse(text)
-            } catch {
+                if let check = context.checkCondition {
+                    try check(text, rule.source ?? .readings)
+                } else {
+                    _ = try CQL2.parse(text)
+                }
+            } catch let error as CQL2Error {
                 throw Problem.badRequest("\(name): \(error.message)")
+            } catch {
+                throw Problem.badRequest("\(name): \(error)")
             }
         }
     }

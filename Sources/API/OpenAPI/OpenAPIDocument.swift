@@ -23,11 +23,10 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": serverURL] as Object],
             "tags": [
-                "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Operations", "Access", "Dashboard",
-            ].map {
-                ["name": $0] as Object
-            },
-            "paths": paths.merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described }
+                "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Tasks", "Sensor registry",
+                "Operations", "Access", "Dashboard",
+            ].map { ["name": $0] as Object },
+            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described }
                 .merging(accessPaths) { described, _ in described },
             // Anonymous callers read public data (unless --no-anonymous-reads); everything else needs a bearer token.
             "security": [[:] as Object, ["bearer": [] as [String]] as Object],
@@ -52,13 +51,18 @@ enum OpenAPIDocument {
         content: [String: Object], body: Object? = nil, errors: [String] = ["400"]
     ) -> Object {
         var responses: Object = [
-            status: ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
+            status: content.isEmpty
+                ? ["description": description] as Object
+                : ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
             "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
             "401": ["$ref": "#/components/responses/Unauthorized"] as Object,
             "403": ["$ref": "#/components/responses/Forbidden"] as Object,
         ]
-        let names = ["400": "BadRequest", "404": "NotFound", "409": "Conflict", "413": "TooLarge", "503": "Unavailable"]
+        let names = [
+            "400": "BadRequest", "404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "412": "PreconditionFailed",
+            "413": "TooLarge", "422": "Unprocessable", "428": "PreconditionRequired", "503": "Unavailable",
+        ]
         for error in errors { if let name = names[error] { responses[error] = ["$ref": "#/components/responses/\(name)"] as Object } }
         var operation: Object = ["operationId": id, "summary": summary, "tags": [tag], "responses": responses]
         if !parameters.isEmpty { operation["parameters"] = parameters }
@@ -77,6 +81,9 @@ enum OpenAPIDocument {
     static let itemParameters = [
         "collectionId", "bbox", "bbox-crs", "datetime", "as_of", "limit", "offset", "after", "crs", "filter", "filter-lang", "filter-crs", "sortby",
         "properties", "skipGeometry", "itemsFormat",
+    ]
+    static let liveParameters = [
+        "collectionId", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "properties", "since", "lastEventId",
     ]
     static func query(_ name: String, _ description: String, _ schema: Object = OpenAPISchemas.string, required: Bool = false) -> Object {
         OpenAPIParameters.query(name, description, schema: schema, required: required)
@@ -233,6 +240,23 @@ enum OpenAPIDocument {
                     query("to", "End (RFC 3339).", required: true), query("speed", "Time factor; 0 for as fast as possible.", number),
                     query("bbox", "Only changes intersecting west,south,east,north."),
                 ], content: ["text/event-stream": OpenAPISchemas.string])
+        ],
+        "/collections/{collectionId}/live": [
+            "get": operation(
+                "live",
+                "Follow a collection live (readings, sensors, aggregates, alerts, entity collections): Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent, evaluated per subscriber; every message carries the event id and a cursor (the SSE id); since (a time or a cursor) or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate); a subscriber that reads too slowly gets a gap message (missed count, cursor to resume) and the stream ends; heartbeats every 15 s. Channels and messages: /api/async",
+                tag: "Live", parameters: parameters(liveParameters), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "404", "503"])
+        ],
+        "/items/live": [
+            "get": operation(
+                "itemsLive", "Follow the placed crawl items live (as /collections/{collectionId}/live)", tag: "Live",
+                parameters: parameters(Array(liveParameters.dropFirst())), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "503"])
+        ],
+        "/api/async": [
+            "get": operation(
+                "asyncAPI", "AsyncAPI 2.6 description of the live channels and their messages", tag: "Live", content: [json: object], errors: [])
         ],
         "/geocode": [
             "get": operation(

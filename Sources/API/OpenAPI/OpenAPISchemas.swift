@@ -89,6 +89,10 @@ enum OpenAPISchemas {
         "BadRequest": problem("A parameter or body the client can fix; the detail says what to change."),
         "NotFound": problem("No such resource."),
         "Conflict": problem("Conflicts with what exists."),
+        "MethodNotAllowed": problem("Not possible on this resource (features are edited only in entity collections)."),
+        "PreconditionFailed": problem("If-Match names another version: the resource changed since it was read; nothing was changed."),
+        "PreconditionRequired": problem("This change needs If-Match with the resource's ETag (optimistic locking)."),
+        "Unprocessable": problem("Well-formed, but refused: a task definition its kind does not accept, or an edit the entity processor refused."),
         "TooLarge": problem(
             "Over a configured size limit: the request body (--max-request-bytes, 16 MiB by default; uploads --max-upload-bytes), or one event larger than the event log takes."
         ),

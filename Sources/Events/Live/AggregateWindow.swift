@@ -134,6 +134,21 @@ public struct AggregateWindow: Codable, Sendable, Hashable {
         return ContentHash.hex(Array(text.utf8))
     }
 
+    /// The properties of the window's feature in the `aggregates` collection, in order: what the
+    /// window is, its key parts, region name, `count` and every finite `<statistic>_<value>`.
+    public var featureProperties: [(key: String, value: JSONValue)] {
+        var members: [(key: String, value: JSONValue)] = [
+            ("aggregation", .string(aggregation)), ("key", .string(keyText)),
+            ("window_start", .string(Timestamp.format(windowStart))), ("window_end", .string(Timestamp.format(windowEnd))),
+            ("version", .number(Double(version))), ("late_events", .number(Double(lateEvents))),
+            ("revision", .string(revision.uuidString.lowercased())),
+        ]
+        for (name, value) in key.sorted(by: { $0.key < $1.key }) { members.append((name, .string(value))) }
+        if let regionName { members.append(("region_name", .string(regionName))) }
+        for (name, value) in flatStatistics.sorted(by: { $0.key < $1.key }) where value.isFinite { members.append((name, .number(value))) }
+        return members
+    }
+
     /// The flat properties of the window's feature: `count`, and `<statistic>_<value>` for each value.
     public var flatStatistics: [String: Double] {
         var flat: [String: Double] = ["count": Double(count)]

@@ -61,16 +61,7 @@ public struct AggregateProjection: Projection {
 
     /// The feature's properties: what the window is, its count and `<statistic>_<value>` figures.
     static func properties(_ window: AggregateWindow) throws -> String {
-        var members: [(String, JSONValue)] = [
-            ("aggregation", .string(window.aggregation)), ("key", .string(window.keyText)),
-            ("window_start", .string(Timestamp.format(window.windowStart))), ("window_end", .string(Timestamp.format(window.windowEnd))),
-            ("version", .number(Double(window.version))), ("late_events", .number(Double(window.lateEvents))),
-            ("revision", .string(window.revision.uuidString.lowercased())),
-        ]
-        for (name, value) in window.key.sorted(by: { $0.key < $1.key }) { members.append((name, .string(value))) }
-        if let name = window.regionName { members.append(("region_name", .string(name))) }
-        for (name, value) in window.flatStatistics.sorted(by: { $0.key < $1.key }) where value.isFinite { members.append((name, .number(value))) }
-        return String(decoding: try JSONEncoder().encode(JSONValue.object(members)), as: UTF8.self)
+        String(decoding: try JSONEncoder().encode(JSONValue.object(window.featureProperties)), as: UTF8.self)
     }
 
     public func write(_ rows: Rows, on connection: PostgresConnection, tables: ProjectionTables, logger: Logger) async throws {

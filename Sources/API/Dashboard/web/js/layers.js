@@ -1,6 +1,7 @@
 // The layer list: every collection of /collections (searchable through /catalog), each a vector
 // tile source of this server with fill, line and circle layers, toggled, faded and coloured by a
-// property; live collections (sensors, alerts) are GeoJSON sources that live.js keeps current.
+// property; live collections (sensors, alerts) are GeoJSON sources that live.js keeps current
+// through the live subscriptions.
 import { getJSON } from './api.js';
 import { t } from './i18n.js';
 import { airQuality, categories, palette, quantiles, steps, swatch } from './symbols.js';
@@ -32,6 +33,10 @@ export class LayerManager {
         // The air-quality index when sensors report it (the demo feed does), else their first value.
         const value = ['aqi', 'pm25'].find((name) => numeric.includes(name)) ?? numeric[0] ?? 'aqi';
         this.applyColour(entry, { property: value, classes: airQuality });
+      }
+      if (collection.kind === 'alerts') {
+        // Open alerts by severity (cleared ones leave the map: live.js).
+        this.applyColour(entry, { property: 'severity', values: [['critical', '#b2182b'], ['warning', '#f46d43'], ['info', '#4575b4']] });
       }
       this.entries.set(entry.id, entry);
       this.addToMap(entry);
