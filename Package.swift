@@ -4,6 +4,7 @@ import PackageDescription
 let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTLS = Target.Dependency.product(name: "HummingbirdTLS", package: "hummingbird")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
@@ -15,6 +16,7 @@ let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
 
 let package = Package(
     name: "shikong",
@@ -37,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -64,9 +67,12 @@ let package = Package(
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
         // Which of many polygons contain a point: a packed R-tree of prepared polygons (fences, regions).
         .target(name: "SpatialIndex", swiftSettings: settings),
+        // Who is asking and what they may see and do: users, groups, grants, tokens (bcrypt passwords,
+        // SHA-256 token digests), and the caller every read is scoped to.
+        .target(name: "Access", dependencies: ["Database", postgres, crypto, bcrypt, logging], swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
-            name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
+            name: "ReadModel", dependencies: ["Access", "Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
             swiftSettings: settings),
         // Live subscriptions: one Kafka tail per process fanned out to subscribers indexed by area,
         // catch-up from the archive, bounded buffers.
@@ -86,13 +92,13 @@ let package = Package(
             name: "AlertDelivery", dependencies: ["Events", "Kafka", "MQTT", "Processors", httpClient, crypto, logging, lifecycle],
             swiftSettings: settings),
         .target(
-            name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", "Database", postgres, logging, lifecycle, metrics],
+            name: "Projections", dependencies: ["Events", "Kafka", "JSON", "Gazetteer", "Database", postgres, crypto, logging, lifecycle, metrics],
             swiftSettings: settings),
         .target(
             name: "API",
             dependencies: [
-                "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
-                "GeoFormats", "Live", hummingbird, webSocket, logging, lifecycle, prometheus,
+                "Access", "Events", "Kafka", "Projections", "Ingest", "JSON", "Gazetteer", "Geodesy", "GeoVocabulary", "ReadModel", "Database", "CQL2",
+                "GeoFormats", "Live", hummingbird, hummingbirdTLS, nioSSL, webSocket, logging, lifecycle, prometheus,
             ],
             // The dashboard's own HTML, CSS and JavaScript (plain ES modules, no build step).
             resources: [.copy("Dashboard/web")],
@@ -105,8 +111,8 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, logging, lifecycle, metrics, prometheus,
+                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
@@ -115,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "shikong",
             dependencies: [
-                "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "GeoVocabulary",
+                "Access", "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "GeoVocabulary",
                 "ReadModel", "Database", "GeoFormats", "Backup", argumentParser,
             ],
             swiftSettings: settings),
@@ -127,7 +133,7 @@ let package = Package(
         // Tests.
         .target(
             name: "ShikongTesting",
-            dependencies: ["Platform", "Projections", "Database", "LocalStack", "MQTT", "Kafka", "Gazetteer", "Geodesy", postgres],
+            dependencies: ["Access", "Platform", "Projections", "Database", "LocalStack", "MQTT", "Kafka", "Gazetteer", "Geodesy", postgres],
             path: "Tests/ShikongTesting",
             swiftSettings: settings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Kafka", "JSON"], swiftSettings: settings),
@@ -147,13 +153,14 @@ let package = Package(
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Events", "Kafka", "Geodesy", "JSON"], swiftSettings: settings),
         // Seeded mutation fuzzing of every parser of untrusted bytes, a few seconds each.
         .testTarget(
-            name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"], swiftSettings: settings),
+            name: "FuzzTests", dependencies: ["JSON", "CQL2", "GeoFormats", "Processors", "Events", "Kafka"], exclude: ["Fixtures"],
+            swiftSettings: settings),
         .testTarget(
             name: "LiveTests", dependencies: ["Live", "Processors", "SpatialIndex", "AlertDelivery", "Events", "Kafka", "JSON"], swiftSettings: settings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "ShikongTesting", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
+                "ShikongTesting", "Access", "Platform", "Projections", "Processors", "Gazetteer", "MQTT", "Kafka", "Events", "Geodesy", "CQL2", "Database",
                 "ReadModel", "Demo", "Ingest", "GeoVocabulary", "AlertDelivery", "JSON", "Backup", "LocalStack", postgres, lifecycle, crypto, hummingbird,
             ],
             swiftSettings: settings),

@@ -1,8 +1,10 @@
+import Access
 import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
 import Kafka
+import Logging
 import Live
 import PostgresNIO
 import Projections
@@ -42,6 +44,10 @@ public struct APIContext: Sendable {
     public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Users, grants and tokens: who a bearer token stands for.
+    public var access: AccessStore
+    /// Whether callers without a token read public collections (on by default; `--no-anonymous-reads`).
+    public var anonymousReads = true
     /// Checks a threshold rule's CQL2 condition as the alerting processor will compile it (parse
     /// and type-check); throws why it cannot apply. Without it, the API only parses conditions.
     public var checkCondition: (@Sendable (_ text: String, _ source: AlertRule.Source) throws -> Void)?
@@ -62,5 +68,6 @@ public struct APIContext: Sendable {
         self.importBaseline = importBaseline
         self.serviceArea = serviceArea
         self.tileCache = TileCache(capacity: TileLimits().cacheBytes)
+        self.access = AccessStore(client: database, logger: Logger(label: "shikong.access"))
     }
 }

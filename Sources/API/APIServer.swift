@@ -4,7 +4,9 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import PostgresNIO
 import ReadModel
 
@@ -14,23 +16,33 @@ public enum APIServer {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
+        /// HTTPS with this certificate and key (`--http-tls-cert`, `--http-tls-key`); `nil`: plain HTTP.
+        public var tls: TLSConfiguration?
 
-        public init(host: String = "127.0.0.1", port: Int) {
+        public init(host: String = "127.0.0.1", port: Int, tls: TLSConfiguration? = nil) {
             self.host = host
             self.port = port
+            self.tls = tls
         }
     }
 
     /// The application, a `Service` to run in the platform's service group.
     public static func application(
         configuration: Configuration, context: APIContext, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol & Sendable {
+    ) throws -> some ApplicationProtocol & Sendable {
         let client = context.database
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
         let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        // Every route below passes the access gate (a route's rule is one line of AccessPolicy), which
+        // tells the audit trail what it let through and what it refused.
+        let audit = AuditTrail(producer: context.producer, logger: logger)
+        func access<Context: RequestContext>(_ type: Context.Type) -> AccessMiddleware<Context> {
+            AccessMiddleware(store: context.access, registry: store.registry, anonymousReads: context.anonymousReads, observer: audit)
+        }
+        router.add(middleware: access(BasicRequestContext.self))
         let dashboard = DashboardAssets(context.dashboard, logger: logger)
         router.get("/") { request, _ in
             if DashboardRoutes.wantsHTML(request) { return dashboard.page() }
@@ -75,6 +87,8 @@ public enum APIServer {
         router.get("/health") { _, _ in
             try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
+        AuthRoutes(store: context.access, audit: audit, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
+        UserRoutes(store: context.access, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
         let edits = EntityEditReads(client: client, logger: logger)
         FeatureRoutes(store: store, edits: edits, logger: logger).addRoutes(to: router)
         // Feature edits (OGC API Features Part 4) in a group of their own, for access control to wrap.
@@ -88,12 +102,13 @@ public enum APIServer {
         MetricsRoute(context: context).addRoutes(to: router)
         EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger)).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
-        ImportRoutes(context: context, logger: logger).addRoutes(to: router)
+        ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
         let live = LiveRoutes(store: store, hub: context.live, logger: logger)
         live.addRoutes(to: router)
         // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.add(middleware: access(BasicWebSocketRequestContext.self))
         live.addWebSocketRoutes(to: webSocketRouter)
         let liveReads = LiveDefinitionReads(client: client, logger: logger)
         LiveDefinitionRoutes(reads: liveReads).addRoutes(to: router)
@@ -118,14 +133,21 @@ public enum APIServer {
             GazetteerRoutes(engine: engine, writers: .withGeoPackage).addRoutes(to: router)
             GazetteerEditRoutes(context: context, engine: engine, logger: logger).addRoutes(to: router)
         }
+        let server = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter, configuration: .init(http1: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes)))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(http1: Self.http1(maximumHeaderBytes: context.queryLimits.maximumHeaderBytes))),
+            server: try configuration.tls.map { try HTTPServerBuilder.tls(server, tlsConfiguration: $0) } ?? server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "shikong"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+    }
+
+    /// TLS for the listener from PEM files: the certificate chain and its private key.
+    public static func tls(certificateFile: String, keyFile: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
     }
 
     /// The HTTP/1 decoder's hard limits: twice the header limit the middleware answers with a 431

@@ -10,4 +10,11 @@ extension Migrations {
             "COMMENT ON TABLE task_status IS '\(volatileTableMarker): what each task runtime measured lately, rewritten every few seconds'"
         ]
     )
+
+    /// Migration 20: bearer tokens (issued at every login, marked as used) are sessions, not
+    /// platform state a restore must reproduce.
+    static let volatileAccess: (version: Int, name: String, statements: [String]) = (
+        20, "access tokens marked volatile",
+        ["COMMENT ON TABLE access_tokens IS '\(volatileTableMarker): bearer tokens, issued at every login'"]
+    )
 }

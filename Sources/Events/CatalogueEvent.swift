@@ -62,7 +62,7 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
     /// What serves a collection: entities (`entity_current`/`entity_versions`), the sensor tables,
     /// windowed aggregates (`aggregate_windows`) or alerts (`alerts`).
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case entities, sensors, readings, aggregates, alerts
+        case entities, sensors, readings, aggregates, alerts, audit
     }
 
     /// The collection id: letters, digits, `_`, `-` and `.`, 1–64 characters, starting with a letter or digit.
@@ -186,7 +186,13 @@ public enum CollectionRegistration {
             description: "Every sensor reading, in CGCS2000 (EPSG:4490); filter with sensor_id and datetime.",
             keywords: ["IoT", "sensor", "time series", "air quality"], domain: "iot", industry: "environment", theme: "air-quality",
             classification: "public", source: "MQTT sensor feeds", updateFrequency: "continual")
-        return ([sensors, readings] + liveBuiltIns).map { metadata in
+        let audit = CollectionMetadata(
+            id: "audit", kind: .audit, title: "Audit trail",
+            description:
+                "Every write, login, read of non-public data and refused request: who, what, when, the result; hash-chained (shikong audit verify). Auditors only.",
+            keywords: ["audit", "security"], domain: "platform", industry: "security", theme: "audit", classification: "classified",
+            source: "the API (audit topic)", updateFrequency: "continual")
+        return ([sensors, readings] + liveBuiltIns + [audit]).map { metadata in
             let content = (try? EventJSON.encoder().encode(metadata)).map { Array($0) } ?? Array(metadata.id.utf8)
             return CatalogueEvent(
                 id: EventIDGenerator.contentID(at: builtInDate, content: content), type: CatalogueEvent.registered, source: "shikong://built-in",

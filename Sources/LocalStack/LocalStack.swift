@@ -52,6 +52,14 @@ public final class LocalStack: Sendable {
         logger.info("restarted \(service.rawValue)")
     }
 
+    /// Rewrites Mosquitto's password and ACL files and has it re-read them (SIGHUP): no restart, no
+    /// client disconnected.
+    public func reloadMQTTAccess(passwords: String, acl: String) throws {
+        try MosquittoBroker.write(passwords, to: configuration.mqttPasswordFile)
+        try MosquittoBroker.write(acl, to: configuration.mqttACLFile)
+        if let broker = process(.mosquitto) { kill(broker.pid, SIGHUP) }
+    }
+
     /// Starts every service and waits until each accepts connections. If one fails, those already
     /// started are stopped again.
     public static func start(_ configuration: StackConfiguration, logger: Logger) async throws -> LocalStack {

@@ -25,7 +25,6 @@ struct MosquittoBroker {
         let log = configuration.logDirectory.appendingPathComponent("mosquitto.log")
         var lines = [
             "listener \(configuration.mqttPort) \(configuration.host)",
-            "allow_anonymous true",
             "persistence true",
             "persistence_location \(directory.path)/",
             "autosave_interval 10",
@@ -36,6 +35,15 @@ struct MosquittoBroker {
             "log_type warning",
             "log_type notice",
         ]
+        if let files = configuration.mqttAccessFiles {
+            try Self.write(files.passwords, to: configuration.mqttPasswordFile)
+            try Self.write(files.acl, to: configuration.mqttACLFile)
+            lines += [
+                "allow_anonymous false", "password_file \(configuration.mqttPasswordFile.path)", "acl_file \(configuration.mqttACLFile.path)",
+            ]
+        } else {
+            lines.append("allow_anonymous true")
+        }
         if geteuid() == 0, let entry = getpwnam("mosquitto") {
             chown(directory.path, entry.pointee.pw_uid, entry.pointee.pw_gid)
             lines.append("user mosquitto")
@@ -47,5 +55,14 @@ struct MosquittoBroker {
             pidFile: configuration.runDirectory.appendingPathComponent("mosquitto.pid"))
         try await waitForPort(configuration.mqttPort, host: configuration.host, child: child, timeout: 60, logFile: log)
         return child
+    }
+
+    /// Writes an access file readable by the broker alone (its own user when it runs as `mosquitto`).
+    static func write(_ text: String, to file: URL) throws {
+        let temporary = file.appendingPathExtension("new")
+        try text.write(to: temporary, atomically: false, encoding: .utf8)
+        chmod(temporary.path, 0o600)
+        if geteuid() == 0, let entry = getpwnam("mosquitto") { chown(temporary.path, entry.pointee.pw_uid, entry.pointee.pw_gid) }
+        _ = rename(temporary.path, file.path)
     }
 }

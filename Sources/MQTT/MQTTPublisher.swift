@@ -24,6 +24,7 @@ public final class MQTTPublisher: @unchecked Sendable {
             mosquitto_user_data_set(client, Unmanaged.passUnretained(window).toOpaque())
             _ = mosquitto_int_option(client, MOSQ_OPT_SEND_MAXIMUM, Int32(maxInFlight))
             if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+            if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
             mosquitto_publish_callback_set(client, onPublished)
             var rc = mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
             if rc == MOSQ_ERR_SUCCESS.rawValue { rc = mosquitto_loop_start(client) }

@@ -29,6 +29,7 @@ public enum MQTTSession {
         }
         mosquitto_threaded_set(client, true)
         if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+        if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
         mosquitto_connect_with_flags_callback_set(client, registrationConnected)
         mosquitto_subscribe_callback_set(client, registrationSubscribed)
         let rc = LowDescriptors.freed(1) { mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds) }

@@ -134,6 +134,7 @@ private final class SubscriberContext: @unchecked Sendable {
         }
         mosquitto_threaded_set(client, true)
         if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+        if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
         mosquitto_connect_callback_set(client, onConnect)
         mosquitto_disconnect_callback_set(client, onDisconnect)
         mosquitto_message_callback_set(client, onMessage)

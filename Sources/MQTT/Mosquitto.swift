@@ -32,6 +32,8 @@ public struct MQTTConnection: Sendable {
     public var username: String?
     public var password: String?
     public var keepAliveSeconds: Int32
+    /// A CA file to verify the broker's certificate with: the connection uses TLS (`nil`: plain TCP).
+    public var caFile: String?
 
     public init(host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil, keepAliveSeconds: Int32 = 30) {
         self.host = host

@@ -30,7 +30,9 @@ enum LiveStages {
             consumer: KafkaConsumerConfiguration(client: kafka, groupID: configuration.group("delivery")))
         delivery.retry = configuration.webhookRetry
         delivery.mqtt = MQTTConnection(
-            host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(configuration.instance)-alert-delivery")
+            host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(configuration.instance)-alert-delivery",
+            username: configuration.mqttUsername, password: configuration.mqttPassword)
+        delivery.mqtt?.caFile = configuration.mqttCAFile
         return [
             entities, aggregations, rules, geofences,
             AggregatorStage(

@@ -82,6 +82,7 @@ public final class Pipeline: Sendable {
             context.tileLimits = configuration.tileLimits
             context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
             context.dashboard = configuration.dashboard
+            context.anonymousReads = configuration.anonymousReads
             services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
             services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
             var live = LiveHub.Configuration(
@@ -95,8 +96,8 @@ public final class Pipeline: Sendable {
             context.live = hub
             context.checkCondition = { text, source in _ = try LiveConditions.compiler(text, source) }
             services.append(
-                APIServer.application(
-                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
+                try APIServer.application(
+                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort, tls: configuration.httpTLS),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
             // After the server, so it stops first: open subscriptions end and the server can drain.
             services.append(hub)
@@ -218,7 +219,7 @@ public final class Pipeline: Sendable {
             runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
             runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
             runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(TaskProjection()),
-            runner(RegistryProjection()),
+            runner(RegistryProjection()), runner(AuditProjection()),
         ]
     }
 

@@ -3,6 +3,7 @@ import API
 import Database
 import Events
 import Foundation
+import NIOSSL
 import GeoVocabulary
 import Ingest
 import Kafka
@@ -42,6 +43,19 @@ public struct PlatformConfiguration: Sendable {
     public var tileLimits = TileLimits()
     /// Where the dashboard's files and MapLibre GL JS come from.
     public var dashboard = DashboardConfiguration()
+    /// Extra librdkafka properties for every Kafka client: TLS (`security.protocol=SSL`,
+    /// `ssl.ca.location`, …) and SASL (`sasl.mechanisms`, `sasl.username`, `sasl.password`).
+    public var kafkaProperties: [String: String] = [:]
+    /// HTTPS for the API; `nil`: plain HTTP.
+    public var httpTLS: TLSConfiguration?
+    /// A CA file to verify the MQTT broker's certificate: MQTT over TLS.
+    public var mqttCAFile: String?
+    /// The platform's own MQTT account (the bridge, alert delivery), apart from every device's;
+    /// `nil`: connect anonymously. Env SHIKONG_MQTT_USERNAME / SHIKONG_MQTT_PASSWORD for the stage commands.
+    public var mqttUsername: String?
+    public var mqttPassword: String?
+    /// Whether callers without a token read public collections (`--no-anonymous-reads` turns it off).
+    public var anonymousReads = true
     /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
     public var maximumPayloadBytes = 256 * 1_024
     /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
@@ -73,14 +87,17 @@ public struct PlatformConfiguration: Sendable {
     }
 
     public var kafkaClient: KafkaClientConfiguration {
-        KafkaClientConfiguration(bootstrapServers: kafkaBootstrap, clientID: instance)
+        KafkaClientConfiguration(bootstrapServers: kafkaBootstrap, clientID: instance, properties: kafkaProperties)
     }
 
     /// Consumer group of a stage, e.g. `shikong.spatialiser`, `shikong.projection.sensors`.
     public func group(_ stage: String) -> String { "\(instance).\(stage)" }
 
     public var mqttConnection: MQTTConnection {
-        MQTTConnection(host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge")
+        var connection = MQTTConnection(
+            host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge", username: mqttUsername, password: mqttPassword)
+        connection.caFile = mqttCAFile
+        return connection
     }
 }
 

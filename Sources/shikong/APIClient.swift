@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Where the commands that change the running platform send their requests: its HTTP API, so they
-/// pass the same checks (and, later, the same access control) as any other client.
+/// pass the same checks and the same access control as any other client.
 struct APIOptions: ParsableArguments {
     @Option(help: "The platform's HTTP API. Env SHIKONG_API.")
     var api: String = env("SHIKONG_API", "http://127.0.0.1:18080")
@@ -14,13 +14,18 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Who makes the change (recorded in the history). Env SHIKONG_EDITOR, else USER.")
     var editor: String = env("SHIKONG_EDITOR", ProcessInfo.processInfo.environment["USER"] ?? "cli")
 
-    var client: APIClient { APIClient(base: api.hasSuffix("/") ? String(api.dropLast()) : api, editor: editor) }
+    @Option(help: "A bearer token (POST /auth/login, or shikong users token). Env SHIKONG_TOKEN.")
+    var token: String = env("SHIKONG_TOKEN", "")
+
+    var client: APIClient { APIClient(base: api.hasSuffix("/") ? String(api.dropLast()) : api, editor: editor, token: token) }
 }
 
 /// A small JSON client of the platform's API.
 struct APIClient {
     let base: String
     let editor: String
+    /// Sent as `Authorization: Bearer …` when not empty.
+    var token = ""
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -33,6 +38,7 @@ struct APIClient {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.setValue(editor, forHTTPHeaderField: "Shikong-Editor")
+        if !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         // A change answers once applied; a busy platform gets a minute before the answer is a 202 with the event id.
         request.setValue("wait=60", forHTTPHeaderField: "Prefer")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

@@ -46,6 +46,30 @@ struct ExternalServiceOptions: ParsableArguments {
     @Option(help: "Local state directory (the gazetteer snapshot the API serves). Env SHIKONG_DATA_DIR.")
     var dataDir: String = env("SHIKONG_DATA_DIR", ".shikong")
 
+    @Option(help: "MQTT user name of the platform's own account (bridge, alert delivery). Env SHIKONG_MQTT_USERNAME.")
+    var mqttUsername: String?
+
+    @Option(help: "MQTT password. Env SHIKONG_MQTT_PASSWORD.")
+    var mqttPassword: String?
+
+    @Option(help: "A CA file to verify the MQTT broker's certificate: connect with TLS. Env SHIKONG_MQTT_CA_FILE.")
+    var mqttCaFile: String?
+
+    @Option(
+        name: .customLong("kafka-property"),
+        help: """
+            A librdkafka property for every Kafka client, key=value, repeatable: TLS (security.protocol=SSL, ssl.ca.location=…) \
+            and SASL (security.protocol=SASL_SSL, sasl.mechanisms=SCRAM-SHA-512, sasl.username=…, sasl.password=…). \
+            Env SHIKONG_KAFKA_PROPERTIES (';'-separated).
+            """)
+    var kafkaProperties: [String] = env("SHIKONG_KAFKA_PROPERTIES", "").split(separator: ";").map(String.init)
+
+    @Option(help: "HTTPS: the API's certificate chain (PEM). Env SHIKONG_HTTP_TLS_CERT.")
+    var httpTlsCert: String?
+
+    @Option(help: "HTTPS: the certificate's private key (PEM). Env SHIKONG_HTTP_TLS_KEY.")
+    var httpTlsKey: String?
+
     @Flag(
         help:
             "Acknowledge MQTT messages only once the event archive holds them (ingest; for a broker that does not keep its log, like the local one)."
@@ -67,12 +91,27 @@ struct ExternalServiceOptions: ParsableArguments {
             kafkaBootstrap: parts.kafka, mqttHost: parts.mqttHost, mqttPort: parts.mqttPort, database: parts.database, httpHost: parts.httpHost,
             httpPort: parts.httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), instance: pipeline.instance)
         configuration.acknowledgeAfterArchive = ackAfterArchive
+        let environment = ProcessInfo.processInfo.environment
+        configuration.mqttUsername = mqttUsername ?? environment["SHIKONG_MQTT_USERNAME"]
+        configuration.mqttPassword = mqttPassword ?? environment["SHIKONG_MQTT_PASSWORD"]
+        configuration.mqttCAFile = mqttCaFile ?? environment["SHIKONG_MQTT_CA_FILE"]
+        for property in kafkaProperties {
+            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--kafka-property must be key=value, not \(property)") }
+            configuration.kafkaProperties[parts[0]] = parts[1]
+        }
+        switch (httpTlsCert ?? environment["SHIKONG_HTTP_TLS_CERT"], httpTlsKey ?? environment["SHIKONG_HTTP_TLS_KEY"]) {
+        case (let certificate?, let key?): configuration.httpTLS = try APIServer.tls(certificateFile: certificate, keyFile: key)
+        case (nil, nil): break
+        default: throw ValidationError("--http-tls-cert and --http-tls-key go together")
+        }
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
         configuration.tileLimits = try pipeline.tileLimits()
         configuration.dashboard = pipeline.dashboard
+        configuration.anonymousReads = pipeline.anonymousReads
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configuration)
@@ -223,6 +262,11 @@ struct PipelineOptions: ParsableArguments {
             "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR."
     )
     var maplibreDir: String?
+
+    @Flag(
+        name: .customLong("anonymous-reads"), inversion: .prefixedNo,
+        help: "HTTP API: whether callers without a token read public collections (writes and non-public data always need a token).")
+    var anonymousReads = env("SHIKONG_ANONYMOUS_READS", "true") != "false"
 
     /// The tile limits these options give.
     func tileLimits() throws -> TileLimits {

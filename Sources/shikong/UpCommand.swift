@@ -45,6 +45,14 @@ struct Up: AsyncParsableCommand {
             """)
     var demo = false
 
+    @Flag(
+        help: """
+            MQTT devices sign in: Mosquitto refuses anonymous clients and takes only devices registered with \
+            shikong devices add (each may publish only to its own topics) and the platform's own account; the files are \
+            reloaded without a restart when devices change. The demo feeds use the platform's account.
+            """)
+    var mqttDeviceCredentials = false
+
     @Option(help: "Demo stations.")
     var stations = 300
 
@@ -94,18 +102,23 @@ struct Up: AsyncParsableCommand {
         }
         let (local, broughtUp) = try await LocalPlatform.bringUp(
             stack, httpPort: httpPort, feeds: feeds, serviceArea: try pipeline.parsedServiceArea(), topics: catalogue,
-            instance: pipeline.instance, logger: logger)
+            instance: pipeline.instance, deviceCredentials: mqttDeviceCredentials, logger: logger)
         var configured = broughtUp
         configured.queryLimits = try pipeline.queryLimits()
         configured.adminRegions = pipeline.adminRegions
         configured.tileLimits = try pipeline.tileLimits()
         configured.dashboard = pipeline.dashboard
+        configured.anonymousReads = pipeline.anonymousReads
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configured)
         let configuration = configured
+        for line in try await AccessBootstrap.run(configuration.database, demo: demo, logger: logger) { print(line) }
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
         var services: [any Service] = [LocalStackService(stack: local)] + pipelineServices.services
+        if let sync = DeviceAccessSync.local(stack: local, configuration: configuration, logger: Logger(label: "shikong.devices")) {
+            services.append(sync)
+        }
         if backups {
             services.append(
                 ScheduledBackups(
@@ -127,13 +140,16 @@ struct Up: AsyncParsableCommand {
                     producer: pipelineServices.producer, logger: Logger(label: "shikong.demo")))
             // Stations and counters are things of the sensor registry; each network is a feed task bound to it.
             let air = AirQualityFeed(
-                connection: MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed"),
+                connection: MQTTConnection(
+                    host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-feed",
+                    username: configuration.mqttUsername, password: configuration.mqttPassword),
                 stationCount: stations, interval: .seconds(demoInterval),
                 firstRoundAfter: { _ = await pipelineServices.tasks?.waitUntilReady(DemoSensing.airTask, timeout: .seconds(60)) },
                 logger: Logger(label: "shikong.demo"))
             let traffic = TrafficFeed(
                 connection: MQTTConnection(
-                    host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-traffic"),
+                    host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-traffic",
+                    username: configuration.mqttUsername, password: configuration.mqttPassword),
                 interval: .seconds(demoInterval),
                 firstRoundAfter: { _ = await pipelineServices.tasks?.waitUntilReady(DemoSensing.trafficTask, timeout: .seconds(60)) },
                 logger: Logger(label: "shikong.demo"))
@@ -148,7 +164,8 @@ struct Up: AsyncParsableCommand {
             services.append(
                 VehicleFleet(
                     connection: MQTTConnection(
-                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-fleet"),
+                        host: configuration.mqttHost, port: configuration.mqttPort, clientID: "\(pipeline.instance)-demo-fleet",
+                        username: configuration.mqttUsername, password: configuration.mqttPassword),
                     vehicles: vehicles, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(

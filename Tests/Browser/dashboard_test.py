@@ -66,6 +66,9 @@ def idle(page, key="map"):
 
 def open_dashboard(browser, viewport, mobile=False):
     page = browser.new_page(viewport=viewport, is_mobile=mobile, device_scale_factor=1)
+    if config.get("token"):
+        # Signed in as an operator would be: the dashboard sends the stored token with every request.
+        page.add_init_script(f"localStorage.setItem('shikong.token', {json.dumps(config['token'])})")
     watch(page)
     page.goto(f"{base}/map")
     page.wait_for_function("document.body.dataset.ready === 'true' || document.getElementById('status').textContent !== ''", timeout=60000)

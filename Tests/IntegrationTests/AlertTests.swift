@@ -51,6 +51,7 @@ struct AlertTests {
         ]
         for (path, body, mentions) in refused {
             var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+            try await platform.authorize(&request)
             request.httpMethod = "PUT"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(body.utf8)

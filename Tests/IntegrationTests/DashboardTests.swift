@@ -66,7 +66,7 @@ struct DashboardTests {
         let config: [String: Any] = [
             "base": platform.baseURL, "out": output, "collection": name, "between": ISO8601DateFormatter().string(from: between),
             "changed": "420106", "removed": "420117", "mqtt_port": platform.ports.mqtt, "sensor": "live-\(marker)", "alert_rule": rule,
-            "search": "黄鹤楼",
+            "search": "黄鹤楼", "token": try await platform.adminToken(),
         ]
         let python = TestPlatform.repositoryRoot.appendingPathComponent(".venv/bin/python").path
         let script = TestPlatform.repositoryRoot.appendingPathComponent("Tests/Browser/dashboard_test.py").path

@@ -129,6 +129,7 @@ struct DeadLetterTests {
 
     private func post(_ path: String, raw: Data?, platform: TestPlatform) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = "POST"
         request.httpBody = raw
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -42,6 +42,7 @@ struct FeatureAPITests {
         status: Int, headers: [String: String], json: [String: Any]
     ) {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : platform.baseURL + path)!)
+        try await platform.authorize(&request)
         if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
@@ -206,6 +207,7 @@ struct FeatureAPITests {
 struct CatalogueTests {
     static func send(_ platform: TestPlatform, _ method: String, _ path: String, body: String) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = method
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

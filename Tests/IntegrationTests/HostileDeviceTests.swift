@@ -149,7 +149,9 @@ struct HostileDeviceTests {
         }
         let large = try #require(rows.first { expected[$0.subject]?.kind == "a 1 MB string value" })
         #expect(large.stage == "ingest.mqtt")
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "\(platform.baseURL)/dlq/\(large.id.uuidString.lowercased())")!)
+        var letter = URLRequest(url: URL(string: "\(platform.baseURL)/dlq/\(large.id.uuidString.lowercased())")!)
+        try await platform.authorize(&letter)
+        let (data, response) = try await URLSession.shared.data(for: letter)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let described = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let original = (described?["original"] as? [String: Any])?["base64"] as? String

@@ -31,6 +31,7 @@ enum LiveFixture {
     /// Sends a request with a JSON body; returns the status and the JSON answer.
     static func send(_ method: String, _ path: String, body: String, to platform: TestPlatform) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(body.utf8)

@@ -13,6 +13,7 @@ import Testing
 struct MeasurementTests {
     func post(_ platform: TestPlatform, _ path: String, _ body: String) async throws -> (status: Int, json: [String: Any], type: String) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         let (data, response) = try await URLSession.shared.data(for: request)
@@ -154,6 +155,7 @@ struct MeasurementTests {
                 (status, json, type) = try await post(platform, item.path, body)
             } else {
                 var request = URLRequest(url: URL(string: platform.baseURL + item.path)!)
+                try await platform.authorize(&request)
                 request.httpMethod = "GET"
                 let (data, response) = try await URLSession.shared.data(for: request)
                 let http = try #require(response as? HTTPURLResponse)

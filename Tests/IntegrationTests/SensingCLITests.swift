@@ -10,7 +10,8 @@ import Testing
 @Suite("Sensing from the command line", .serialized)
 struct SensingCLITests {
     static func shikong(_ arguments: [String], platform: TestPlatform) async throws -> (status: Int32, output: String) {
-        try await runToolDetached(StageProcess.executable.path, arguments + ["--api", platform.baseURL, "--editor", "erin"])
+        try await runToolDetached(
+            StageProcess.executable.path, arguments + ["--api", platform.baseURL, "--editor", "erin", "--token", try await platform.adminToken()])
     }
 
     @Test("sensors add-thing/add-datastream/list and tasks add/pause/resume/change/history/delete; refusals exit non-zero with the detail")

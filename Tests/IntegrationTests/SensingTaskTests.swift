@@ -147,7 +147,9 @@ struct SensingTaskTests {
         // Status and metrics show the feed's figures.
         let status = try await platform.get("/tasks/river-levels/status").json
         #expect((status["messages"] as? Int ?? 0) >= 1 && status["last_message_at"] is String, "\(status)")
-        let (metrics, _) = try await URLSession.shared.data(from: URL(string: platform.baseURL + "/metrics")!)
+        var metricsRequest = URLRequest(url: URL(string: platform.baseURL + "/metrics")!)
+        try await platform.authorize(&metricsRequest)
+        let (metrics, _) = try await URLSession.shared.data(for: metricsRequest)
         #expect(String(decoding: metrics, as: UTF8.self).contains(#"shikong_task_messages_total{task="river-levels",kind="mqtt-feed"}"#))
 
         // Deleted, it stops for good.

@@ -20,10 +20,12 @@ extension TestPlatform {
     /// Sends `method path` with a JSON body (a JSON object or array, or text) and headers. Writes wait
     /// up to two minutes for their event to be applied (`Prefer: wait=120`) unless `headers` say
     /// otherwise: the shared platform can lag far behind under the whole suite's load.
-    public func request(_ method: String, _ path: String, json: Any? = nil, text: String? = nil, headers: [String: String] = [:]) async throws
-        -> APIAnswer
-    {
+    /// As the test administrator unless `token` says otherwise.
+    public func request(
+        _ method: String, _ path: String, json: Any? = nil, text: String? = nil, headers: [String: String] = [:], token: Token = .admin
+    ) async throws -> APIAnswer {
         var request = URLRequest(url: URL(string: baseURL + path)!)
+        try await authorize(&request, token)
         request.httpMethod = method
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)

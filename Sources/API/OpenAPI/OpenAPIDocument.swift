@@ -11,6 +11,9 @@ enum OpenAPIDocument {
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
                     """
+                Access: send `Authorization: Bearer <token>` (POST /auth/login, or an API key from shikong users token). Without a token, public \
+                collections can be read (unless the server runs with --no-anonymous-reads); a collection above the caller's clearance answers 404, \
+                a missing role 403, a bad, expired or revoked token 401. \
                 OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
                 geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
                 write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
@@ -21,10 +24,17 @@ enum OpenAPIDocument {
             "servers": [["url": serverURL] as Object],
             "tags": [
                 "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Tasks", "Sensor registry",
-                "Operations", "Dashboard",
+                "Operations", "Access", "Dashboard",
             ].map { ["name": $0] as Object },
-            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described },
+            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described }
+                .merging(accessPaths) { described, _ in described },
+            // Anonymous callers read public data (unless --no-anonymous-reads); everything else needs a bearer token.
+            "security": [[:] as Object, ["bearer": [] as [String]] as Object],
             "components": [
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "A token from POST /auth/login or an API key."] as Object
+                ]
+                    as Object,
                 "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
                 "responses": OpenAPISchemas.responses,
             ] as Object,
@@ -46,6 +56,8 @@ enum OpenAPIDocument {
                 : ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
             "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
+            "401": ["$ref": "#/components/responses/Unauthorized"] as Object,
+            "403": ["$ref": "#/components/responses/Forbidden"] as Object,
         ]
         let names = [
             "400": "BadRequest", "404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "412": "PreconditionFailed",

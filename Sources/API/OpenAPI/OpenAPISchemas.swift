@@ -99,6 +99,10 @@ enum OpenAPISchemas {
         "HeadersTooLarge": problem("The request's header section is over --max-header-bytes (32 KiB by default)."),
         "Unavailable": problem("A dependency (database, broker) is not reachable."),
         "ServerError": problem("An unexpected error; details are logged, not shown."),
+        "Unauthorized": problem(
+            "No credentials where the route needs them, or a bearer token that is not valid (unknown, forged, expired or revoked); WWW-Authenticate names the scheme."
+        ),
+        "Forbidden": problem("The caller's roles do not allow this (a collection above the caller's clearance answers 404 instead)."),
     ]
 
     static func problem(_ description: String) -> Object {

@@ -10,9 +10,9 @@ public struct SourceRegistry: Sendable {
         self.sources = Dictionary(sources.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Entities, sensors, readings, located items, aggregate windows and alerts.
+    /// Entities, sensors, readings, located items, aggregate windows, alerts and the audit trail.
     public static let standard = SourceRegistry([
-        EntitySource(), SensorSource(), ReadingSource(), LocatedItemSource(), AggregateSource(), AlertSource(),
+        EntitySource(), SensorSource(), ReadingSource(), LocatedItemSource(), AggregateSource(), AlertSource(), AuditSource(),
     ])
 
     /// The source of `kind`, or `nil` when no source serves it.

@@ -1,10 +1,39 @@
 // Every request of the dashboard goes through here: same origin only, and one place to add the
-// caller's credentials once the platform has logins (an Authorization header on every request,
-// tiles included, through MapLibre's transformRequest).
-let authorization = null;
+// caller's credentials (an Authorization header on every request, tiles included, through
+// MapLibre's transformRequest). The token is the one POST /auth/login answered, kept in
+// localStorage under 'shikong.token'; without one the dashboard reads public data anonymously.
+function storedAuthorization() {
+  try {
+    const token = localStorage.getItem('shikong.token');
+    return token ? `Bearer ${token}` : null;
+  } catch {
+    return null;
+  }
+}
+
+let authorization = storedAuthorization();
 
 export function setAuthorization(value) {
   authorization = value;
+}
+
+/** Signs in (POST /auth/login) and keeps the token for this browser; false when refused. */
+export async function signIn(name, password) {
+  const response = await fetch(url('/auth/login'), {
+    method: 'POST', body: JSON.stringify({ name, password }), headers: { 'Content-Type': 'application/json' },
+  });
+  if (!response.ok) return false;
+  const token = (await response.json()).access_token;
+  localStorage.setItem('shikong.token', token);
+  authorization = `Bearer ${token}`;
+  return true;
+}
+
+/** Signs out: revokes the token (POST /auth/logout) and forgets it. */
+export async function signOut() {
+  if (authorization) await fetch(url('/auth/logout'), { method: 'POST', headers: headers() }).catch(() => {});
+  localStorage.removeItem('shikong.token');
+  authorization = null;
 }
 
 export function headers(extra = {}) {

@@ -11,6 +11,7 @@ const strings = {
     squareKilometres: '平方公里', perimeter: '周长', basemap: '底图（行政区划）', sensors: '传感器', alerts: '告警', live: '实时',
     choropleth: '分级设色（区县均值）', noData: '无数据', loading: '加载中…', validFrom: '有效起', knownFrom: '记录于', retired: '已退役',
     summary: (a, r, c) => `新增 ${a}，删除 ${r}，变更 ${c}`, reverse: '此处', zoomTo: '定位', errors: '错误', records: '条',
+    signIn: '登录', signOut: '退出', userName: '用户名', password: '密码',
   },
   en: {
     brand: 'Shikong', search: 'Search', searchPlaceholder: 'Search an address or place', layers: 'Layers', time: 'Time', compare: 'Compare',
@@ -25,7 +26,7 @@ const strings = {
     squareKilometres: 'km²', perimeter: 'Perimeter', basemap: 'Basemap (admin boundaries)', sensors: 'Sensors', alerts: 'Alerts', live: 'live',
     choropleth: 'Choropleth (district mean)', noData: 'no data', loading: 'Loading…', validFrom: 'valid from', knownFrom: 'recorded',
     retired: 'retired', summary: (a, r, c) => `${a} added, ${r} removed, ${c} changed`, reverse: 'Here', zoomTo: 'Zoom to', errors: 'errors',
-    records: 'records',
+    records: 'records', signIn: 'Sign in', signOut: 'Sign out', userName: 'User name', password: 'Password',
   },
 };
 

@@ -1,6 +1,6 @@
 // The dashboard: the map with the offline basemap, layers, time, comparison, search, measurement,
 // statistics and operations, all on this server's own APIs.
-import { getJSON } from './api.js';
+import { getJSON, signIn, signOut } from './api.js';
 import { currentLanguage, onLanguageChange, setLanguage, t, translatePage } from './i18n.js';
 import { Compare } from './compare.js';
 import { describe, reverse } from './feature.js';
@@ -88,6 +88,17 @@ async function main() {
     button.addEventListener('click', () => (button.classList.contains('active') ? closePanel() : openPanel(button.dataset.panel)));
   }
   $('panel-close').addEventListener('click', closePanel);
+  // Signing in: the token is kept in this browser and sent with every request, tiles included.
+  $('sign-in').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    if (await signIn(form.get('name'), form.get('password'))) location.reload();
+    else statusLine(t('notFound'));
+  });
+  $('sign-out').addEventListener('click', async () => {
+    await signOut();
+    location.reload();
+  });
   $('compare-toggle').addEventListener('click', async () => {
     const button = $('compare-toggle');
     if (compare.active) {
