@@ -86,8 +86,10 @@ struct AlertTests {
                 """, on: platform)
         try await LiveFixture.define(
             "/alert-rules", id: "exit-\(run)", body: #"{"kind": "exit", "fences": {"collection": "\#(collection)"}}"#, on: platform)
-        // The fences are read from the entity stream when a rule first names them: give it a moment.
-        try await Task.sleep(for: .seconds(2))
+        // The alerting stage reads a rule's fences from the entity stream when the rule first names
+        // them, and a rule applies to the events processed after that (rules are not retroactive).
+        // With the whole suite loading the shared platform, reading the stream takes seconds.
+        try await Task.sleep(for: .seconds(8))
         try await LiveFixture.publish(Self.drive("veh-\(run)-1", from: Date().addingTimeInterval(-60)), to: platform, client: "alerts-\(run)")
 
         let entered = try await poll { try await LiveFixture.alerts(rule: "enter-\(run)", on: platform) }
