@@ -366,8 +366,7 @@ public enum Migrations {
                 applied.insert(version)
             }
             for migration in (all + [tiles, access, tasks, operations, audit, volatileAccess]).sorted(by: { $0.version < $1.version })
-                where !applied.contains(migration.version)
-            {
+            where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -149,7 +149,8 @@ struct EntityTests {
         #expect(indexesAfter == indexesBefore, "the swapped-in tables keep the index names")
 
         // The scenario replays in event-time order over Server-Sent Events.
-        var replay = URLRequest(url: URL(string: platform.baseURL + "/replay?collections=\(name)&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&speed=0")!)
+        var replay = URLRequest(
+            url: URL(string: platform.baseURL + "/replay?collections=\(name)&from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&speed=0")!)
         try await platform.authorize(&replay)
         let (data, _) = try await URLSession.shared.data(for: replay)
         let stream = String(decoding: data, as: UTF8.self)
@@ -224,7 +225,7 @@ struct EntityTests {
             let converted = Process()
             converted.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
             converted.arguments = ["-f", format.key, "-a_srs", "EPSG:4547", file.path, source.path]
-            try converted.run()
+            try converted.runAlone()
             converted.waitUntilExit()
             #expect(converted.terminationStatus == 0)
             let name = "gk_\(format.value)_\(marker)"

@@ -1,4 +1,5 @@
 import Foundation
+import ShikongTesting
 
 /// Runs a command-line tool (GDAL's ogrinfo/ogr2ogr, the project's Python) and returns its status
 /// and output; stderr is folded into the output so a failure explains itself.
@@ -20,7 +21,7 @@ func runTool(_ executable: String, _ arguments: [String], environment: [String: 
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
-    try process.run()
+    try process.runAlone()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
