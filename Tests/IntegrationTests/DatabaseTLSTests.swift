@@ -75,7 +75,7 @@ struct DatabaseTLSTests {
         ]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.runAlone()
+        try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
         chmod(certificate.path, 0o644)

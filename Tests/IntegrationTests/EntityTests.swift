@@ -225,7 +225,7 @@ struct EntityTests {
             let converted = Process()
             converted.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
             converted.arguments = ["-f", format.key, "-a_srs", "EPSG:4547", file.path, source.path]
-            try converted.runAlone()
+            try converted.run()
             converted.waitUntilExit()
             #expect(converted.terminationStatus == 0)
             let name = "gk_\(format.value)_\(marker)"

@@ -21,7 +21,7 @@ func runTool(_ executable: String, _ arguments: [String], environment: [String: 
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
-    try process.runAlone()
+    try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))

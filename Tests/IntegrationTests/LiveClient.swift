@@ -33,7 +33,7 @@ final class LiveClient: Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         self.process = process
-        try process.runAlone()
+        try process.run()
         let handle = output.fileHandleForReading
         // A GCD thread reads the pipe, so the cooperative pool (which the API under test needs) is not held.
         DispatchQueue.global().async { [self] in

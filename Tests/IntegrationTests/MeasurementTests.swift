@@ -31,7 +31,7 @@ struct MeasurementTests {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        try process.runAlone()
+        try process.run()
         input.fileHandleForWriting.write(Data("\(lat1) \(lon1) \(lat2) \(lon2)\n".utf8))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()

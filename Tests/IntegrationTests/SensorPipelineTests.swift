@@ -72,7 +72,7 @@ struct SensorPipelineTests {
             "-h", platform.configuration.mqttHost, "-p", String(platform.configuration.mqttPort), "-q", "1", "-t", "city/cli-1/air",
             "-m", #"{"ts":"\#(ts)","lon":121.47,"lat":31.23,"pm25":12.5,"no2":30}"#,
         ]
-        try process.runAlone()
+        try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let answer = try await platform.poll("/collections/readings/items?sensor_id=cli-1") { ($0["numberReturned"] as? Int ?? 0) >= 1 }
