@@ -40,7 +40,7 @@ struct AggregationTests {
         // after: the watermark passes every window (the quiet partitions go idle after 1 s). Sent
         // with the others, it could be read before them from its own partition, and theirs would be
         // late: a partition idle before a burst does not hold the watermark back.
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while try await platform.count("SELECT count(*)::int FROM sensor_readings WHERE sensor_id LIKE \(id + "-%")") < messages.count,
             ContinuousClock.now < deadline
         {
@@ -105,7 +105,7 @@ struct AggregationTests {
             to: platform, client: id)
         let featureID = "\(id):sensor=\(id)-1:\(Timestamp.format(start))"
         let encoded = featureID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;=")))!
-        let corrected = try await platform.poll("/collections/aggregates/items/\(encoded)", timeout: .seconds(30)) {
+        let corrected = try await platform.poll("/collections/aggregates/items/\(encoded)", timeout: .seconds(120)) {
             (($0["properties"] as? [String: Any])?["version"] as? Int) == 2
         }
         let now = try #require(corrected["properties"] as? [String: Any], "GET /collections/aggregates/items/\(encoded): \(corrected)")
@@ -121,7 +121,7 @@ struct AggregationTests {
         try await LiveFixture.publish(
             [LiveFixture.reading(sensor: "\(id)-2", at: start.addingTimeInterval(-3_600), lon: area.west, lat: area.south, values: ["pm25": 7])],
             to: platform, client: id)
-        let letters = try await platform.poll("/dlq?stage=processors.aggregator/\(id)", timeout: .seconds(30)) {
+        let letters = try await platform.poll("/dlq?stage=processors.aggregator/\(id)", timeout: .seconds(120)) {
             ($0["items"] as? [[String: Any]] ?? []).count >= 1
         }
         let letter = try #require((letters["items"] as? [[String: Any]])?.first, "\(letters)")
@@ -154,7 +154,7 @@ struct AggregationTests {
                 LiveFixture.reading(sensor: "\(id)-0", at: start.addingTimeInterval(Double(second)), lon: 123.9, lat: 47.3, values: ["v": 1]))
         }
         try await LiveFixture.publish(messages, to: platform, client: id)
-        let page = try await platform.poll("/collections/aggregates/items?aggregation=\(id)&limit=100&sortby=window_start", timeout: .seconds(30)) {
+        let page = try await platform.poll("/collections/aggregates/items?aggregation=\(id)&limit=100&sortby=window_start", timeout: .seconds(120)) {
             ($0["numberReturned"] as? Int ?? 0) >= 4
         }
         let windows = (page["features"] as? [[String: Any]] ?? []).compactMap { $0["properties"] as? [String: Any] }
