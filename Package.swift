@@ -12,6 +12,7 @@ let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-met
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let asyncHTTPClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 
 let package = Package(
     name: "shikong",
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // C libraries, found with pkg-config.
@@ -37,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Shared modules.
         // Bounding boxes, positions, CRS identifiers and the parsers of request parameters every route shares.
@@ -52,6 +55,13 @@ let package = Package(
         .target(name: "CQL2", dependencies: ["JSON", postgres], swiftSettings: settings),
         .target(name: "GeoFormats", dependencies: ["CGDAL", "Geodesy"], swiftSettings: settings),
         .target(name: "Gazetteer", dependencies: ["Geodesy"], swiftSettings: settings),
+        // Pages parsed by libxml2's HTML parser; fields taken out with XPath or CSS selectors.
+        .target(name: "HTMLExtraction", dependencies: ["CLibXML2"], swiftSettings: settings),
+        // The polite crawler: robots.txt, scope, per-host queues, conditional GETs, pages to raw items.
+        .target(
+            name: "Crawler", dependencies: ["HTMLExtraction", "Events", "JSON", asyncHTTPClient, logging], swiftSettings: settings),
+        // Third-party HTTP APIs (JSON, GeoJSON, CSV) mapped to readings, items or entities (R-AGG-1).
+        .target(name: "APIAggregation", dependencies: ["Crawler", "Events", "Kafka", "JSON", "Gazetteer"], swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
             name: "ReadModel", dependencies: ["Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", postgres, logging],
@@ -110,6 +120,9 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(
             name: "ReadModelTests", dependencies: ["ReadModel", "CQL2", "Events", "GeoVocabulary", postgres], swiftSettings: settings),
+        .testTarget(name: "HTMLExtractionTests", dependencies: ["HTMLExtraction"], swiftSettings: settings),
+        .testTarget(name: "CrawlerTests", dependencies: ["Crawler", "Events", "HTMLExtraction"], swiftSettings: settings),
+        .testTarget(name: "APIAggregationTests", dependencies: ["APIAggregation", "Crawler", "JSON", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeoVocabularyTests", dependencies: ["GeoVocabulary"], swiftSettings: settings),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", nioSSL], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),
