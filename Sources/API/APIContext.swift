@@ -1,8 +1,11 @@
+import Access
 import Events
 import Gazetteer
 import GeoVocabulary
 import Ingest
 import Kafka
+import Logging
+import Live
 import PostgresNIO
 import Projections
 import Prometheus
@@ -29,10 +32,28 @@ public struct APIContext: Sendable {
     public var maximumUploadBytes = 2 * 1024 * 1024 * 1024
     /// Page, export, filter and statement limits of the query API.
     public var queryLimits = QueryLimits()
+    /// The live tail subscriptions follow; without it, `/collections/{c}/live` answers 503.
+    public var live: LiveHub?
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default (the demo's districts).
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the cache's size.
+    public var tileLimits = TileLimits()
+    /// Rendered tiles; a ``TileChangeListener`` keeps it fresh (without one nothing is cached).
+    public var tileCache: TileCache
+    /// Where the dashboard's files and MapLibre GL JS are read from.
+    public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Users, grants and tokens: who a bearer token stands for.
+    public var access: AccessStore
+    /// Whether callers without a token read public collections (on by default; `--no-anonymous-reads`).
+    public var anonymousReads = true
+    /// Checks a threshold rule's CQL2 condition as the alerting processor will compile it (parse
+    /// and type-check); throws why it cannot apply. Without it, the API only parses conditions.
+    public var checkCondition: (@Sendable (_ text: String, _ source: AlertRule.Source) throws -> Void)?
+    /// What checks each kind of task's definition (`POST /tasks`, `PATCH /tasks/{id}`); a kind
+    /// without one cannot be added.
+    public var taskValidators: [any TaskDefinitionValidator] = []
 
     public init(
         database: PostgresClient, producer: KafkaProducer? = nil, metrics: PrometheusCollectorRegistry? = nil, lag: ConsumerLagMonitor? = nil,
@@ -46,5 +67,7 @@ public struct APIContext: Sendable {
         self.gazetteer = gazetteer
         self.importBaseline = importBaseline
         self.serviceArea = serviceArea
+        self.tileCache = TileCache(capacity: TileLimits().cacheBytes)
+        self.access = AccessStore(client: database, logger: Logger(label: "shikong.access"))
     }
 }

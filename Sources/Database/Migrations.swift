@@ -260,6 +260,98 @@ public enum Migrations {
                 """
             ]
         ),
+        (
+            7, "indexed queryables",
+            [
+                // Queryables a collection's metadata marks as `indexed` get a GiST index on (value,
+                // geometry) for that collection (`QueryableIndexes`): btree_gist lets one index take
+                // the equality and the bbox together.
+                "CREATE EXTENSION IF NOT EXISTS btree_gist",
+                "ALTER TABLE collections ADD COLUMN IF NOT EXISTS indexed text[] NOT NULL DEFAULT '{}'",
+            ]
+        ),
+        (
+            9, "live layer: aggregate windows, alerts, definitions",
+            [
+                // Collections of any kind a source serves (aggregates, alerts, …): the read model ignores kinds it does not serve.
+                "ALTER TABLE collections DROP CONSTRAINT IF EXISTS collections_kind_check",
+                // Every version of every window of every aggregation, bitemporal: the system range of
+                // a version ends when the next version (a correction) was recorded.
+                """
+                CREATE TABLE aggregate_windows (
+                    event_id uuid PRIMARY KEY,
+                    feature_id text NOT NULL,
+                    aggregation text NOT NULL,
+                    revision uuid NOT NULL,
+                    key text NOT NULL,
+                    window_start timestamptz NOT NULL,
+                    window_end timestamptz NOT NULL,
+                    version integer NOT NULL,
+                    system tstzrange NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    geom geometry(Geometry, 4490),
+                    properties jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX aggregate_windows_feature ON aggregate_windows (feature_id, recorded_at)",
+                "CREATE INDEX aggregate_windows_current ON aggregate_windows (feature_id) WHERE upper_inf(system)",
+                "CREATE INDEX aggregate_windows_system ON aggregate_windows USING gist (system)",
+                "CREATE INDEX aggregate_windows_start ON aggregate_windows (window_start)",
+                "CREATE INDEX aggregate_windows_key ON aggregate_windows (aggregation, key, window_start)",
+                "CREATE INDEX aggregate_windows_geom ON aggregate_windows USING gist (geom)",
+                // Each alert as it stands (raised, acknowledged, cleared) and every event of it.
+                """
+                CREATE TABLE alerts (
+                    alert_id uuid PRIMARY KEY,
+                    rule text NOT NULL,
+                    kind text NOT NULL,
+                    subject text NOT NULL,
+                    fence text,
+                    severity text NOT NULL,
+                    status text NOT NULL,
+                    message text NOT NULL,
+                    raised_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    acknowledged_at timestamptz,
+                    acknowledged_by text,
+                    note text,
+                    cleared_at timestamptz,
+                    geom geometry(Geometry, 4490),
+                    evidence jsonb NOT NULL,
+                    clear_evidence jsonb,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX alerts_raised_at ON alerts (raised_at)",
+                "CREATE INDEX alerts_rule ON alerts (rule, subject)",
+                "CREATE INDEX alerts_geom ON alerts USING gist (geom)",
+                """
+                CREATE TABLE alert_events (
+                    event_id uuid PRIMARY KEY,
+                    alert_id uuid NOT NULL,
+                    type text NOT NULL,
+                    occurred_at timestamptz NOT NULL,
+                    recorded_at timestamptz NOT NULL,
+                    data jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX alert_events_alert ON alert_events (alert_id, recorded_at)",
+                // Aggregation definitions, drawn geofences and alert rules as they stand; a deletion
+                // leaves a tombstone so an older event replayed later does not bring one back.
+                """
+                CREATE TABLE live_definitions (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    event_id uuid NOT NULL,
+                    definition jsonb,
+                    deleted boolean NOT NULL DEFAULT false,
+                    source text NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    PRIMARY KEY (kind, id)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not applied yet.
@@ -273,7 +365,8 @@ public enum Migrations {
             for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
                 applied.insert(version)
             }
-            for migration in all where !applied.contains(migration.version) {
+            for migration in (all + [tiles, access, tasks, operations, audit, volatileAccess]).sorted(by: { $0.version < $1.version })
+            where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -29,12 +29,18 @@ public struct AirQualityFeed: Service {
     let interval: Duration
     let topicPrefix: String
     let logger: Logger
+    /// Awaited before the first round (the demo waits until its feed task subscribed).
+    let firstRoundAfter: (@Sendable () async -> Void)?
 
-    public init(connection: MQTTConnection, stationCount: Int = 300, interval: Duration = .seconds(5), topicPrefix: String = "city", logger: Logger) {
+    public init(
+        connection: MQTTConnection, stationCount: Int = 300, interval: Duration = .seconds(5), topicPrefix: String = "wuhan",
+        firstRoundAfter: (@Sendable () async -> Void)? = nil, logger: Logger
+    ) {
         self.connection = connection
         self.interval = interval
         self.topicPrefix = topicPrefix
         self.logger = logger
+        self.firstRoundAfter = firstRoundAfter
         stations = Self.makeStations(count: stationCount)
     }
 
@@ -56,7 +62,7 @@ public struct AirQualityFeed: Service {
     public static func payload(for station: Station, at date: Date) -> [UInt8] {
         let hour = Double(Int(date.timeIntervalSince1970 / 3600 + 8) % 24)
         let diurnal = 1 + 0.35 * sin((hour - 3) / 24 * 2 * .pi)
-        let pm25 = max(1, station.baseline * diurnal + Double.random(in: -6...6))
+        let pm25 = max(1, station.baseline * diurnal + Double.random(in: -6...6)) + PollutionEpisode.extra(station: station.id, at: date)
         let pm10 = pm25 * Double.random(in: 1.4...1.9)
         let no2 = max(2, 22 * diurnal + Double.random(in: -5...5))
         let o3 = max(5, 80 - 30 * diurnal + Double.random(in: -10...10))
@@ -70,6 +76,7 @@ public struct AirQualityFeed: Service {
     }
 
     public func run() async throws {
+        await firstRoundAfter?()
         let publisher = try MQTTPublisher(connection: connection)
         defer { publisher.close() }
         logger.info(

@@ -59,9 +59,10 @@ public struct CatalogueEvent: Codable, Sendable, Equatable {
 /// A collection's metadata as the catalogue holds it. In a `collection.updated` event every field
 /// but `id` may be `nil`, meaning "unchanged".
 public struct CollectionMetadata: Codable, Sendable, Equatable {
-    /// What serves a collection: entities (`entity_current`/`entity_versions`), or the sensor tables.
+    /// What serves a collection: entities (`entity_current`/`entity_versions`), the sensor tables,
+    /// windowed aggregates (`aggregate_windows`) or alerts (`alerts`).
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case entities, sensors, readings
+        case entities, sensors, readings, aggregates, alerts, audit
     }
 
     /// The collection id: letters, digits, `_`, `-` and `.`, 1–64 characters, starting with a letter or digit.
@@ -84,11 +85,14 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
     public var allowOutsideServiceArea: Bool?
     /// The attribute fields in order, with their types: `string`, `integer`, `real`, `boolean`, `date`, `dateTime`.
     public var properties: [CollectionProperty]?
+    /// Properties (of type `string`, `integer`, `real` or `boolean`) that filters name often, each
+    /// given an index on (value, geometry) so an equality and a bbox are answered from it.
+    public var indexed: [String]?
 
     public init(
         id: String, kind: Kind? = nil, title: String? = nil, description: String? = nil, keywords: [String]? = nil, domain: String? = nil,
         industry: String? = nil, theme: String? = nil, classification: String? = nil, source: String? = nil, updateFrequency: String? = nil,
-        allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil
+        allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil, indexed: [String]? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -103,10 +107,11 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
         self.updateFrequency = updateFrequency
         self.allowOutsideServiceArea = allowOutsideServiceArea
         self.properties = properties
+        self.indexed = indexed
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, title, description, keywords, domain, industry, theme, classification, source, properties
+        case id, kind, title, description, keywords, domain, industry, theme, classification, source, properties, indexed
         case updateFrequency = "update_frequency"
         case allowOutsideServiceArea = "allow_outside_service_area"
     }
@@ -170,7 +175,7 @@ public enum CollectionRegistration {
     /// every process and every start, and any later edit (a newer id) wins over them.
     public static let builtInDate = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
 
-    /// The registration of `sensors` and `readings`, with ids derived from their content.
+    /// The registration of `sensors`, `readings`, `aggregates` and `alerts`, with ids derived from their content.
     public static var builtIn: [CatalogueEvent] {
         let sensors = CollectionMetadata(
             id: "sensors", kind: .sensors, title: "Sensors", description: "The latest reading of every sensor, in CGCS2000 (EPSG:4490).",
@@ -181,7 +186,13 @@ public enum CollectionRegistration {
             description: "Every sensor reading, in CGCS2000 (EPSG:4490); filter with sensor_id and datetime.",
             keywords: ["IoT", "sensor", "time series", "air quality"], domain: "iot", industry: "environment", theme: "air-quality",
             classification: "public", source: "MQTT sensor feeds", updateFrequency: "continual")
-        return [sensors, readings].map { metadata in
+        let audit = CollectionMetadata(
+            id: "audit", kind: .audit, title: "Audit trail",
+            description:
+                "Every write, login, read of non-public data and refused request: who, what, when, the result; hash-chained (shikong audit verify). Auditors only.",
+            keywords: ["audit", "security"], domain: "platform", industry: "security", theme: "audit", classification: "classified",
+            source: "the API (audit topic)", updateFrequency: "continual")
+        return ([sensors, readings] + liveBuiltIns + [audit]).map { metadata in
             let content = (try? EventJSON.encoder().encode(metadata)).map { Array($0) } ?? Array(metadata.id.utf8)
             return CatalogueEvent(
                 id: EventIDGenerator.contentID(at: builtInDate, content: content), type: CatalogueEvent.registered, source: "shikong://built-in",

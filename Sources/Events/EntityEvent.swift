@@ -53,7 +53,7 @@ public struct EntityEvent: Codable, Sendable {
         var metadata = EventMetadata(
             id: id, type: type, subject: subject, source: source, occurredAt: occurredAt, recordedAt: recordedAt, schema: schema)
         metadata.extensions["collection"] = data.collection
-        return metadata.record(topic: topic, value: try EventJSON.encoder().encode(self))
+        return metadata.record(topic: topic, value: jsonBytes)
     }
 }
 
@@ -131,6 +131,9 @@ public struct EntityData: Codable, Sendable, Equatable {
 /// Where an imported feature came from.
 public struct ImportOrigin: Codable, Sendable, Hashable {
     public var job: UUID
+    /// The source the row belongs to — what a later full import of the same source compares with:
+    /// by default the collection (one dataset, one collection), or the import's `--source`. The
+    /// file's own name is in the event's `source` (`import://<job>/<file>#<row>`).
     public var file: String
     public var layer: String?
     public var row: Int

@@ -39,11 +39,17 @@ public struct TopicDefinition: Decodable, Sendable {
     public var valueFormat: String?
     /// JSON Schema of record values (for raw topics: of the payload as it arrives).
     public var valueSchema: JSONValue?
+    /// Copies of each partition this topic needs; absent: the platform-wide ``ReplicationPolicy``.
+    public var replicationFactor: Int?
+    /// `min.insync.replicas` of this topic; absent: the platform-wide ``ReplicationPolicy``.
+    public var minInsyncReplicas: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, description, partitions, key, configs, producer, consumers
         case valueFormat = "value_format"
         case valueSchema = "value_schema"
+        case replicationFactor = "replication_factor"
+        case minInsyncReplicas = "min_insync_replicas"
     }
 
     /// The value schema, compiled; `nil` when the topic declares none.
@@ -56,18 +62,52 @@ public struct TopicDefinition: Decodable, Sendable {
         }
     }
 
-    public var specification: TopicSpecification {
-        TopicSpecification(name: name, partitions: partitions, configs: configs)
+    /// What the topic should look like on a cluster under `policy`: its own replication settings
+    /// win over the policy's; `min.insync.replicas` joins the configs when there is more than one copy.
+    public func specification(_ policy: ReplicationPolicy = .singleBroker) -> TopicSpecification {
+        let factor = replicationFactor ?? policy.replicationFactor
+        var configs = configs
+        if let minimum = minInsyncReplicas ?? policy.minInsyncReplicas(for: factor) {
+            configs["min.insync.replicas"] = String(minimum)
+        }
+        return TopicSpecification(name: name, partitions: partitions, replicationFactor: factor, configs: configs)
+    }
+}
+
+/// How many copies of each partition the platform keeps, unless a topic file says otherwise. The
+/// local stack runs one broker, so one copy; a city cluster runs three brokers and keeps three
+/// copies with two in sync before a write is acknowledged.
+public struct ReplicationPolicy: Sendable, Hashable {
+    public var replicationFactor: Int
+    /// `nil`: one less than the replication factor, at most 2, and unset for a single copy.
+    public var minInsyncReplicas: Int?
+
+    public static let singleBroker = ReplicationPolicy(replicationFactor: 1)
+
+    public init(replicationFactor: Int, minInsyncReplicas: Int? = nil) {
+        self.replicationFactor = replicationFactor
+        self.minInsyncReplicas = minInsyncReplicas
+    }
+
+    func minInsyncReplicas(for factor: Int) -> Int? {
+        if let minInsyncReplicas { return minInsyncReplicas }
+        return factor > 1 ? min(2, factor - 1) : nil
     }
 }
 
 /// The topic catalogue: every file in `topics/`.
 public struct TopicCatalogue: Sendable {
     public var topics: [TopicDefinition]
+    /// The platform-wide replication settings (`--replication-factor`, `--min-insync-replicas`).
+    public var replication: ReplicationPolicy
 
-    public init(topics: [TopicDefinition]) {
+    public init(topics: [TopicDefinition], replication: ReplicationPolicy = .singleBroker) {
         self.topics = topics
+        self.replication = replication
     }
+
+    /// Every topic as it should be on the cluster, under this catalogue's replication policy.
+    public var specifications: [TopicSpecification] { topics.map { $0.specification(replication) } }
 
     /// Loads every `*.json` file of a directory.
     public static func load(from directory: URL) throws -> TopicCatalogue {

@@ -20,6 +20,8 @@ struct GeneratedAddress: Sendable {
     var townshipCode: String
     var townshipName: String
     var perturbations: [String]
+    /// The road, number and room appended after the divisions (before any traditional rewriting).
+    var remainder: String
 }
 
 /// Generates realistic addresses from the real division list: a random township, written with
@@ -112,9 +114,11 @@ struct AddressGenerator {
             text += villages[Int(random.next() % UInt64(villages.count))]
             applied.append("village")
         }
+        var remainder = ""
         if chance(0.7) {
-            text += Self.roads[Int(random.next() % UInt64(Self.roads.count))] + String(1 + random.next() % 999) + "号"
-            if chance(0.3) { text += String(1 + random.next() % 30) + "栋" + String(101 + random.next() % 2_000) + "室" }
+            remainder = Self.roads[Int(random.next() % UInt64(Self.roads.count))] + String(1 + random.next() % 999) + "号"
+            if chance(0.3) { remainder += String(1 + random.next() % 30) + "栋" + String(101 + random.next() % 2_000) + "室" }
+            text += remainder
             applied.append("road")
         }
         if chance(0.1) {
@@ -128,7 +132,7 @@ struct AddressGenerator {
         let county = chain.last { $0.level == .county } ?? chain.last { $0.level == .city }
         return GeneratedAddress(
             text: text, countyCode: county?.code ?? "", countyName: county?.currentName ?? "", townshipCode: township.code,
-            townshipName: township.currentName, perturbations: applied)
+            townshipName: township.currentName, perturbations: applied, remainder: remainder)
     }
 
     private mutating func chance(_ probability: Double) -> Bool {

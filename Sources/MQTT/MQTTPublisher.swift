@@ -14,21 +14,28 @@ public final class MQTTPublisher: @unchecked Sendable {
     public init(connection: MQTTConnection, maxInFlight: Int = 200) throws(MQTTError) {
         _ = Mosquitto.initialised
         windowSize = maxInFlight
-        window = DispatchSemaphore(value: maxInFlight)
-        guard let client = mosquitto_new(connection.clientID, true, nil) else {
-            throw MQTTError("mosquitto_new failed for client \(connection.clientID)")
+        // Starts at 0 and is raised to the window: libdispatch traps when a semaphore is freed below its
+        // initial value, which is what a publisher closed with messages still unacknowledged would be.
+        let window = DispatchSemaphore(value: 0)
+        for _ in 0..<maxInFlight { window.signal() }
+        self.window = window
+        let (created, rc) = LowDescriptors.freed { () -> (OpaquePointer?, Int32) in
+            guard let client = mosquitto_new(connection.clientID, true, nil) else { return (nil, 0) }
+            mosquitto_user_data_set(client, Unmanaged.passUnretained(window).toOpaque())
+            _ = mosquitto_int_option(client, MOSQ_OPT_SEND_MAXIMUM, Int32(maxInFlight))
+            if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+            if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
+            mosquitto_publish_callback_set(client, onPublished)
+            var rc = mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+            if rc == MOSQ_ERR_SUCCESS.rawValue { rc = mosquitto_loop_start(client) }
+            return (client, rc)
         }
-        self.client = client
-        mosquitto_user_data_set(client, Unmanaged.passUnretained(window).toOpaque())
-        _ = mosquitto_int_option(client, MOSQ_OPT_SEND_MAXIMUM, Int32(maxInFlight))
-        if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
-        mosquitto_publish_callback_set(client, onPublished)
-        var rc = mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
-        if rc == MOSQ_ERR_SUCCESS.rawValue { rc = mosquitto_loop_start(client) }
+        guard let client = created else { throw MQTTError("mosquitto_new failed for client \(connection.clientID)") }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
             mosquitto_destroy(client)
             throw MQTTError("connect to \(connection.url)", code: rc)
         }
+        self.client = client
     }
 
     deinit {
@@ -76,11 +83,20 @@ public final class MQTTPublisher: @unchecked Sendable {
         return true
     }
 
+    /// ``waitUntilAcknowledged(timeout:)`` on a thread of its own, so an async caller suspends
+    /// instead of holding one of the cooperative pool's few threads for as long as the wait lasts.
+    public func acknowledged(timeout: Duration = .seconds(60)) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.waitUntilAcknowledged(timeout: timeout)) }
+        }
+    }
+
     public func close() {
         guard closed.setOnce() else { return }
         mosquitto_disconnect(client)
         mosquitto_loop_stop(client, false)
         mosquitto_destroy(client)
+        LowDescriptors.refill()
     }
 }
 

@@ -20,15 +20,19 @@ public enum MQTTSession {
     public static func register(_ connection: MQTTConnection, topicFilters: [String], timeout: Duration = .seconds(15)) throws(MQTTError) {
         _ = Mosquitto.initialised
         let state = RegistrationState()
-        guard let client = mosquitto_new(connection.clientID, false, Unmanaged.passUnretained(state).toOpaque()) else {
+        guard let client = LowDescriptors.freed(2, { mosquitto_new(connection.clientID, false, Unmanaged.passUnretained(state).toOpaque()) }) else {
             throw MQTTError("mosquitto_new failed for client \(connection.clientID)")
         }
-        defer { mosquitto_destroy(client) }
+        defer {
+            mosquitto_destroy(client)
+            LowDescriptors.refill()
+        }
         mosquitto_threaded_set(client, true)
         if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+        if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
         mosquitto_connect_with_flags_callback_set(client, registrationConnected)
         mosquitto_subscribe_callback_set(client, registrationSubscribed)
-        let rc = mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+        let rc = LowDescriptors.freed(1) { mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds) }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("connect to \(connection.url)", code: rc) }
         // Leave without a DISCONNECT and without writing queued acknowledgements (see above).
         defer {

@@ -37,11 +37,30 @@ public final class MQTTSubscriber: Sendable {
     private let logger: Logger
     private let running = AtomicFlag(false)
     private let connectedState = AtomicFlag(false)
+    private let filters: FilterSet
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "shikong.mqtt.subscriber")) {
         self.configuration = configuration
         self.logger = logger
+        self.filters = FilterSet(configuration.topicFilters)
     }
+
+    /// Subscribes to `filter` (QoS 1) on the live session, now if connected, else on connecting;
+    /// `acknowledged` is called once the broker granted it. Safe from any thread, before or while
+    /// the subscriber runs.
+    public func subscribe(_ filter: String, acknowledged: @escaping @Sendable () -> Void = {}) {
+        filters.request(.subscribe(filter, acknowledged))
+    }
+
+    /// Unsubscribes from `filter` on the live session (and on the next connection, if the broker is
+    /// not reachable now). Messages the broker already queued for the session are still delivered
+    /// and handed to the handler as usual.
+    public func unsubscribe(_ filter: String) {
+        filters.request(.unsubscribe(filter))
+    }
+
+    /// The filters the subscriber holds now.
+    public var topicFilters: [String] { filters.desiredFilters }
 
     /// Whether the client has a live, acknowledged connection to the broker.
     public var isConnected: Bool { connectedState.isSet }
@@ -51,7 +70,7 @@ public final class MQTTSubscriber: Sendable {
         guard running.setOnce() else {
             throw MQTTError("subscriber is already running")
         }
-        let context = SubscriberContext(configuration: configuration, handler: handler, logger: logger, connected: connectedState)
+        let context = SubscriberContext(configuration: configuration, filters: filters, handler: handler, logger: logger, connected: connectedState)
         let result: Result<Void, MQTTError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread { [running] in
@@ -76,16 +95,23 @@ public final class MQTTSubscriber: Sendable {
 /// Everything the subscriber thread and libmosquitto callbacks share; its address is the client's `obj`.
 private final class SubscriberContext: @unchecked Sendable {
     let configuration: MQTTSubscriber.Configuration
+    let filters: FilterSet
     let handler: MQTTSubscriber.Handler
     let logger: Logger
     let connected: AtomicFlag
     let tracker = DeliveryTracker()
     var client: OpaquePointer?
-    /// Subscriptions sent on this connection and not acknowledged yet (callbacks run on the loop thread).
-    private var unacknowledgedSubscriptions = 0
+    /// Subscriptions sent on this connection and not acknowledged yet, by message id, and
+    /// unsubscriptions likewise (callbacks run on the loop thread).
+    private var unacknowledgedSubscriptions: [Int32: String] = [:]
+    private var unacknowledgedUnsubscriptions: [Int32: String] = [:]
 
-    init(configuration: MQTTSubscriber.Configuration, handler: @escaping MQTTSubscriber.Handler, logger: Logger, connected: AtomicFlag) {
+    init(
+        configuration: MQTTSubscriber.Configuration, filters: FilterSet, handler: @escaping MQTTSubscriber.Handler, logger: Logger,
+        connected: AtomicFlag
+    ) {
         self.configuration = configuration
+        self.filters = filters
         self.handler = handler
         self.logger = logger
         self.connected = connected
@@ -94,29 +120,36 @@ private final class SubscriberContext: @unchecked Sendable {
     func loop(while running: AtomicFlag) -> Result<Void, MQTTError> {
         _ = Mosquitto.initialised
         let connection = configuration.connection
-        guard let client = mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) else {
+        guard
+            let client = LowDescriptors.freed(
+                2, { mosquitto_new(connection.clientID, !configuration.persistentSession, Unmanaged.passUnretained(self).toOpaque()) })
+        else {
             return .failure(MQTTError("mosquitto_new failed for client \(connection.clientID)"))
         }
         self.client = client
         defer {
             mosquitto_destroy(client)
+            LowDescriptors.refill()
             lost()
         }
         mosquitto_threaded_set(client, true)
         if let username = connection.username { mosquitto_username_pw_set(client, username, connection.password) }
+        if let caFile = connection.caFile { mosquitto_tls_set(client, caFile, nil, nil, nil, nil) }
         mosquitto_connect_callback_set(client, onConnect)
         mosquitto_disconnect_callback_set(client, onDisconnect)
         mosquitto_message_callback_set(client, onMessage)
         mosquitto_subscribe_callback_set(client, onSubscribe)
+        mosquitto_unsubscribe_callback_set(client, onUnsubscribe)
 
         var everConnected = false
         var backoff = 0.1
         while running.isSet {
             if mosquitto_socket(client) < 0 {
-                let rc =
+                let rc = LowDescriptors.freed(1) {
                     everConnected
-                    ? mosquitto_reconnect(client)
-                    : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                        ? mosquitto_reconnect(client)
+                        : mosquitto_connect(client, connection.host, Int32(connection.port), connection.keepAliveSeconds)
+                }
                 guard rc == MOSQ_ERR_SUCCESS.rawValue else {
                     logger.warning("MQTT connect failed; retrying", metadata: ["broker": "\(connection.url)", "error": "\(Mosquitto.describe(rc))"])
                     Thread.sleep(forTimeInterval: backoff)
@@ -139,6 +172,7 @@ private final class SubscriberContext: @unchecked Sendable {
                     continue
                 }
             }
+            if connected.isSet { applyRequests(client) }
             writeQueued(client)
             if mosquitto_loop_misc(client) == MOSQ_ERR_NO_CONN.rawValue, connected.isSet { lost() }
         }
@@ -183,39 +217,75 @@ private final class SubscriberContext: @unchecked Sendable {
     /// The connection is gone: no subscription holds until the next one is acknowledged.
     fileprivate func lost() {
         connected.set(false)
-        unacknowledgedSubscriptions = 0
+        unacknowledgedSubscriptions = [:]
+        unacknowledgedUnsubscriptions = [:]
+        filters.connectionLost()
         configuration.subscriptionChanged?(false)
     }
 
+    /// A new connection: every filter held is subscribed again (a persistent session keeps them, but
+    /// a new one does not), and every filter given up is unsubscribed (the session may still hold it).
     fileprivate func connected(result: Int32) {
         guard result == 0 else {
             logger.error("MQTT broker refused the connection", metadata: ["code": "\(result)"])
             return
         }
         connected.set(true)
-        logger.info("MQTT connected", metadata: ["broker": "\(configuration.connection.url)", "filters": "\(configuration.topicFilters)"])
-        unacknowledgedSubscriptions = configuration.topicFilters.count
-        for filter in configuration.topicFilters {
-            let rc = mosquitto_subscribe(client, nil, filter, 1)
-            if rc != MOSQ_ERR_SUCCESS.rawValue {
-                logger.error("MQTT subscribe failed", metadata: ["filter": "\(filter)", "error": "\(Mosquitto.describe(rc))"])
-            }
+        let (held, givenUp) = filters.connectionStarted()
+        logger.info("MQTT connected", metadata: ["broker": "\(configuration.connection.url)", "filters": "\(held)"])
+        for filter in givenUp { sendUnsubscribe(filter) }
+        for filter in held { sendSubscribe(filter) }
+        if held.isEmpty { configuration.subscriptionChanged?(true) }
+    }
+
+    /// Sends what was asked since the last turn of the loop (only while connected).
+    private func applyRequests(_ client: OpaquePointer) {
+        let (subscribe, unsubscribe) = filters.takeRequests()
+        for filter in unsubscribe { sendUnsubscribe(filter) }
+        for filter in subscribe { sendSubscribe(filter) }
+    }
+
+    private func sendSubscribe(_ filter: String) {
+        var mid: Int32 = 0
+        let rc = mosquitto_subscribe(client, &mid, filter, 1)
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            unacknowledgedSubscriptions[mid] = filter
+        } else {
+            logger.error("MQTT subscribe failed", metadata: ["filter": "\(filter)", "error": "\(Mosquitto.describe(rc))"])
         }
     }
 
-    /// A SUBACK: once every filter is granted, the subscriptions hold. A refused one (granted QoS
-    /// 0x80) keeps the subscriber unready; it is logged.
-    fileprivate func subscribed(granted: [Int32]) {
-        guard unacknowledgedSubscriptions > 0 else { return }
+    private func sendUnsubscribe(_ filter: String) {
+        var mid: Int32 = 0
+        let rc = mosquitto_unsubscribe(client, &mid, filter)
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            unacknowledgedUnsubscriptions[mid] = filter
+        } else {
+            logger.error("MQTT unsubscribe failed", metadata: ["filter": "\(filter)", "error": "\(Mosquitto.describe(rc))"])
+        }
+    }
+
+    /// A SUBACK: the filter holds. Once every filter sent is granted, the subscriptions hold. A
+    /// refused one (granted QoS 0x80) keeps the subscriber unready; it is logged.
+    fileprivate func subscribed(mid: Int32, granted: [Int32]) {
+        guard let filter = unacknowledgedSubscriptions[mid] else { return }
         if granted.contains(where: { $0 > 2 }) {
-            logger.error("MQTT broker refused a subscription", metadata: ["filters": "\(configuration.topicFilters)"])
+            logger.error("MQTT broker refused a subscription", metadata: ["filter": "\(filter)"])
             return
         }
-        unacknowledgedSubscriptions -= 1
-        if unacknowledgedSubscriptions == 0 {
-            logger.info("MQTT subscriptions acknowledged", metadata: ["filters": "\(configuration.topicFilters)"])
+        unacknowledgedSubscriptions[mid] = nil
+        filters.acknowledged(filter)
+        if unacknowledgedSubscriptions.isEmpty {
+            logger.info("MQTT subscriptions acknowledged", metadata: ["filters": "\(filters.desiredFilters)"])
             configuration.subscriptionChanged?(true)
         }
+    }
+
+    /// An UNSUBACK: the session no longer holds the filter.
+    fileprivate func unsubscribed(mid: Int32) {
+        guard let filter = unacknowledgedUnsubscriptions.removeValue(forKey: mid) else { return }
+        filters.givenUp(filter)
+        logger.info("MQTT unsubscribed", metadata: ["filter": "\(filter)"])
     }
 
     fileprivate func received(_ message: MQTTMessage) {
@@ -235,10 +305,15 @@ private let onDisconnect: @convention(c) (OpaquePointer?, UnsafeMutableRawPointe
 }
 
 private let onSubscribe: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?) -> Void = {
-    _, object, _, count, granted in
+    _, object, mid, count, granted in
     guard let object else { return }
     let levels = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? []
-    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().subscribed(granted: levels)
+    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().subscribed(mid: mid, granted: levels)
+}
+
+private let onUnsubscribe: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32) -> Void = { _, object, mid in
+    guard let object else { return }
+    Unmanaged<SubscriberContext>.fromOpaque(object).takeUnretainedValue().unsubscribed(mid: mid)
 }
 
 private let onMessage: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?) -> Void = {

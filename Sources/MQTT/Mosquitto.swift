@@ -5,6 +5,7 @@ enum Mosquitto {
     /// `mosquitto_lib_init` must run once before any client is created.
     static let initialised: Bool = {
         mosquitto_lib_init()
+        LowDescriptors.refill()
         return true
     }()
 
@@ -31,6 +32,8 @@ public struct MQTTConnection: Sendable {
     public var username: String?
     public var password: String?
     public var keepAliveSeconds: Int32
+    /// A CA file to verify the broker's certificate with: the connection uses TLS (`nil`: plain TCP).
+    public var caFile: String?
 
     public init(host: String, port: Int, clientID: String, username: String? = nil, password: String? = nil, keepAliveSeconds: Int32 = 30) {
         self.host = host
@@ -65,6 +68,11 @@ public enum MQTTTopicFilter {
     public static func matches(_ filter: String, topic: String) -> Bool {
         var result = false
         return mosquitto_topic_matches_sub(filter, topic, &result) == MOSQ_ERR_SUCCESS.rawValue && result
+    }
+
+    /// Whether `filter` is a topic filter a broker accepts: `+` and `#` alone in their level, `#` last.
+    public static func isValid(_ filter: String) -> Bool {
+        !filter.isEmpty && filter.utf8.count <= 65_535 && mosquitto_sub_topic_check(filter) == MOSQ_ERR_SUCCESS.rawValue
     }
 
     /// The topic levels that the filter's wildcards matched, e.g. `city/+/air` on `city/wh-1/air` gives `["wh-1"]`.

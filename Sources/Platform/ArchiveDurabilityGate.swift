@@ -10,7 +10,10 @@ import Synchronization
 
 /// Holds acknowledgements to a source until the event archive holds the record: with the local
 /// broker, whose log lives in memory, the archive is what survives a crash. It watches the archive's
-/// stored positions and answers every waiter whose offset they passed.
+/// stored positions and answers every waiter whose offset they passed. When the archive projection
+/// runs in the same process it tells the gate what it committed (`archived`), so acknowledgements go
+/// out as soon as the transaction is durable; the gate then reads `projection_positions` only now and
+/// then, for partitions archived elsewhere.
 public final class ArchiveDurabilityGate: DurabilityGate, Service {
     private struct Waiter {
         var delivery: KafkaDelivery
@@ -21,7 +24,7 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
     private let client: PostgresClient
     private let timeout: Duration
     private let logger: Logger
-    private let state = Mutex<(archived: [TopicPartition: Int64], waiters: [Waiter], running: Bool)>(([:], [], true))
+    private let state = Mutex<(archived: [TopicPartition: Int64], waiters: [Waiter], running: Bool, told: Bool)>(([:], [], true, false))
 
     public init(client: PostgresClient, timeout: Duration = .seconds(45), logger: Logger) {
         self.client = client
@@ -40,10 +43,19 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
         if let answer { completion(answer) }
     }
 
+    /// The archive committed these positions (next offsets) in this process: settle who waits on them.
+    public func archived(_ positions: [TopicPartition: Int64]) {
+        state.withLock { state in
+            state.told = true
+            for (partition, next) in positions where next > state.archived[partition] ?? 0 { state.archived[partition] = next }
+        }
+        settle(with: nil)
+    }
+
     public func run() async throws {
         var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let waiting = state.withLock { !$0.waiters.isEmpty }
+            let (waiting, told) = state.withLock { (!$0.waiters.isEmpty, $0.told) }
             if waiting {
                 do {
                     let archived = try await archivePositions()
@@ -58,7 +70,7 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
                     settle(with: nil)
                 }
             }
-            try? await Task.sleep(for: .milliseconds(waiting ? 10 : 25))
+            try? await Task.sleep(for: .milliseconds(told ? 250 : waiting ? 10 : 25))
         }
         let left = state.withLock { state in
             state.running = false
@@ -71,7 +83,9 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
     private func settle(with archived: [TopicPartition: Int64]?) {
         let now = ContinuousClock.now
         let (durable, expired): ([Waiter], [Waiter]) = state.withLock { state in
-            if let archived { state.archived = archived }
+            if let archived {
+                for (partition, next) in archived where next > state.archived[partition] ?? 0 { state.archived[partition] = next }
+            }
             var durable: [Waiter] = []
             var expired: [Waiter] = []
             var waiting: [Waiter] = []
@@ -96,6 +110,6 @@ public final class ArchiveDurabilityGate: DurabilityGate, Service {
     }
 
     private func archivePositions() async throws -> [TopicPartition: Int64] {
-        try await ProjectionPositions(projection: "archive").all(client: client, logger: logger)
+        try await ProjectionPositions(projection: ArchiveProjection.projectionName).all(client: client, logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import Access
 import Database
 import Events
 import GeoVocabulary
@@ -14,8 +15,15 @@ import Projections
 public enum LocalPlatform {
     public static func bringUp(
         _ stackConfiguration: StackConfiguration, httpPort: Int, feeds: [MQTTFeed], serviceArea: BoundingBox = .china,
-        topics: TopicCatalogue, instance: String = "shikong", logger: Logger
+        topics: TopicCatalogue, instance: String = "shikong", deviceCredentials: Bool = false, logger: Logger
     ) async throws -> (stack: LocalStack, configuration: PlatformConfiguration) {
+        var stackConfiguration = stackConfiguration
+        // With device credentials, the platform's own account first: the one Mosquitto starts with.
+        let platformAccount = deviceCredentials ? DeviceAccessSync.platformAccount(instance: instance) : nil
+        if let platformAccount {
+            let rendered = MosquittoAccess.render([platformAccount.account])
+            stackConfiguration.mqttAccessFiles = (rendered.passwords, rendered.acl)
+        }
         let stack = try await LocalStack.start(stackConfiguration, logger: logger)
         do {
             var configuration = PlatformConfiguration(
@@ -28,6 +36,8 @@ public enum LocalPlatform {
             configuration.acknowledgeAfterArchive = true
             configuration.dataDirectory = stackConfiguration.dataDirectory
             configuration.topics = topics
+            configuration.mqttUsername = platformAccount?.account.name
+            configuration.mqttPassword = platformAccount?.password
             try await Pipeline.prepareDatabase(configuration.database, logger: logger)
             try Pipeline.applyTopics(topics, bootstrap: configuration.kafkaBootstrap, logger: logger)
             try await Pipeline.recoverLog(configuration, logger: logger)

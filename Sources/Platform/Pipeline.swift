@@ -6,10 +6,12 @@ import Gazetteer
 import Geodesy
 import Ingest
 import Kafka
+import Live
 import Logging
 import PostgresNIO
 import Processors
 import Projections
+import ReadModel
 import ServiceLifecycle
 
 /// Builds the stage services of a process and what they share (one producer, one database pool).
@@ -22,6 +24,8 @@ public final class Pipeline: Sendable {
     /// Services in start order; the service group stops them in reverse, so upstream stages stop
     /// first and downstream ones drain what is left.
     public let services: [any Service]
+    /// Runs this process's tasks (MQTT feeds, with the ingest stage).
+    public let tasks: TaskRuntime?
 
     public init(
         configuration: PlatformConfiguration, stages: Set<Stage>, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -74,13 +78,37 @@ public final class Pipeline: Sendable {
             context.queryLimits = configuration.queryLimits
             context.readiness = readiness
             context.adminRegions = configuration.adminRegions
+            context.taskValidators = [MQTTFeedDefinition.Validator()]
+            context.tileLimits = configuration.tileLimits
+            context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
+            context.dashboard = configuration.dashboard
+            context.anonymousReads = configuration.anonymousReads
+            services.append(TileChangeListener(database: configuration.database, cache: context.tileCache, logger: Logger(label: "shikong.tiles")))
+            services.append(BasemapLoader(client: database, engine: engine, logger: Logger(label: "shikong.basemap")))
+            var live = LiveHub.Configuration(
+                kafka: client, groupID: configuration.group("live"),
+                partitions: LiveHub.partitions(.standard, catalogue: configuration.topics))
+            live.bufferBytes = configuration.liveBufferBytes
+            live.heartbeat = configuration.liveHeartbeat
+            let hub = LiveHub(
+                configuration: live, archive: LiveArchive(client: database, logger: Logger(label: "shikong.live")),
+                logger: Logger(label: "shikong.live"))
+            context.live = hub
+            context.checkCondition = { text, source in _ = try LiveConditions.compiler(text, source) }
             services.append(
-                APIServer.application(
-                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort),
+                try APIServer.application(
+                    configuration: .init(host: configuration.httpHost, port: configuration.httpPort, tls: configuration.httpTLS),
                     context: context, logger: Logger(label: "shikong.api"), onServerRunning: onServerRunning))
+            // After the server, so it stops first: open subscriptions end and the server can drain.
+            services.append(hub)
         }
         if stages.contains(.project), let database {
-            services.append(contentsOf: Self.projections(configuration, database: database, producer: producer, readiness: readiness))
+            var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
+            if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
+            services.append(
+                contentsOf: Self.projections(
+                    configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
+            services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(
@@ -88,9 +116,12 @@ public final class Pipeline: Sendable {
                 schema: try configuration.topics?.definition(Topics.rawEntities)?.compiledSchema())
             let locator = ItemLocator(
                 geocoder: geocoder ?? UnavailableGeocoder(), schema: try configuration.topics?.definition(Topics.rawItems)?.compiledSchema())
+            // Readings of feeds bound to the registry are checked against it; every processor process follows it.
+            let registry = SensorRegistry(kafka: client, watermarks: producer, logger: Logger(label: "shikong.registry"))
+            services.append(registry)
             let spatialiser = ReadingSpatialiser(
                 serviceArea: configuration.serviceArea, schema: try configuration.topics?.definition(Topics.rawSensorReadings)?.compiledSchema(),
-                maximumValues: configuration.maximumReadingValues)
+                maximumValues: configuration.maximumReadingValues, registry: registry)
             func stage(_ group: String, _ input: String, _ name: String, parallel: Bool = false) -> ProcessorStage.Configuration {
                 var stage = ProcessorStage.Configuration(
                     consumer: KafkaConsumerConfiguration(client: client, groupID: configuration.group(group)), inputTopic: input, stage: name)
@@ -107,42 +138,88 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: stage("items", Topics.rawItems, ItemLocator.stage, parallel: true), producer: producer,
                     logger: Logger(label: "shikong.items"), process: locator.locate))
+            var spatialiserStage = stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage)
+            spatialiserStage.refresh = { _ = await registry.catchUp() }
             services.append(
                 ProcessorStage(
-                    configuration: stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage), producer: producer,
-                    logger: Logger(label: "shikong.spatialiser"), process: spatialiser.spatialise))
+                    configuration: spatialiserStage, producer: producer, logger: Logger(label: "shikong.spatialiser"),
+                    process: spatialiser.spatialise))
+            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
         }
+        var tasks: TaskRuntime?
         if stages.contains(.ingest), let database {
-            var bridge = MQTTBridge.Configuration(connection: configuration.mqttConnection, feeds: configuration.feeds)
-            bridge.maximumPayloadBytes = configuration.maximumPayloadBytes
-            bridge.readiness = readiness
-            services.append(
-                MQTTBridge(
-                    configuration: bridge, producer: producer,
-                    payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
-                    logger: Logger(label: "shikong.mqtt-bridge")))
+            var bridgeConfiguration = MQTTBridge.Configuration(connection: configuration.mqttConnection)
+            bridgeConfiguration.maximumPayloadBytes = configuration.maximumPayloadBytes
+            bridgeConfiguration.readiness = readiness
+            // The feeds are tasks: what a persistent session delivers before they are active waits for them.
+            bridgeConfiguration.holdUntilFeedsKnown = true
+            let bridge = MQTTBridge(
+                configuration: bridgeConfiguration, producer: producer,
+                payloads: PostgresDeadLetterPayloads(client: database, logger: Logger(label: "shikong.mqtt-bridge")), gate: gate,
+                logger: Logger(label: "shikong.mqtt-bridge"))
+            services.append(bridge)
+            // After the bridge, so it stops first: its runners deactivate their feeds while the bridge still runs.
+            let runtime = Self.taskRuntime(configuration, bridge: bridge, database: database, producer: producer, readiness: readiness)
+            tasks = runtime
+            services.append(runtime)
         }
+        self.tasks = tasks
         self.services = services
     }
 
+    /// The task runtime of an ingest process: MQTT feeds on `bridge`, the `--feed` flags as tasks.
+    static func taskRuntime(
+        _ configuration: PlatformConfiguration, bridge: MQTTBridge, database: PostgresClient, producer: KafkaProducer, readiness: Readiness
+    ) -> TaskRuntime {
+        let logger = Logger(label: "shikong.tasks")
+        var runtime = TaskRuntime.Configuration(
+            kafka: configuration.kafkaClient,
+            process: "\(configuration.instance)@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+        runtime.seeds = configuration.feeds.map { MQTTFeedDefinition.task(for: $0, editor: "cli") }
+        runtime.readiness = readiness
+        runtime.onReady = { [bridge] in bridge.feedsKnown() }
+        let feeds = MQTTFeedRunnerFactory(
+            bridge: bridge, history: ReadModelFeedSensorHistory(client: database, logger: logger),
+            reporter: SilenceAlertPublisher(producer: producer), logger: logger)
+        return TaskRuntime(
+            configuration: runtime, factories: [feeds], producer: producer, store: PostgresTaskStatusStore(client: database, logger: logger),
+            logger: logger)
+    }
+
     /// The projection services of a process: the archive of every topic, sensors, dead letters, entities,
-    /// import jobs, located items and gazetteer changes.
-    static func projections(_ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer, readiness: Readiness)
-        -> [any Service]
-    {
-        func runner<P: Projection>(_ projection: P) -> ProjectionRunner<P> {
+    /// import jobs, located items, gazetteer changes, and the live layer (aggregate windows, alerts and
+    /// definitions). `archiveCommitted` hears the archive's
+    /// positions as it commits them (the durability gate of an ingest stage in the same process).
+    ///
+    /// The archive runs as two consumers, each with its own stream of transactions: one for what
+    /// sources append (the `raw.*` topics, which the durability gate waits for) and one for what the
+    /// stages derive from them. A source's acknowledgement then never waits behind derived events, and
+    /// the two write in parallel. Their partitions differ, so their stored positions never overlap.
+    static func projections(
+        _ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer,
+        readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
+    ) -> [any Service] {
+        func runner<P: Projection>(_ projection: P, group: String? = nil) -> ProjectionRunner<P> {
             var runnerConfiguration = ProjectionRunner<P>.Configuration(
-                consumer: KafkaConsumerConfiguration(client: configuration.kafkaClient, groupID: configuration.group("projection.\(projection.name)"))
-            )
+                consumer: KafkaConsumerConfiguration(
+                    client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)")))
+            if projection.name == ArchiveProjection.projectionName { runnerConfiguration.onCommit = archiveCommitted }
             runnerConfiguration.readiness = readiness
             return ProjectionRunner(
                 projection: projection, configuration: runnerConfiguration, client: database, producer: producer,
                 logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        return [
-            runner(ArchiveProjection(topics: archived)), runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()),
-            runner(ImportJobProjection()), runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+        let appended = archived.filter { $0.hasPrefix("raw.") }
+        let derived = archived.filter { !$0.hasPrefix("raw.") }
+        var services: [any Service] = []
+        if !appended.isEmpty { services.append(runner(ArchiveProjection(topics: appended))) }
+        if !derived.isEmpty { services.append(runner(ArchiveProjection(topics: derived), group: "projection.archive.derived")) }
+        return services + [
+            runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
+            runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
+            runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(TaskProjection()),
+            runner(RegistryProjection()), runner(AuditProjection()),
         ]
     }
 
@@ -190,6 +267,8 @@ public final class Pipeline: Sendable {
             configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "shikong-admin")))
         defer { producer.close() }
         let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: true)
+        let brokers = try producer.admin.layout().brokers
+        logger.info("\(TopicReconciler.replicationSummary(catalogue, brokers: brokers))")
         for outcome in outcomes {
             if outcome.drift.isEmpty {
                 logger.info(

@@ -1,6 +1,9 @@
+import AlertDelivery
+import API
 import Database
 import Events
 import Foundation
+import NIOSSL
 import GeoVocabulary
 import Ingest
 import Kafka
@@ -36,12 +39,37 @@ public struct PlatformConfiguration: Sendable {
     public var queryLimits = QueryLimits()
     /// The entity collection of admin region polygons `stats?group_by=admin` uses by default.
     public var adminRegions: String? = "wuhan_districts"
+    /// How vector tiles are cut and generalised, and the tile cache's size.
+    public var tileLimits = TileLimits()
+    /// Where the dashboard's files and MapLibre GL JS come from.
+    public var dashboard = DashboardConfiguration()
+    /// Extra librdkafka properties for every Kafka client: TLS (`security.protocol=SSL`,
+    /// `ssl.ca.location`, …) and SASL (`sasl.mechanisms`, `sasl.username`, `sasl.password`).
+    public var kafkaProperties: [String: String] = [:]
+    /// HTTPS for the API; `nil`: plain HTTP.
+    public var httpTLS: TLSConfiguration?
+    /// A CA file to verify the MQTT broker's certificate: MQTT over TLS.
+    public var mqttCAFile: String?
+    /// The platform's own MQTT account (the bridge, alert delivery), apart from every device's;
+    /// `nil`: connect anonymously. Env SHIKONG_MQTT_USERNAME / SHIKONG_MQTT_PASSWORD for the stage commands.
+    public var mqttUsername: String?
+    public var mqttPassword: String?
+    /// Whether callers without a token read public collections (`--no-anonymous-reads` turns it off).
+    public var anonymousReads = true
     /// Largest MQTT payload the bridge appends (`--max-payload-bytes`); larger ones are dead letters.
     public var maximumPayloadBytes = 256 * 1_024
     /// Most values one reading may carry (`--max-reading-values`); more make it a dead letter.
     public var maximumReadingValues = ReadingSpatialiser.defaultMaximumValues
     /// Most import jobs (`POST /imports`) running and waiting; more are answered 503.
     public var importQueueCapacity = 8
+    /// How often the aggregator and the alerting processor write checkpoints.
+    public var liveCheckpointInterval: Duration = .seconds(5)
+    /// How webhook deliveries of alerts are tried again.
+    public var webhookRetry = RetryPolicy()
+    /// What one live subscriber may have waiting before it gets a `gap` (`--live-buffer-bytes`).
+    public var liveBufferBytes = 1 << 20
+    /// How often an idle live subscription gets a heartbeat (`--live-heartbeat`).
+    public var liveHeartbeat: Duration = .seconds(15)
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",
@@ -59,14 +87,17 @@ public struct PlatformConfiguration: Sendable {
     }
 
     public var kafkaClient: KafkaClientConfiguration {
-        KafkaClientConfiguration(bootstrapServers: kafkaBootstrap, clientID: instance)
+        KafkaClientConfiguration(bootstrapServers: kafkaBootstrap, clientID: instance, properties: kafkaProperties)
     }
 
     /// Consumer group of a stage, e.g. `shikong.spatialiser`, `shikong.projection.sensors`.
     public func group(_ stage: String) -> String { "\(instance).\(stage)" }
 
     public var mqttConnection: MQTTConnection {
-        MQTTConnection(host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge")
+        var connection = MQTTConnection(
+            host: mqttHost, port: mqttPort, clientID: "\(instance)-mqtt-bridge", username: mqttUsername, password: mqttPassword)
+        connection.caFile = mqttCAFile
+        return connection
     }
 }
 

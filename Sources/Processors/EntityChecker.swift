@@ -15,7 +15,6 @@ public struct EntityChecker: Sendable {
     private let geocoder: (any AddressGeocoder)?
     private let schema: JSONSchema?
     private let outputTopic: String
-    private static let decoder = EventJSON.decoder()
 
     public init(
         serviceArea: BoundingBox = .china, geocoder: (any AddressGeocoder)? = nil, schema: JSONSchema? = nil,
@@ -39,12 +38,8 @@ public struct EntityChecker: Sendable {
     private func check(_ value: Data) throws -> OutgoingRecord {
         let json = try JSONPayload.object(value)
         try JSONPayload.validate(json, against: schema, schemaID: "shikong/entity/1")
-        var event: EntityEvent
-        do {
-            event = try Self.decoder.decode(EntityEvent.self, from: value)
-        } catch {
-            throw EventDecodingError("not an entity event: \(error)")
-        }
+        // One parse: the event is read from the JSON the schema was checked on.
+        var event = try EntityEvent(json: json)
         switch event.type {
         case EntityEvent.retired:
             return try event.record(topic: outputTopic)

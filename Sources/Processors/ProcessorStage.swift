@@ -15,11 +15,17 @@ public final class ProcessorStage: Service {
         /// The stage name dead letters carry, e.g. `processors.spatialiser`.
         public var stage: String
         public var deadLetterTopic: String = Topics.deadLetters
-        public var batchSize: Int = 1_000
+        /// The most records one batch takes; a poll returns what is already fetched, so batches grow
+        /// with a backlog (an import) and stay small under a steady feed.
+        public var batchSize: Int = 5_000
         /// Process a batch on every core (for costly steps such as geocoding), keeping input order.
         public var parallel = false
         /// Told once the consumer group assigned the stage its partitions (part `processor <stage>`).
         public var readiness: Readiness?
+        /// Brings the definitions `process` reads (the sensor registry) up to date; asked once for a
+        /// batch with failures that may come from a stale view (`ProcessingFailure.mayBeStale`),
+        /// whose messages are then processed again.
+        public var refresh: (@Sendable () async -> Void)?
 
         public init(consumer: KafkaConsumerConfiguration, inputTopic: String, stage: String) {
             self.consumer = consumer
@@ -64,11 +70,18 @@ public final class ProcessorStage: Service {
 
     /// The output records of a batch in input order (results and dead letters).
     func outputs(of batch: [KafkaMessage]) async throws -> (records: [OutgoingRecord], deadLetters: Int) {
-        let results: [Result<OutgoingRecord, ProcessingFailure>]
+        var results: [Result<OutgoingRecord, ProcessingFailure>]
         if configuration.parallel {
             results = await Self.processAll(batch, with: process)
         } else {
             results = batch.map(process)
+        }
+        if let refresh = configuration.refresh, results.contains(where: { if case .failure(let failure) = $0 { failure.mayBeStale } else { false } })
+        {
+            await refresh()
+            for index in results.indices {
+                if case .failure(let failure) = results[index], failure.mayBeStale { results[index] = process(batch[index]) }
+            }
         }
         var records: [OutgoingRecord] = []
         records.reserveCapacity(batch.count)

@@ -1,3 +1,4 @@
+import Access
 import Database
 import Events
 import Foundation
@@ -9,6 +10,10 @@ import Synchronization
 /// projection's) whose kind a registered ``CollectionSource`` serves, with `sensors` and `readings`
 /// built in even before their registration events are projected. Read from the database at most every `refreshInterval`; a request for an unknown id
 /// re-reads at once (at most once a second), so a collection registered a moment ago is found.
+///
+/// The lookups are scoped to ``Caller/current``: a collection whose classification is above the
+/// caller's clearance is not listed and not found (a 404, as if it did not exist), so every route
+/// that reads a collection through here is filtered the same way.
 public final class CollectionRegistry: Sendable {
     struct Snapshot: Sendable {
         var collections: [String: ServedCollection] = [:]
@@ -37,24 +42,34 @@ public final class CollectionRegistry: Sendable {
         }
     }
 
-    /// Every collection, in catalogue order (built-ins first, then by id).
+    /// Every collection the current caller may see, in catalogue order (built-ins first, then by id).
     public func all() async -> [ServedCollection] {
         await refreshIfStale(force: false)
-        return state.withLock { snapshot in snapshot.order.compactMap { snapshot.collections[$0] } }
+        let caller = Caller.current
+        return state.withLock { snapshot in
+            snapshot.order.compactMap { snapshot.collections[$0] }.filter { caller.sees(classification: $0.metadata.classification) }
+        }
     }
 
-    /// The collection `id`, or a 404 error naming where to look.
+    /// The collection `id`, or a 404 error naming where to look (also when the current caller may not see it).
     public func collection(_ id: String) async throws(FeatureStoreError) -> ServedCollection {
-        await refreshIfStale(force: false)
-        if let found = state.withLock({ $0.collections[id] }) { return found }
-        await refreshIfStale(force: true)
-        guard let found = state.withLock({ $0.collections[id] }) else {
+        let caller = Caller.current
+        guard let found = await unscopedCollection(id), caller.sees(classification: found.metadata.classification) else {
             throw FeatureStoreError(.notFound, "no collection \(id); GET /collections lists them")
         }
         return found
     }
 
-    /// Whether `id` names a collection (re-reading the table first).
+    /// The collection `id` whoever asks, or `nil`: for the access check itself, which decides
+    /// between 404, 403 and going on.
+    public func unscopedCollection(_ id: String) async -> ServedCollection? {
+        await refreshIfStale(force: false)
+        if let found = state.withLock({ $0.collections[id] }) { return found }
+        await refreshIfStale(force: true)
+        return state.withLock { $0.collections[id] }
+    }
+
+    /// Whether `id` names a collection, visible to the caller or not (re-reading the table first).
     public func contains(_ id: String) async -> Bool {
         await refreshIfStale(force: true)
         return state.withLock { $0.collections[id] != nil }

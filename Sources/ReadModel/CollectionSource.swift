@@ -49,6 +49,12 @@ public struct SourceKind: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let sensors = SourceKind(rawValue: CollectionMetadata.Kind.sensors.rawValue)
     /// Every sensor reading (`sensor_readings`).
     public static let readings = SourceKind(rawValue: CollectionMetadata.Kind.readings.rawValue)
+    /// Windows of every aggregation (`aggregate_windows`), bitemporal.
+    public static let aggregates = SourceKind(rawValue: CollectionMetadata.Kind.aggregates.rawValue)
+    /// Alerts as they stand (`alerts`).
+    public static let alerts = SourceKind(rawValue: CollectionMetadata.Kind.alerts.rawValue)
+    /// The audit trail (`audit_log`).
+    public static let audit = SourceKind(rawValue: CollectionMetadata.Kind.audit.rawValue)
     /// Crawl items placed by the gazetteer (`located_items`), served on `/items`.
     public static let locatedItems = SourceKind(rawValue: "located_items")
 

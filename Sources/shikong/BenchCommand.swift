@@ -16,28 +16,36 @@ struct BenchCommand: AsyncParsableCommand {
             commandName: "pipeline",
             abstract: "MQTT → Kafka → spatialiser → PostGIS end to end on a fresh local stack: sustained rate and freshness percentiles.",
             discussion:
-                "Starts its own stack under --data-dir (wiped first) on ports 2xxxx, so a running `shikong up` is not disturbed. Build with -c release."
+                "Starts its own stack under --data-dir (wiped first) on ports 2xxxx (or those given), so a running `shikong up` is not disturbed. Without --rate it publishes as fast as one publisher can and reports the sustained rate; with --rate it publishes at that steady rate and the freshness percentiles are the pipeline's latency. Build with -c release."
         )
 
         @Option(help: "Readings to publish.")
         var readings = 200_000
         @Option(help: "Distinct stations.")
         var stations = 1_000
+        @Option(help: "Publish at this many readings per second instead of as fast as possible.")
+        var rate: Int?
         @Option(help: "Data directory for the benchmark's stack (wiped first).")
         var dataDir = ".shikong/bench"
+        @Option(help: "Ports of the benchmark's stack: HTTP, PostgreSQL, MQTT, Kafka.")
+        var ports = "28080,25432,21883,29092"
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
             let logger = logging.bootstrap("shikong.bench")
             guard let tansu = StackConfiguration.locateTansu() else { throw ValidationError("Tansu not found: run scripts/setup") }
+            let portList = ports.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard portList.count == 4 else { throw ValidationError("--ports takes four numbers: HTTP, PostgreSQL, MQTT, Kafka") }
+            if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
             let directory = URL(fileURLWithPath: dataDir).standardizedFileURL
             try? FileManager.default.removeItem(at: directory)
             var stack = StackConfiguration(dataDirectory: directory, tansuExecutable: tansu)
-            stack.postgresPort = 25432
-            stack.mqttPort = 21883
-            stack.kafkaPort = 29092
+            stack.postgresPort = portList[1]
+            stack.mqttPort = portList[2]
+            stack.kafkaPort = portList[3]
             let (local, configuration) = try await LocalPlatform.bringUp(
-                stack, httpPort: 28080, feeds: [.init(topicFilter: "city/+/air")], topics: try TopicCatalogue.load(from: try TopicCatalogue.locate()),
+                stack, httpPort: portList[0], feeds: [.init(topicFilter: "city/+/air")],
+                topics: try TopicCatalogue.load(from: try TopicCatalogue.locate()),
                 instance: "bench", logger: logger)
             defer { local.stop() }
             let pipeline = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
@@ -47,7 +55,8 @@ struct BenchCommand: AsyncParsableCommand {
                     services: pipeline.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             let running = Task { try await group.run() }
             guard let database = pipeline.database else { return }
-            let benchmark = PipelineBenchmark(readings: readings, stations: stations)
+            var benchmark = PipelineBenchmark(readings: readings, stations: stations)
+            benchmark.rate = rate
             let mqtt = MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "bench-publisher")
             let result = try await benchmark.run(mqtt: mqtt, database: database, logger: logger)
             print(result)

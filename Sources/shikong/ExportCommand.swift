@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import Events
 import Foundation
@@ -60,7 +61,8 @@ struct ExportCommand: AsyncParsableCommand {
         let result = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
             let store = FeatureStore(client: client, limits: limits, logger: logger)
             do {
-                let served = try await store.registry.collection(collectionID)
+                // The operator's own machine, with the database's credentials: every collection.
+                let served = try await Caller.$current.withValue(.system) { try await store.registry.collection(collectionID) }
                 let request = try ItemRequest(given, collection: served, limits: store.limits, unlimited: true)
                 return try await CollectionExporter(store: store).export(served, request, format: format, crsRequested: crsRequested)
             } catch let error as FeatureStoreError {

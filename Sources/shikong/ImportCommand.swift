@@ -38,7 +38,12 @@ struct ImportCommand: AsyncParsableCommand {
     var validFromField: String?
     @Option(help: "full: the file is the whole source, entities missing from it are retired; append: nothing is retired.")
     var mode: String = "full"
-    @Option(help: "The source's name (default: the file name): re-imports of the same source are compared with what it gave before.")
+    @Option(
+        help: """
+            The source the file is an edition of (default: the collection — one dataset, one collection): a full import retires what \
+            the source held before and this edition no longer holds, whatever the file is called. Name sources when several feed one \
+            collection; each is compared only with itself.
+            """)
     var source: String?
     @Flag(help: "Keep features outside the service area (otherwise they are dead letters).")
     var allowOutside = false
@@ -76,7 +81,7 @@ struct ImportCommand: AsyncParsableCommand {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafkaClient), logger: logger)
         defer { producer.close() }
         let area = configuration.serviceArea
-        let bar = ProgressBar(total: 0, label: "importing \(plan.sourceName)")
+        let bar = ProgressBar(total: 0, label: "importing \(plan.fileName)")
         let importing = plan
         let report = try await Pipeline.withDatabase(configuration.database, logger: logger) { client in
             try await EntityImporter(
@@ -89,7 +94,7 @@ struct ImportCommand: AsyncParsableCommand {
         let counts = report.counts
         print(
             "job \(report.job.uuidString.lowercased()): \(counts.read) rows read (CRS \(report.sourceCRS)): \(counts.upserted) upserted, "
-                + "\(counts.unchanged) unchanged, \(counts.retired) retired, \(counts.failed) failed (see GET /dlq)")
+                + "\(counts.unchanged) unchanged, \(counts.retired) retired, \(counts.failed) failed (see GET /dlq)\n\(report.summary)")
     }
 }
 

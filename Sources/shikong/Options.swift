@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Database
 import Events
@@ -45,6 +46,30 @@ struct ExternalServiceOptions: ParsableArguments {
     @Option(help: "Local state directory (the gazetteer snapshot the API serves). Env SHIKONG_DATA_DIR.")
     var dataDir: String = env("SHIKONG_DATA_DIR", ".shikong")
 
+    @Option(help: "MQTT user name of the platform's own account (bridge, alert delivery). Env SHIKONG_MQTT_USERNAME.")
+    var mqttUsername: String?
+
+    @Option(help: "MQTT password. Env SHIKONG_MQTT_PASSWORD.")
+    var mqttPassword: String?
+
+    @Option(help: "A CA file to verify the MQTT broker's certificate: connect with TLS. Env SHIKONG_MQTT_CA_FILE.")
+    var mqttCaFile: String?
+
+    @Option(
+        name: .customLong("kafka-property"),
+        help: """
+            A librdkafka property for every Kafka client, key=value, repeatable: TLS (security.protocol=SSL, ssl.ca.location=…) \
+            and SASL (security.protocol=SASL_SSL, sasl.mechanisms=SCRAM-SHA-512, sasl.username=…, sasl.password=…). \
+            Env SHIKONG_KAFKA_PROPERTIES (';'-separated).
+            """)
+    var kafkaProperties: [String] = env("SHIKONG_KAFKA_PROPERTIES", "").split(separator: ";").map(String.init)
+
+    @Option(help: "HTTPS: the API's certificate chain (PEM). Env SHIKONG_HTTP_TLS_CERT.")
+    var httpTlsCert: String?
+
+    @Option(help: "HTTPS: the certificate's private key (PEM). Env SHIKONG_HTTP_TLS_KEY.")
+    var httpTlsKey: String?
+
     @Flag(
         help:
             "Acknowledge MQTT messages only once the event archive holds them (ingest; for a broker that does not keep its log, like the local one)."
@@ -66,12 +91,30 @@ struct ExternalServiceOptions: ParsableArguments {
             kafkaBootstrap: parts.kafka, mqttHost: parts.mqttHost, mqttPort: parts.mqttPort, database: parts.database, httpHost: parts.httpHost,
             httpPort: parts.httpPort, feeds: try pipeline.parsedFeeds(), serviceArea: try pipeline.parsedServiceArea(), instance: pipeline.instance)
         configuration.acknowledgeAfterArchive = ackAfterArchive
+        let environment = ProcessInfo.processInfo.environment
+        configuration.mqttUsername = mqttUsername ?? environment["SHIKONG_MQTT_USERNAME"]
+        configuration.mqttPassword = mqttPassword ?? environment["SHIKONG_MQTT_PASSWORD"]
+        configuration.mqttCAFile = mqttCaFile ?? environment["SHIKONG_MQTT_CA_FILE"]
+        for property in kafkaProperties {
+            let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--kafka-property must be key=value, not \(property)") }
+            configuration.kafkaProperties[parts[0]] = parts[1]
+        }
+        switch (httpTlsCert ?? environment["SHIKONG_HTTP_TLS_CERT"], httpTlsKey ?? environment["SHIKONG_HTTP_TLS_KEY"]) {
+        case (let certificate?, let key?): configuration.httpTLS = try APIServer.tls(certificateFile: certificate, keyFile: key)
+        case (nil, nil): break
+        default: throw ValidationError("--http-tls-cert and --http-tls-key go together")
+        }
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         configuration.topics = try pipeline.catalogue()
         configuration.queryLimits = try pipeline.queryLimits()
         configuration.adminRegions = pipeline.adminRegions
+        configuration.tileLimits = try pipeline.tileLimits()
+        configuration.dashboard = pipeline.dashboard
+        configuration.anonymousReads = pipeline.anonymousReads
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
+        try pipeline.applyLive(to: &configuration)
         return configuration
     }
 }
@@ -132,10 +175,38 @@ struct PlatformConfigurationParts {
 }
 
 /// Stage behaviour shared by `up` and the stage commands.
+/// How many copies of each partition the cluster keeps, unless a file of `topics/` says otherwise.
+struct ReplicationOptions: ParsableArguments {
+    @Option(
+        help:
+            "Copies of each partition for topics whose file in topics/ names none (the local stack has one broker: 1; a city cluster: 3). Env SHIKONG_REPLICATION_FACTOR."
+    )
+    var replicationFactor: Int = Int(env("SHIKONG_REPLICATION_FACTOR", "1")) ?? 1
+
+    @Option(
+        help:
+            "min.insync.replicas for topics whose file names none (default: one less than the replication factor, at most 2). Env SHIKONG_MIN_INSYNC_REPLICAS."
+    )
+    var minInsyncReplicas: Int?
+
+    func policy() throws -> ReplicationPolicy {
+        let minInsyncReplicas = minInsyncReplicas ?? ProcessInfo.processInfo.environment["SHIKONG_MIN_INSYNC_REPLICAS"].flatMap { Int($0) }
+        guard replicationFactor >= 1 else { throw ValidationError("--replication-factor must be at least 1, not \(replicationFactor)") }
+        if let minInsyncReplicas, !(1...replicationFactor).contains(minInsyncReplicas) {
+            throw ValidationError("--min-insync-replicas must be from 1 to the replication factor (\(replicationFactor)), not \(minInsyncReplicas)")
+        }
+        return ReplicationPolicy(replicationFactor: replicationFactor, minInsyncReplicas: minInsyncReplicas)
+    }
+}
+
 struct PipelineOptions: ParsableArguments {
     @Option(
         name: .customLong("feed"),
-        help: "MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Env SHIKONG_FEEDS (';'-separated).")
+        help: """
+            MQTT feed as filter[@CRS], repeatable; e.g. 'city/+/air@EPSG:4326'. The + levels name the sensor. Each becomes an mqtt-feed task \
+            (not bound to the sensor registry) added at start unless it exists; manage feeds at run time with `shikong tasks`. Env \
+            SHIKONG_FEEDS (';'-separated).
+            """)
     var feeds: [String] = env("SHIKONG_FEEDS", "city/+/air@EPSG:4326").split(separator: ";").map(String.init)
 
     @Option(help: "Service area in EPSG:4490 as west,south,east,north; readings outside go to the DLQ. Env SHIKONG_SERVICE_AREA.")
@@ -146,6 +217,8 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
     var topicsDir: String?
+
+    @OptionGroup var replication: ReplicationOptions
 
     @Option(help: "Query API: the largest items page (limit); larger limits are refused with a 400.")
     var maxPageSize = QueryLimits().maximumLimit
@@ -178,6 +251,50 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
     var adminRegions = "wuhan_districts"
 
+    @Option(help: "Vector tiles: the most features one tile holds; a tile over it is thinned evenly (Shikong-Tile-Thinned).")
+    var maxTileFeatures = TileLimits().maximumFeatures
+
+    @Option(help: "Vector tiles: megabytes of rendered tiles kept in memory (dropped when their features change).")
+    var tileCacheMb = TileLimits().cacheBytes >> 20
+
+    @Option(
+        help:
+            "The folder with maplibre-gl.js and maplibre-gl.css for the dashboard (default: the PyPI package maplibre in .venv/). Env SHIKONG_MAPLIBRE_DIR."
+    )
+    var maplibreDir: String?
+
+    @Flag(
+        name: .customLong("anonymous-reads"), inversion: .prefixedNo,
+        help: "HTTP API: whether callers without a token read public collections (writes and non-public data always need a token).")
+    var anonymousReads = env("SHIKONG_ANONYMOUS_READS", "true") != "false"
+
+    /// The tile limits these options give.
+    func tileLimits() throws -> TileLimits {
+        guard maxTileFeatures >= 1 else { throw ValidationError("--max-tile-features must be at least 1, not \(maxTileFeatures)") }
+        guard tileCacheMb >= 0 else { throw ValidationError("--tile-cache-mb must not be negative") }
+        var limits = TileLimits()
+        limits.maximumFeatures = maxTileFeatures
+        limits.cacheBytes = tileCacheMb << 20
+        return limits
+    }
+
+    /// Where the dashboard's map library comes from.
+    var dashboard: DashboardConfiguration { DashboardConfiguration(mapLibreDirectory: maplibreDir) }
+
+    @Option(help: "Live subscriptions: bytes of messages one subscriber may have waiting before it gets a gap message.")
+    var liveBufferBytes = 1 << 20
+
+    @Option(help: "Live subscriptions: seconds between heartbeats of an idle subscription.")
+    var liveHeartbeat = 15
+
+    /// Puts the live subscription options into `configuration`.
+    func applyLive(to configuration: inout PlatformConfiguration) throws {
+        guard liveBufferBytes >= 4_096 else { throw ValidationError("--live-buffer-bytes must be at least 4096, not \(liveBufferBytes)") }
+        guard liveHeartbeat >= 1 else { throw ValidationError("--live-heartbeat must be at least 1 second, not \(liveHeartbeat)") }
+        configuration.liveBufferBytes = liveBufferBytes
+        configuration.liveHeartbeat = .seconds(liveHeartbeat)
+    }
+
     /// The query limits these options give.
     func queryLimits() throws -> QueryLimits {
         for (name, value) in [
@@ -199,7 +316,9 @@ struct PipelineOptions: ParsableArguments {
     }
 
     func catalogue() throws -> TopicCatalogue {
-        try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        var catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+        catalogue.replication = try replication.policy()
+        return catalogue
     }
 
     func parsedFeeds() throws -> [MQTTFeed] {

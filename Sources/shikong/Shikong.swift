@@ -13,7 +13,9 @@ struct Shikong: AsyncParsableCommand {
         subcommands: [
             Up.self, IngestCommand.self, ProcessCommand.self, ProjectCommand.self, ServeCommand.self, TopicsCommand.self, DemoCommand.self,
             ImportCommand.self, ExportCommand.self, DiffCommand.self, ReplayCommand.self, StatusCommand.self, BenchCommand.self,
-            GazetteerCommand.self, GeocodeCommand.self, IngestItemsCommand.self,
+            GazetteerCommand.self, GeocodeCommand.self, IngestItemsCommand.self, AggregationsCommand.self, GeofencesCommand.self,
+            AlertRulesCommand.self, BackupCommand.self, RestoreCommand.self, TasksCommand.self, SensorsCommand.self, UsersCommand.self,
+            AuditCommand.self, DevicesCommand.self,
         ]
     )
 }

@@ -13,23 +13,29 @@ struct TopicsCommand: AsyncParsableCommand {
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the catalogue's missing topics, add partitions and set configs on the others, and report drift.",
-            discussion: "Exits with status 1 when drift remains (something the cluster would not change). --check only reports.")
+            abstract:
+                "Create the catalogue's missing topics, add partitions and set configs (min.insync.replicas too) on the others, and report drift.",
+            discussion:
+                "Exits with status 1 when drift remains (something the cluster would not change: fewer partitions, another replication factor, more copies than brokers). --check only reports."
+        )
         @Option(help: "Kafka bootstrap servers. Env SHIKONG_KAFKA.")
         var kafka: String = env("SHIKONG_KAFKA", "127.0.0.1:19092")
         @Option(help: "Topic catalogue directory (default: the nearest topics/). Env SHIKONG_TOPICS_DIR.")
         var topicsDir: String?
         @Flag(help: "Only report differences; change nothing.")
         var check = false
+        @OptionGroup var replication: ReplicationOptions
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
             let logger = logging.bootstrap("shikong.topics")
-            let catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+            var catalogue = try TopicCatalogue.load(from: try TopicCatalogue.locate(explicit: topicsDir))
+            catalogue.replication = try replication.policy()
             let producer = try KafkaProducer(
                 configuration: KafkaProducerConfiguration(client: KafkaClientConfiguration(bootstrapServers: kafka, clientID: "shikong-admin")))
             defer { producer.close() }
             let outcomes = try TopicReconciler(admin: producer.admin, logger: logger).reconcile(catalogue, fix: !check)
+            print(TopicReconciler.replicationSummary(catalogue, brokers: try producer.admin.layout().brokers))
             for outcome in outcomes { print(outcome) }
             if outcomes.contains(where: { !$0.drift.isEmpty }) { throw ExitCode(1) }
         }

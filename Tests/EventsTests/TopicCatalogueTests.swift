@@ -19,8 +19,10 @@ struct TopicCatalogueTests {
             #expect(topic.partitions >= 1, "\(topic.name)")
             #expect(topic.configs["cleanup.policy"]?.isEmpty == false, "\(topic.name)")
             #expect(!topic.producer.isEmpty, "\(topic.name)")
-            #expect(topic.specification.name == topic.name)
-            #expect(topic.specification.partitions == topic.partitions)
+            #expect(topic.specification().name == topic.name)
+            #expect(topic.specification().partitions == topic.partitions)
+            #expect(topic.specification().replicationFactor == 1, "the local stack has one broker")
+            #expect(topic.specification().configs["min.insync.replicas"] == nil)
         }
     }
 
@@ -50,5 +52,27 @@ struct TopicCatalogueTests {
         try Data("ignored".utf8).write(to: directory.appendingPathComponent("README.md"))
         let error = try #require(throws: EventDecodingError.self) { try TopicCatalogue.load(from: directory) }
         #expect(error.reason.contains("broken.json"))
+    }
+
+    @Test("replication: the platform-wide policy, a topic's own settings over it, min.insync.replicas with more than one copy")
+    func replication() throws {
+        var catalogue = try TopicCatalogue.load(from: Self.directory)
+        catalogue.replication = ReplicationPolicy(replicationFactor: 3)
+        for specification in catalogue.specifications {
+            #expect(specification.replicationFactor == 3)
+            #expect(specification.configs["min.insync.replicas"] == "2")
+        }
+        catalogue.replication = ReplicationPolicy(replicationFactor: 2, minInsyncReplicas: 2)
+        #expect(catalogue.specifications.allSatisfy { $0.configs["min.insync.replicas"] == "2" && $0.replicationFactor == 2 })
+        catalogue.topics[0].replicationFactor = 5
+        catalogue.topics[0].minInsyncReplicas = 3
+        #expect(catalogue.specifications[0].replicationFactor == 5)
+        #expect(catalogue.specifications[0].configs["min.insync.replicas"] == "3")
+        let decoded = try JSONDecoder().decode(
+            TopicDefinition.self,
+            from: Data(
+                #"{"name":"t","description":"d","partitions":3,"key":"k","configs":{},"producer":"p","consumers":[],"replication_factor":3,"min_insync_replicas":2}"#
+                    .utf8))
+        #expect(decoded.replicationFactor == 3 && decoded.minInsyncReplicas == 2)
     }
 }

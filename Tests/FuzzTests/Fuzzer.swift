@@ -4,8 +4,10 @@ import Testing
 /// A small seeded mutation fuzzer: starts from a corpus of valid and known-hostile inputs (the
 /// seeds and every committed regression input), mutates them (bit flips, byte and token inserts,
 /// deletions, duplications, splices, truncations) and feeds each result to a parser for a bounded
-/// time. The parser must not crash (that ends the test process), must not take longer than
-/// `slowInput` on one input, and must fail only with its own typed error (checked by the body).
+/// time, and at least `minimumInputs` inputs however busy the machine is. The parser must not crash
+/// (that ends the test process), must not spend more than `slowInput` of CPU time on one input (CPU
+/// time, not wall time: a loaded machine must not make a fast parser look slow), and must fail only
+/// with its own typed error (checked by the body).
 ///
 /// It is deterministic for a seed (`SHIKONG_FUZZ_SEED`, default fixed) so a failure reproduces;
 /// `SHIKONG_FUZZ_SECONDS` sets the time per target (default 3). Slow inputs are written to
@@ -17,6 +19,7 @@ struct Fuzzer {
     var dictionary: [[UInt8]]
     var budget: Duration = .seconds(Double(ProcessInfo.processInfo.environment["SHIKONG_FUZZ_SECONDS"] ?? "") ?? 3)
     var slowInput: Duration = .seconds(1)
+    var minimumInputs = 300
     var maximumLength = 64 * 1_024
 
     init(target: String, seeds: [String], dictionary: [String]) {
@@ -42,17 +45,17 @@ struct Fuzzer {
         var count = 0
         var corpus = seeds
         func attempt(_ input: [UInt8]) {
-            let started = clock.now
+            let started = Self.threadCPUTime()
             body(input)
-            let took = clock.now - started
+            let took = Self.threadCPUTime() - started
             count += 1
             if took > slowInput {
                 let file = save(input)
-                Issue.record("\(target): one input took \(took) (saved to \(file.path))")
+                Issue.record("\(target): one input took \(took) of CPU time (saved to \(file.path))")
             }
         }
         for input in seeds { attempt(input) }
-        while clock.now < deadline {
+        while clock.now < deadline || count < minimumInputs {
             var input = corpus[random.below(corpus.count)]
             for _ in 0...random.below(4) { input = mutate(input, corpus: corpus, random: &random) }
             if input.count > maximumLength { input = Array(input.prefix(maximumLength)) }
@@ -61,8 +64,15 @@ struct Fuzzer {
             if random.below(16) == 0 { corpus.append(input) }
             if corpus.count > 512 { corpus.removeSubrange(seeds.count..<(seeds.count + 128)) }
         }
-        print("fuzz \(target): \(count) inputs in \(budget)")
+        print("fuzz \(target): \(count) inputs in \(clock.now - (deadline - budget))")
         return count
+    }
+
+    /// CPU time this thread has used: what one input costs, whatever else the machine runs.
+    static func threadCPUTime() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 
     private func mutate(_ input: [UInt8], corpus: [[UInt8]], random: inout SplitMix) -> [UInt8] {

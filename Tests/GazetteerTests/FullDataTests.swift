@@ -14,7 +14,19 @@ struct FullDataTests {
         let data = PackagedData(directory: directory)
         let gazetteer = Gazetteer(characters: try data.characterTables(), changes: try data.changes(transformer: CoordinateTransformer()))
         let counts = gazetteer.counts
-        #expect(counts[.province] == 33 && counts[.city] == 333 && counts[.county] == 2845 && counts[.township] == 38723)
+        // The MCA list (2,845 counties, 38,723 townships), plus what only JioNLP's list has: historic
+        // counties merged away since, farms, zones and dissolved townships.
+        #expect(counts[.province] == 33 && counts[.city] == 333)
+        #expect(gazetteer.divisions.filter { $0.level == .county && $0.validity.isCurrent }.count == 2845)
+        #expect(gazetteer.divisions.filter { $0.level == .township && !$0.code.contains("-J") }.count == 38723)
+        #expect((counts[.township] ?? 0) > 44_000)
+        let issue = gazetteer.geocode("河南省许昌市魏都区七里店街道和平路139号")
+        #expect(issue.admin.last?.name == "七里店街道")
+        #expect(issue.standardAddress == "河南省许昌市魏都区七里店街道和平路139号")
+        // Units only JioNLP's list has, with their short names; a county that is nowhere fails.
+        #expect(gazetteer.geocode("新疆维吾尔自治区阿拉尔市十团").admin.last?.name == "兵团十团")
+        #expect(gazetteer.geocode("黑龙江省佳木斯市富锦市七星农场").admin.last?.name == "七星农场")
+        #expect(gazetteer.geocode("湖北省朝阳区").failure != nil)
         #expect((counts[.village] ?? 0) > 500_000)
         #expect(gazetteer.boundaries.count > 2_800)
         let cases = [

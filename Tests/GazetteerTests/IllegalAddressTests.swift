@@ -75,4 +75,12 @@ struct IllegalAddressTests {
         #expect(result.code(at: .county) == nil)
         #expect(result.score < 0.8)
     }
+
+    // 朝阳 is a township of 沙市区 (朝阳街道 in JioNLP's list, 朝阳路街道 in the MCA list), no county of 湖北省.
+    @Test("a township's name written as a county, without its county, names a county that is nowhere", arguments: ["湖北省朝阳区", "湖北省荆州市朝阳区幸福路1号"])
+    func townshipAsCounty(_ text: String) {
+        let result = Fixture.gazetteer.geocode(text)
+        #expect(!result.isSuccess, "\(text) → \(result.standardAddress ?? "") \(result.score)")
+        #expect(result.failure?.description.contains("朝阳区") == true, "\(result.failure?.description ?? "")")
+    }
 }

@@ -36,6 +36,8 @@ struct IrregularAddressTests {
         Expectation("新洲阳逻", "420117", "420117002"),
         Expectation("蔡甸区侏儒山街道", "420114004"),
         Expectation("东莞", "441900"),
+        // Abbreviations that are no prefix of the name (JioNLP's short names): 陈巴尔虎旗, 塔什库尔干塔吉克自治县, 克孜勒苏柯尔克孜自治州.
+        Expectation("内蒙古呼伦贝尔陈旗", "150700", "150725"), Expectation("新疆喀什塔县", "653100", "653131"), Expectation("新疆克州阿图什市", "653000", "653001"),
     ]
 
     @Test("missing levels are inferred and duplicate names decided by context", arguments: cases)

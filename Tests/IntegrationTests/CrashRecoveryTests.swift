@@ -146,6 +146,6 @@ struct CrashRecoveryTests {
             }
             try await publisher.publishAll(messages)
         }
-        #expect(publisher.waitUntilAcknowledged(timeout: .seconds(120)), "Mosquitto acknowledged every reading")
+        #expect(await publisher.acknowledged(timeout: .seconds(120)), "Mosquitto acknowledged every reading")
     }
 }

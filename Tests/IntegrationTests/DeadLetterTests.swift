@@ -33,7 +33,7 @@ struct DeadLetterTests {
         defer { publisher.close() }
         try await publisher.publishAll(
             readings.enumerated().map { MQTTMessage(topic: "city/bad-\(marker)-\($0.offset)/air", payload: Array($0.element.payload.utf8)) })
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
 
         // Records that reach the topics without going through the bridge: no envelope, and a
         // spatialised event the sensor projection cannot read.
@@ -47,10 +47,14 @@ struct DeadLetterTests {
         try await producer.send(broken.record(topic: Topics.spatialEvents, value: Data(#"{"id":"not an event"}"#.utf8)))
 
         let expected = readings.count + 2
-        let listed = try await platform.poll("/dlq?limit=1000") { answer in
-            (answer["items"] as? [[String: Any]] ?? []).filter { Self.mentions($0, marker) }.count >= expected
+        // Every stage that cannot read an event says so: the live layer's aggregator may list the
+        // broken spatialised event too, when an aggregation of sensor readings is defined.
+        let stages: Set<String> = ["processors.spatialiser", "projections.sensors"]
+        func ours(_ answer: [String: Any]) -> [[String: Any]] {
+            (answer["items"] as? [[String: Any]] ?? []).filter { Self.mentions($0, marker) && stages.contains($0["stage"] as? String ?? "") }
         }
-        let items = (listed["items"] as? [[String: Any]] ?? []).filter { Self.mentions($0, marker) }
+        let listed = try await platform.poll("/dlq?limit=1000") { ours($0).count >= expected }
+        let items = ours(listed)
         #expect(items.count == expected)
         for (index, reading) in readings.enumerated() {
             let item = try #require(items.first { ($0["headers"] as? [String: String])?["ce_subject"] == "sensor:bad-\(marker)-\(index)" })
@@ -81,7 +85,7 @@ struct DeadLetterTests {
         defer { publisher.close() }
         let bad = #"{"ts":"\#(ts)","lon":114.3,"lat":300,"pm25":7}"#
         try await publisher.publishAll([MQTTMessage(topic: "city/fix-\(marker)/air", payload: Array(bad.utf8))])
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
         let listed = try await platform.poll("/dlq?limit=1000") { answer in
             (answer["items"] as? [[String: Any]] ?? []).contains { Self.mentions($0, marker) }
         }
@@ -125,6 +129,7 @@ struct DeadLetterTests {
 
     private func post(_ path: String, raw: Data?, platform: TestPlatform) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = "POST"
         request.httpBody = raw
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -15,6 +15,7 @@ struct ExportTests {
         status: Int, headers: [String: String]
     ) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
         let (data, response) = try await URLSession.shared.data(for: request)
         try data.write(to: file)

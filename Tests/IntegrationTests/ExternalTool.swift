@@ -1,4 +1,5 @@
 import Foundation
+import ShikongTesting
 
 /// Runs a command-line tool (GDAL's ogrinfo/ogr2ogr, the project's Python) and returns its status
 /// and output; stderr is folded into the output so a failure explains itself.

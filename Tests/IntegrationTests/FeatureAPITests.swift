@@ -42,6 +42,7 @@ struct FeatureAPITests {
         status: Int, headers: [String: String], json: [String: Any]
     ) {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : platform.baseURL + path)!)
+        try await platform.authorize(&request)
         if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
@@ -206,6 +207,7 @@ struct FeatureAPITests {
 struct CatalogueTests {
     static func send(_ platform: TestPlatform, _ method: String, _ path: String, body: String) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+        try await platform.authorize(&request)
         request.httpMethod = method
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -343,10 +345,14 @@ struct StatisticsTests {
         #expect(byRegion.first { $0["region_id"] as? String == "E" }?["count"] as? Int == places.count - west)
         #expect(byRegion.first?["region_name"] as? String == "区E")
 
-        // Time buckets of valid time: one bucket, the import's valid time.
+        // Time buckets of valid time: one bucket, the day of the import's valid time (08:00 in Beijing),
+        // which starts at Beijing midnight by default and at UTC midnight with tz=UTC.
         let buckets = try await Self.rows(platform, "/collections/\(name)/stats?time_bucket=1d&group_by=kind")
         #expect(buckets.count == 3)
-        #expect(buckets.allSatisfy { ($0["time"] as? String)?.hasPrefix("2026-01-01T00:00:00") == true })
+        #expect(buckets.allSatisfy { $0["time"] as? String == "2025-12-31T16:00:00Z" }, "\(buckets)")
+        #expect(buckets.allSatisfy { $0["local_time"] as? String == "2026-01-01T00:00:00+08:00" }, "\(buckets)")
+        let utcBuckets = try await Self.rows(platform, "/collections/\(name)/stats?time_bucket=1d&group_by=kind&tz=UTC")
+        #expect(utcBuckets.allSatisfy { $0["time"] as? String == "2026-01-01T00:00:00Z" && $0["local_time"] as? String == "2026-01-01T00:00:00Z" })
 
         for (path, phrase) in [
             ("/collections/\(name)/stats?group_by=colour", "colour"), ("/collections/\(name)/stats?agg=avg(kind)", "kind"),

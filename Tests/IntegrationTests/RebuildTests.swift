@@ -103,7 +103,7 @@ struct RebuildTests {
                 return MQTTMessage(
                     topic: "city/\(prefix)-\(sensor)/air", payload: Array(#"{"ts":"\#(ts)","lon":\#(lon),"lat":\#(lat),"pm25":\#(index % 90)}"#.utf8))
             })
-        #expect(publisher.waitUntilAcknowledged(timeout: .seconds(120)))
+        #expect(await publisher.acknowledged(timeout: .seconds(120)))
     }
 }
 

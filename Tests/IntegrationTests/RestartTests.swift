@@ -44,6 +44,6 @@ struct RestartTests {
                 let payload = #"{"ts":"\#(Timestamp.format(start.addingTimeInterval(Double(index) * 0.01)))","lon":87.6,"lat":43.8,"pm25":\#(index)}"#
                 return MQTTMessage(topic: "city/\(prefix)-\(index % 20)/air", payload: Array(payload.utf8))
             })
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
     }
 }

@@ -32,7 +32,7 @@ struct SensorPipelineTests {
             connection: MQTTConnection(host: platform.configuration.mqttHost, port: platform.configuration.mqttPort, clientID: "test-thousand"))
         defer { publisher.close() }
         try await publisher.publishAll(messages)
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
 
         let path = "/collections/readings/items?limit=5000&bbox=\(area.west),\(area.south),\(area.east),\(area.north)"
         let answer = try await platform.poll(path) { ($0["numberReturned"] as? Int ?? 0) >= 1_000 }
@@ -100,7 +100,7 @@ struct SensorPipelineTests {
         try await publisher.publishAll(bad.map { MQTTMessage(topic: "city/bad-\(marker)/air", payload: Array($0.payload.utf8)) })
         let good = #"{"ts":"\#(ts)","lon":114.3,"lat":30.6,"pm25":9}"#
         try await publisher.publishAll([MQTTMessage(topic: "city/good-\(marker)/air", payload: Array(good.utf8))])
-        #expect(publisher.waitUntilAcknowledged())
+        #expect(await publisher.acknowledged())
 
         let answer = try await platform.poll("/collections/readings/items?sensor_id=good-\(marker)") { ($0["numberReturned"] as? Int ?? 0) == 1 }
         #expect(answer["numberReturned"] as? Int == 1, "a good reading after bad ones is still projected")

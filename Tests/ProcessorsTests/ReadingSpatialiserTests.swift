@@ -35,7 +35,7 @@ struct ReadingSpatialiserTests {
         #expect(event.occurredAt == Timestamp.parse("2026-11-25T06:00:00Z"))
         #expect(event.recordedAt == Readings.recordedAt)
         #expect(event.schema == "shikong/sensor.reading/1")
-        #expect(event.attributes == ReadingSpatialiser.attributes)
+        #expect(event.attributes == FeedContext.defaultLabels)
 
         let expected = try transformer.transform(x: 114.3, y: 30.6, from: .wgs84, to: .cgcs2000)
         #expect(event.space.geometry.type == "Point")

@@ -106,6 +106,8 @@ struct ItemRequestTests {
         arguments: [
             ("time_bucket=15m", nil), ("time_bucket=2x", "time_bucket"), ("agg=avg(name)", "needs a number"), ("agg=median(floors)", "median"),
             ("group_by=admin", "regions"), ("group_by=grid&grid_size=0", "grid_size"), ("group_by=name,floors", nil), ("agg=min(opened)", nil),
+            ("time_bucket=1d&tz=Asia/Shanghai", nil), ("time_bucket=1d&tz=UTC", nil), ("time_bucket=1d&tz=Europe/Berlin", nil),
+            ("time_bucket=1d&tz=GMT+8", "tz"), ("time_bucket=1d&tz=Mars/Olympus", "tz"), ("time_bucket=1d&tz=Asia/Shanghai'--", "tz"),
         ] as [(String, String?)])
     func statistics(query: String, phrase: String?) {
         let pairs = query.split(separator: "&").map { part -> (String, String) in

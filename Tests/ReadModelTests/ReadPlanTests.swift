@@ -24,7 +24,8 @@ struct ReadPlanTests {
             #expect(SourceRegistry.standard.source(SourceKind(rawValue: kind.rawValue))?.kind.rawValue == kind.rawValue)
         }
         #expect(SourceRegistry.standard.source(.locatedItems) is LocatedItemSource)
-        #expect(SourceRegistry.standard.source(SourceKind(rawValue: "alerts")) == nil)
+        #expect(SourceRegistry.standard.source(.alerts) is AlertSource && SourceRegistry.standard.source(.aggregates) is AggregateSource)
+        #expect(SourceRegistry.standard.source(SourceKind(rawValue: "subscriptions")) == nil)
     }
 
     @Test("each source picks its relation and key; as_of switches entities to their versions")

@@ -52,8 +52,11 @@ actor GazetteerPlatform {
 
 extension TestPlatform {
     /// POSTs a body to a path of the API; returns the status and the decoded JSON object.
-    public func post(_ path: String, body: String, contentType: String = "application/json") async throws -> (status: Int, json: [String: Any]) {
+    public func post(_ path: String, body: String, contentType: String = "application/json", token: Token = .admin) async throws -> (
+        status: Int, json: [String: Any]
+    ) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
+        try await authorize(&request, token)
         request.httpMethod = "POST"
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(body.utf8)
@@ -62,8 +65,9 @@ extension TestPlatform {
     }
 
     /// DELETEs a path of the API; returns the status.
-    public func delete(_ path: String) async throws -> Int {
+    public func delete(_ path: String, token: Token = .admin) async throws -> Int {
         var request = URLRequest(url: URL(string: baseURL + path)!)
+        try await authorize(&request, token)
         request.httpMethod = "DELETE"
         let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0

@@ -19,6 +19,8 @@ public final class TestPlatform: Sendable {
     private let pipeline: Pipeline
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
+    /// The administrator token the helpers send (made on first use).
+    let adminTokenTask = Mutex<Task<String, any Error>?>(nil)
 
     /// Where test platforms keep their data: one directory per test process, removed when it exits
     /// (after its stacks are stopped), so test runs leave no clusters behind.
@@ -37,7 +39,12 @@ public final class TestPlatform: Sendable {
 
     /// Starts a platform; with an existing `dataDirectory` and `ports`, it resumes on that data.
     /// `stages` run in this process (none: the services only, for tests that run stages as processes).
-    public static func start(dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases)) async throws -> TestPlatform {
+    /// With `deviceCredentials`, Mosquitto takes only registered devices (and the platform's own account);
+    /// with `walArchive`, PostgreSQL archives its WAL there (for backup and restore tests).
+    public static func start(
+        dataDirectory: URL? = nil, ports: Ports? = nil, stages: Set<Stage> = Set(Stage.allCases), deviceCredentials: Bool = false,
+        walArchive: URL? = nil
+    ) async throws -> TestPlatform {
         TestLogging.bootstrap()
         let logger = Logger(label: "shikong.test")
         let directory = dataDirectory ?? scratchRoot.appendingPathComponent("platform-\(UUID().uuidString.prefix(8))")
@@ -50,13 +57,16 @@ public final class TestPlatform: Sendable {
         stackConfiguration.postgresPort = ports.postgres
         stackConfiguration.mqttPort = ports.mqtt
         stackConfiguration.kafkaPort = ports.kafka
+        stackConfiguration.walArchiveDirectory = walArchive
         let catalogue = try TopicCatalogue.load(from: repositoryRoot.appendingPathComponent("topics"))
         let (stack, configuration) = try await LocalPlatform.bringUp(
-            stackConfiguration, httpPort: ports.http, feeds: [.init(topicFilter: "city/+/air")], topics: catalogue, instance: "test", logger: logger)
+            stackConfiguration, httpPort: ports.http, feeds: [.init(topicFilter: "city/+/air")], topics: catalogue, instance: "test",
+            deviceCredentials: deviceCredentials, logger: logger)
         StackRegistry.register(stack)
         let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: pipeline.services.map { .init(service: $0) }, logger: logger))
+        var services = pipeline.services
+        if let sync = DeviceAccessSync.local(stack: stack, configuration: configuration, logger: logger) { services.append(sync) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         let platform = TestPlatform(
             stack: stack, configuration: configuration, dataDirectory: directory, pipeline: pipeline, group: group, running: running)
@@ -87,14 +97,40 @@ public final class TestPlatform: Sendable {
     /// Stops the stages gracefully, then the services.
     public func stop() async {
         await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        // A service that has not finished its graceful shutdown after two minutes is cancelled, and
+        // after half a minute more the stack stops anyway: one hang must not hold the whole run.
+        let finished = Atomic<Bool>(false)
+        let waiter = Task { [running] in
+            _ = try? await running.value
+            finished.store(true, ordering: .releasing)
+        }
+        if !(await Self.wait(for: finished, upTo: .seconds(120))) {
+            print("TestPlatform: graceful shutdown took over 120 s; cancelling the services")
+            running.cancel()
+            if !(await Self.wait(for: finished, upTo: .seconds(30))) {
+                print("TestPlatform: the services ignored cancellation for 30 s; stopping the stack under them")
+            }
+        }
+        waiter.cancel()
         stack.stop()
         StackRegistry.unregister(stack)
     }
 
-    /// GET a path of the API; returns the status and the decoded JSON object.
-    public func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
+    private static func wait(for flag: borrowing Atomic<Bool>, upTo limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if flag.load(ordering: .acquiring) { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return flag.load(ordering: .acquiring)
+    }
+
+    /// GET a path of the API as the test administrator (`token: nil`: anonymously); returns the
+    /// status and the decoded JSON object.
+    public func get(_ path: String, token: Token = .admin) async throws -> (status: Int, json: [String: Any]) {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        try await authorize(&request, token)
+        let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
@@ -114,7 +150,7 @@ public final class TestPlatform: Sendable {
     private func waitUntilServing() async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let (status, _) = try? await get("/health"), status == 200 { return }
+            if let (status, _) = try? await get("/health", token: .anonymous), status == 200 { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw LocalStackError("the API did not answer /health within 60 s")

@@ -7,7 +7,7 @@ import Foundation
 enum MetadataEdit {
     static let fields: Set<String> = [
         "id", "title", "description", "keywords", "domain", "industry", "theme", "classification", "source", "update_frequency",
-        "allow_outside_service_area", "properties",
+        "allow_outside_service_area", "properties", "indexed",
     ]
 
     /// The metadata in `body` for the collection `id` (`nil`: the body must name it).
@@ -66,9 +66,10 @@ enum MetadataEdit {
         var updateFrequency: String?
         var allowOutsideServiceArea: Bool?
         var properties: [CollectionProperty]?
+        var indexed: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case title, description, keywords, domain, industry, theme, classification, source, properties
+            case title, description, keywords, domain, industry, theme, classification, source, properties, indexed
             case updateFrequency = "update_frequency"
             case allowOutsideServiceArea = "allow_outside_service_area"
         }
@@ -77,7 +78,7 @@ enum MetadataEdit {
             CollectionMetadata(
                 id: id, title: title, description: description, keywords: keywords, domain: domain, industry: industry, theme: theme,
                 classification: classification, source: source, updateFrequency: updateFrequency, allowOutsideServiceArea: allowOutsideServiceArea,
-                properties: properties)
+                properties: properties, indexed: indexed)
         }
     }
 }

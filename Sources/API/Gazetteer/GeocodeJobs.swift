@@ -1,3 +1,4 @@
+import Access
 import Dispatch
 import Foundation
 import Gazetteer
@@ -38,6 +39,8 @@ final class GeocodeJobs: Sendable {
         var done: Int = 0
         var results: [GeocodeResult]?
         var created = Date()
+        /// Who started it: only they (and administrators) see it.
+        var owner: String?
     }
 
     enum Results {
@@ -59,7 +62,7 @@ final class GeocodeJobs: Sendable {
         let id = UUID().uuidString.lowercased()
         jobs.withLock { jobs in
             if jobs.count >= Self.kept, let oldest = jobs.min(by: { $0.value.created < $1.value.created })?.key { jobs[oldest] = nil }
-            jobs[id] = Job(table: table, total: addresses.count)
+            jobs[id] = Job(table: table, total: addresses.count, owner: Caller.current.name)
         }
         DispatchQueue.global(qos: .utility).async { [self] in
             let results = BatchGeocoder.geocode(addresses, with: gazetteer, options: options) { done in
@@ -73,8 +76,16 @@ final class GeocodeJobs: Sendable {
         return id
     }
 
-    func describe(_ id: String, base: String) -> [String: String]? {
+    /// The job `id` when the current caller owns it (or administers the platform): another
+    /// caller's job answers as unknown, so its addresses and results stay its owner's.
+    private func job(_ id: String) -> Job? {
         guard let job = jobs.withLock({ $0[id] }) else { return nil }
+        let caller = Caller.current
+        return job.owner == caller.name || caller.mayEverywhere(.administer) ? job : nil
+    }
+
+    func describe(_ id: String, base: String) -> [String: String]? {
+        guard let job = job(id) else { return nil }
         var description = [
             "id": id, "status": job.results == nil ? "running" : "finished", "total": String(job.total), "done": String(job.done),
             "self": "\(base)/geocode/batch/\(id)",
@@ -87,7 +98,7 @@ final class GeocodeJobs: Sendable {
     }
 
     func results(_ id: String, format: String) -> Results {
-        guard let job = jobs.withLock({ $0[id] }) else { return .unknownJob }
+        guard let job = job(id) else { return .unknownJob }
         guard let writer = writers.writers[format.lowercased()] else { return .unknownFormat(writers.names) }
         guard let results = job.results else { return .notFinished(done: job.done, total: job.total) }
         guard let data = try? writer.write(job.table, results) else { return .unknownFormat(writers.names) }

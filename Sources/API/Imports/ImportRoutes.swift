@@ -13,6 +13,8 @@ import ReadModel
 /// ``ImportJobQueue`` service; a full queue answers 503 with `Retry-After`.
 struct ImportRoutes: Sendable {
     let context: APIContext
+    /// Jobs into a collection the caller may not see are left out.
+    let registry: CollectionRegistry
     let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -30,7 +32,9 @@ struct ImportRoutes: Sendable {
             }
             var plan = EntityImport(file: URL(fileURLWithPath: "/"), collection: collection)
             var uploaded = 0
-            plan.sourceName = parameters.get("source") ?? filename
+            // One dataset, one collection: a new edition under another file name is compared with the
+            // collection's source; `source` names one of several sources feeding the collection.
+            plan.sourceName = parameters.get("source") ?? collection
             plan.crs = parameters.get("crs")
             plan.idField = parameters.get("id_field")
             plan.layer = parameters.get("layer")
@@ -66,7 +70,7 @@ struct ImportRoutes: Sendable {
             let id = job.uuidString.lowercased()
             var response = try json(
                 [
-                    "id": id, "status": "accepted", "collection": collection, "file": plan.sourceName, "bytes": uploaded,
+                    "id": id, "status": "accepted", "collection": collection, "file": filename, "source": plan.sourceName, "bytes": uploaded,
                     "links": [["href": "\(request.baseURL)/imports/\(id)", "rel": "status", "type": "application/json"]],
                 ], status: .accepted)
             response.headers[.location] = "\(request.baseURL)/imports/\(id)"
@@ -75,7 +79,7 @@ struct ImportRoutes: Sendable {
         router.get("/imports/:id") { request, requestContext in
             let text = try requestContext.parameters.require("id")
             guard let id = UUID(uuidString: text) else { throw Problem.notFound("no import job \(text); ids are UUIDs") }
-            let jobs = try await Self.jobs(context, logger: logger, id: id, limit: 1)
+            let jobs = await visible(try await Self.jobs(context, logger: logger, id: id, limit: 1))
             guard let job = jobs.first else {
                 throw Problem.notFound("no import job \(text) yet; a job shows here a moment after it starts")
             }
@@ -83,7 +87,7 @@ struct ImportRoutes: Sendable {
         }
         router.get("/imports") { request, _ in
             let limit = try IntegerParameter.parse(request.uri.queryParameters.get("limit"), name: "limit", default: 20, range: 1...500)
-            return try json(["jobs": try await Self.jobs(context, logger: logger, id: nil, limit: limit)])
+            return try json(["jobs": await visible(try await Self.jobs(context, logger: logger, id: nil, limit: limit))])
         }
     }
 
@@ -112,6 +116,17 @@ struct ImportRoutes: Sendable {
             handle.write(Data(buffer: buffer))
         }
         return size
+    }
+
+    /// The jobs whose collection the current caller may see (a collection not registered yet counts as visible).
+    private func visible(_ jobs: [[String: any Sendable]]) async -> [[String: any Sendable]] {
+        var shown: [[String: any Sendable]] = []
+        for job in jobs {
+            guard let name = job["collection"] as? String else { continue }
+            if await registry.unscopedCollection(name) != nil, (try? await registry.collection(name)) == nil { continue }
+            shown.append(job)
+        }
+        return shown
     }
 
     private static func jobs(_ context: APIContext, logger: Logger, id: UUID?, limit: Int) async throws -> [[String: any Sendable]] {

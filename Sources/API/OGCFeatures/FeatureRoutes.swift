@@ -7,9 +7,12 @@ import ReadModel
 
 /// OGC API Features Parts 1–3 over every collection of the feature store: `/collections`,
 /// `/collections/{c}`, `/collections/{c}/queryables`, `/collections/{c}/items` (GeoJSON pages, or a
-/// whole-result file with `f=gpkg|shp|csv|geojson`) and `/collections/{c}/items/{id}`.
+/// whole-result file with `f=gpkg|shp|csv|geojson`) and `/collections/{c}/items/{id}` (with the
+/// entity's version as its `ETag`, for Part 4 edits).
 struct FeatureRoutes: Sendable {
     let store: FeatureStore
+    /// The current version of an entity: the `ETag` of a feature of an entity collection (Part 4).
+    let edits: EntityEditReads
     let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -56,7 +59,9 @@ struct FeatureRoutes: Sendable {
         router.get("/collections/:collection/items/:feature") { request, context in
             _ = try ResponseFormat.negotiate(request, exports: false)
             let collection = try await store.registry.collection(try context.parameters.require("collection"))
-            let id = try context.parameters.require("feature")
+            // Ids with reserved characters (aggregate windows: `agg:sensor=s1:…`) arrive percent-encoded, as the self link writes them.
+            let encodedID = try context.parameters.require("feature")
+            let id = encodedID.removingPercentEncoding ?? encodedID
             let items = try ItemRequest(QueryString.parameters(request), collection: collection, limits: store.limits)
             guard let feature = try await store.feature(collection, id: id, items) else {
                 throw Problem.notFound("collection \(collection.id) has no feature \(id)\(items.asOf == nil ? "" : " at that as_of")")
@@ -66,7 +71,13 @@ struct FeatureRoutes: Sendable {
                 "\(collectionURL)/items/\(id.addingPercentEncoding(withAllowedCharacters: QueryString.unreserved) ?? id)", items.carried)
             let links =
                 #","links":[{"href":\#(Self.quoted(selfURL)),"rel":"self","type":"application/geo+json"},{"href":\#(Self.quoted(collectionURL)),"rel":"collection","type":"application/json"}]}"#
-            return text(String(feature.dropLast()) + links, contentType: "application/geo+json", headers: [.contentCrs: items.crs.header])
+            var headers: HTTPFields = [.contentCrs: items.crs.header]
+            if collection.kind == .entities, items.asOf == nil, items.datetime == nil,
+                let current = try await edits.current(collection: collection.id, id: id)
+            {
+                headers[.eTag] = EditRequest.entityTag(current.version)
+            }
+            return text(String(feature.dropLast()) + links, contentType: "application/geo+json", headers: headers)
         }
     }
 

@@ -11,7 +11,10 @@ enum OpenAPIDocument {
                 "title": "Shikong 时空 API", "version": "1.0.0",
                 "description":
                     """
-                OGC API Features (Parts 1–3) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
+                Access: send `Authorization: Bearer <token>` (POST /auth/login, or an API key from shikong users token). Without a token, public \
+                collections can be read (unless the server runs with --no-anonymous-reads); a collection above the caller's clearance answers 404, \
+                a missing role 403, a bad, expired or revoked token 401. \
+                OGC API Features (Parts 1–3) and OGC API Tiles (vector tiles) over sensor and entity collections in CGCS2000, the catalogue, time travel, imports and exports, \
                 geocoding, measurement, dead letters and operations. Every 4xx/5xx is an RFC 9457 problem. Query strings are read as forms \
                 write them (`+` is a space, `%2B` a plus). Limits, each answered with a problem naming it: request body --max-request-bytes \
                 (413), header section --max-header-bytes (431), CQL2 filter --max-filter-bytes and 64 levels of nesting (400), JSON bodies \
@@ -19,9 +22,22 @@ enum OpenAPIDocument {
                 """,
             ] as Object,
             "servers": [["url": serverURL] as Object],
-            "tags": ["Features", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Operations"].map { ["name": $0] as Object },
-            "paths": paths,
-            "components": ["parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all, "responses": OpenAPISchemas.responses] as Object,
+            "tags": [
+                "Features", "Tiles", "Catalogue", "Time travel", "Imports", "Geocoding", "Measurement", "Live", "Tasks", "Sensor registry",
+                "Operations", "Access", "Dashboard",
+            ].map { ["name": $0] as Object },
+            "paths": merged(paths, editingPaths).merging(livePaths) { described, _ in described }.merging(tilePaths) { described, _ in described }
+                .merging(accessPaths) { described, _ in described },
+            // Anonymous callers read public data (unless --no-anonymous-reads); everything else needs a bearer token.
+            "security": [[:] as Object, ["bearer": [] as [String]] as Object],
+            "components": [
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "A token from POST /auth/login or an API key."] as Object
+                ]
+                    as Object,
+                "parameters": OpenAPIParameters.all, "schemas": OpenAPISchemas.all.merging(OpenAPISchemas.live) { described, _ in described },
+                "responses": OpenAPISchemas.responses,
+            ] as Object,
         ]
     }
 
@@ -35,11 +51,18 @@ enum OpenAPIDocument {
         content: [String: Object], body: Object? = nil, errors: [String] = ["400"]
     ) -> Object {
         var responses: Object = [
-            status: ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
+            status: content.isEmpty
+                ? ["description": description] as Object
+                : ["description": description, "content": content.mapValues { ["schema": $0] as Object } as Object] as Object,
             "500": ["$ref": "#/components/responses/ServerError"] as Object,
             "431": ["$ref": "#/components/responses/HeadersTooLarge"] as Object,
+            "401": ["$ref": "#/components/responses/Unauthorized"] as Object,
+            "403": ["$ref": "#/components/responses/Forbidden"] as Object,
         ]
-        let names = ["400": "BadRequest", "404": "NotFound", "409": "Conflict", "413": "TooLarge", "503": "Unavailable"]
+        let names = [
+            "400": "BadRequest", "404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "412": "PreconditionFailed",
+            "413": "TooLarge", "422": "Unprocessable", "428": "PreconditionRequired", "503": "Unavailable",
+        ]
         for error in errors { if let name = names[error] { responses[error] = ["$ref": "#/components/responses/\(name)"] as Object } }
         var operation: Object = ["operationId": id, "summary": summary, "tags": [tag], "responses": responses]
         if !parameters.isEmpty { operation["parameters"] = parameters }
@@ -59,6 +82,9 @@ enum OpenAPIDocument {
         "collectionId", "bbox", "bbox-crs", "datetime", "as_of", "limit", "offset", "after", "crs", "filter", "filter-lang", "filter-crs", "sortby",
         "properties", "skipGeometry", "itemsFormat",
     ]
+    static let liveParameters = [
+        "collectionId", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "properties", "since", "lastEventId",
+    ]
     static func query(_ name: String, _ description: String, _ schema: Object = OpenAPISchemas.string, required: Bool = false) -> Object {
         OpenAPIParameters.query(name, description, schema: schema, required: required)
     }
@@ -66,7 +92,12 @@ enum OpenAPIDocument {
     static let number = OpenAPIParameters.number
 
     static let paths: Object = [
-        "/": ["get": operation("landingPage", "Landing page", tag: "Features", content: [json: OpenAPISchemas.ref("LandingPage")], errors: [])],
+        "/": [
+            "get": operation(
+                "landingPage", "Landing page (JSON); a browser asking for text/html, or f=html, gets the map dashboard", tag: "Features",
+                parameters: [query("f", "json or html.")], content: [json: OpenAPISchemas.ref("LandingPage"), "text/html": OpenAPISchemas.string],
+                errors: [])
+        ],
         "/conformance": [
             "get": operation("conformance", "Conformance classes", tag: "Features", content: [json: OpenAPISchemas.ref("Conformance")], errors: [])
         ],
@@ -141,6 +172,10 @@ enum OpenAPIDocument {
                 parameters: parameters(["collectionId", "bbox", "bbox-crs", "datetime", "as_of", "filter", "filter-lang", "filter-crs"]) + [
                     query("group_by", "Comma-separated: admin, grid, or queryable names."),
                     query("time_bucket", "Buckets of observation or valid time: 15m, 1h, 1d, 1w …"),
+                    query(
+                        "tz",
+                        "IANA time zone whose wall clock the buckets follow (default Asia/Shanghai: a day starts at Beijing midnight, a week on Monday). Rows give `time` in UTC and `local_time` with the zone's offset."
+                    ),
                     query("agg", "Comma-separated: count, count(p), avg(p), min(p), max(p), sum(p), stddev(p); default count."),
                     query("grid_size", "Grid cell side in degrees (EPSG:4490), default 0.01.", number),
                     query("regions", "The entity collection of region polygons for group_by=admin."),
@@ -171,7 +206,7 @@ enum OpenAPIDocument {
                     query("keywords", "Any of these keywords, comma-separated."), query("bbox", "Extent intersects west,south,east,north (CRS84)."),
                     query("datetime", "Temporal extent intersects this instant or interval."), query("domain", "Domain label."),
                     query("industry", "Industry label."), query("theme", "Theme label."),
-                    query("classification", "public, government or classified."), query("kind", "entities, sensors or readings."),
+                    query("classification", "public, government or classified."), query("kind", "entities, sensors, readings, aggregates or alerts."),
                     query("limit", "At most this many records (1–1000).", integer), OpenAPIParameters.ref("jsonFormat"),
                 ], content: [geoJSON: featureCollection])
         ],
@@ -205,6 +240,23 @@ enum OpenAPIDocument {
                     query("to", "End (RFC 3339).", required: true), query("speed", "Time factor; 0 for as fast as possible.", number),
                     query("bbox", "Only changes intersecting west,south,east,north."),
                 ], content: ["text/event-stream": OpenAPISchemas.string])
+        ],
+        "/collections/{collectionId}/live": [
+            "get": operation(
+                "live",
+                "Follow a collection live (readings, sensors, aggregates, alerts, entity collections): Server-Sent Events (text/event-stream), or the same messages over a WebSocket upgrade on this path; the /items parameters select what is sent, evaluated per subscriber; every message carries the event id and a cursor (the SSE id); since (a time or a cursor) or Last-Event-ID start in the past (replayed from the archive, then live, with no gap and no duplicate); a subscriber that reads too slowly gets a gap message (missed count, cursor to resume) and the stream ends; heartbeats every 15 s. Channels and messages: /api/async",
+                tag: "Live", parameters: parameters(liveParameters), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "404", "503"])
+        ],
+        "/items/live": [
+            "get": operation(
+                "itemsLive", "Follow the placed crawl items live (as /collections/{collectionId}/live)", tag: "Live",
+                parameters: parameters(Array(liveParameters.dropFirst())), content: ["text/event-stream": OpenAPISchemas.string],
+                errors: ["400", "503"])
+        ],
+        "/api/async": [
+            "get": operation(
+                "asyncAPI", "AsyncAPI 2.6 description of the live channels and their messages", tag: "Live", content: [json: object], errors: [])
         ],
         "/geocode": [
             "get": operation(

@@ -21,6 +21,10 @@ enum OpenAPIParameters {
         return parameter
     }
 
+    static func header(_ name: String, _ description: String, required: Bool = false) -> Object {
+        ["name": name, "in": "header", "description": description, "required": required, "schema": ["type": "string"] as Object]
+    }
+
     static let integer: Object = ["type": "integer"]
     static let number: Object = ["type": "number"]
     static let crsSchema: Object = ["type": "string", "format": "uri", "enum": SupportedCRS.uris]
@@ -58,6 +62,14 @@ enum OpenAPIParameters {
             "f", "json/geojson page (default), or the whole result as a file: gpkg, shp (zipped), csv, csv-lonlat, geojson.",
             schema: ["type": "string", "enum": ["json", "gpkg", "shp", "csv", "csv-lonlat", "geojson"]]),
         "jsonFormat": query("f", "The response format: json.", schema: ["type": "string", "enum": ["json"]]),
+        "since": query(
+            "since",
+            "Start in the past: an RFC 3339 date-time (every event recorded since then, per partition) or a cursor a message carried (topic@partition:offset,…), to resume right after it."
+        ),
+        "lastEventId": [
+            "name": "Last-Event-ID", "in": "header", "required": false, "schema": ["type": "string"] as Object,
+            "description": "The cursor of the last message received (EventSource sends it when it reconnects); wins over since.",
+        ] as Object,
     ]
 
     static func ref(_ name: String) -> Object { ["$ref": "#/components/parameters/\(name)"] }

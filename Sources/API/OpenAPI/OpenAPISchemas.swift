@@ -49,7 +49,7 @@ enum OpenAPISchemas {
             "properties": [
                 "id": string, "title": string, "description": string, "keywords": strings, "links": ref("Links"), "extent": anyObject,
                 "itemType": string, "crs": strings, "storageCrs": string,
-                "kind": ["type": "string", "enum": ["entities", "sensors", "readings"]] as Object,
+                "kind": ["type": "string", "enum": ["entities", "sensors", "readings", "aggregates", "alerts"]] as Object,
                 "classification": string, "domain": string, "industry": string, "theme": string, "source": string, "updateFrequency": string,
                 "properties": ["type": "array", "items": anyObject] as Object,
             ] as Object,
@@ -64,6 +64,11 @@ enum OpenAPISchemas {
                 "id": string, "title": string, "description": string, "keywords": strings, "domain": string, "industry": string, "theme": string,
                 "classification": ["type": "string", "enum": ["public", "government", "classified"]] as Object, "source": string,
                 "update_frequency": string, "allow_outside_service_area": ["type": "boolean"] as Object,
+                "indexed": [
+                    "type": "array", "items": string,
+                    "description":
+                        "String, integer, real or boolean properties that filters name often: each gets an index on (value, geometry), built in the background.",
+                ] as Object,
                 "properties": [
                     "type": "array",
                     "items": [
@@ -84,12 +89,20 @@ enum OpenAPISchemas {
         "BadRequest": problem("A parameter or body the client can fix; the detail says what to change."),
         "NotFound": problem("No such resource."),
         "Conflict": problem("Conflicts with what exists."),
+        "MethodNotAllowed": problem("Not possible on this resource (features are edited only in entity collections)."),
+        "PreconditionFailed": problem("If-Match names another version: the resource changed since it was read; nothing was changed."),
+        "PreconditionRequired": problem("This change needs If-Match with the resource's ETag (optimistic locking)."),
+        "Unprocessable": problem("Well-formed, but refused: a task definition its kind does not accept, or an edit the entity processor refused."),
         "TooLarge": problem(
             "Over a configured size limit: the request body (--max-request-bytes, 16 MiB by default; uploads --max-upload-bytes), or one event larger than the event log takes."
         ),
         "HeadersTooLarge": problem("The request's header section is over --max-header-bytes (32 KiB by default)."),
         "Unavailable": problem("A dependency (database, broker) is not reachable."),
         "ServerError": problem("An unexpected error; details are logged, not shown."),
+        "Unauthorized": problem(
+            "No credentials where the route needs them, or a bearer token that is not valid (unknown, forged, expired or revoked); WWW-Authenticate names the scheme."
+        ),
+        "Forbidden": problem("The caller's roles do not allow this (a collection above the caller's clearance answers 404 instead)."),
     ]
 
     static func problem(_ description: String) -> Object {

@@ -1,19 +1,51 @@
 import Hummingbird
 import Logging
 import Projections
+import ReadModel
 
-/// `GET /metrics`: the process's metrics and every projection's and processor's consumer lag, in
-/// Prometheus text format. Lag comes from the background ``ConsumerLagMonitor`` (a few seconds
-/// old at most), so a scrape does no broker or database round trip.
+/// `GET /metrics`: the process's metrics, every projection's and processor's consumer lag, and every
+/// running task's figures, in Prometheus text format. Lag comes from the background
+/// ``ConsumerLagMonitor`` (a few seconds old at most); task figures from `task_status`, which every
+/// process running tasks refreshes every few seconds (one small query per scrape).
 struct MetricsRoute: Sendable {
     let context: APIContext
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/metrics") { _, _ in
-            let text = (context.metrics?.emitToString() ?? "") + (context.lag?.prometheus ?? "")
+            let tasks = (try? await TaskReads(client: context.database, logger: Logger(label: "shikong.metrics")).allStatus()) ?? []
+            let text = (context.metrics?.emitToString() ?? "") + (context.lag?.prometheus ?? "") + Self.prometheus(tasks)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+    }
+
+    /// Task figures as Prometheus gauges and counters, labelled by task and kind.
+    static func prometheus(_ tasks: [(task: String, kind: String, status: TaskReads.Status)]) -> String {
+        guard !tasks.isEmpty else { return "" }
+        func label(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        }
+        let series: [(name: String, type: String, help: String, value: (TaskReads.Status) -> Double)] = [
+            ("shikong_task_messages_total", "counter", "Messages a task took in (summed over the processes running it).", { Double($0.messages) }),
+            ("shikong_task_bytes_total", "counter", "Bytes a task took in.", { Double($0.bytes) }),
+            ("shikong_task_errors_total", "counter", "Errors of a task's runners.", { Double($0.errors) }),
+            ("shikong_task_messages_per_second", "gauge", "Messages per second over the last ten seconds.", { $0.messagesPerSecond }),
+            ("shikong_task_bytes_per_second", "gauge", "Bytes per second over the last ten seconds.", { $0.bytesPerSecond }),
+            ("shikong_task_errors_per_second", "gauge", "Runner errors per second over the last ten seconds.", { $0.errorsPerSecond }),
+            ("shikong_task_running", "gauge", "1 while a runner of the task runs.", { $0.running ? 1 : 0 }),
+            (
+                "shikong_task_last_message_timestamp_seconds", "gauge", "When the task last took a message in (Unix time).",
+                { $0.lastMessageAt?.timeIntervalSince1970 ?? 0 }
+            ),
+        ]
+        var text = ""
+        for metric in series {
+            text += "# HELP \(metric.name) \(metric.help)\n# TYPE \(metric.name) \(metric.type)\n"
+            for (task, kind, status) in tasks {
+                text += "\(metric.name){task=\"\(label(task))\",kind=\"\(label(kind))\"} \(metric.value(status))\n"
+            }
+        }
+        return text
     }
 }

@@ -4,7 +4,7 @@ import JSON
 import ReadModel
 
 /// `GET /collections/{c}/stats`: grouped aggregates of the features an items request would select
-/// (see ``StatisticsRequest`` for `group_by`, `time_bucket`, `agg`, `grid_size`, `regions`, `geometry`).
+/// (see ``StatisticsRequest`` for `group_by`, `time_bucket`, `tz`, `agg`, `grid_size`, `regions`, `geometry`).
 struct StatisticsRoutes: Sendable {
     let store: FeatureStore
     /// The collection of admin regions `group_by=admin` uses when the request names none.
@@ -26,6 +26,7 @@ struct StatisticsRoutes: Sendable {
             let head: [(String, JSONValue)] = [
                 ("collection", .string(collection.id)), ("group_by", .array(groups.map(JSONValue.string))),
                 ("time_bucket", statistics.timeBucket.map(JSONValue.string) ?? .null),
+                ("tz", statistics.timeBucket == nil ? .null : .string(statistics.timeZone)),
                 ("aggregates", .array(statistics.aggregates.map { .string($0.name) })), ("numberOfRows", .number(Double(rows.count))),
                 ("truncated", .bool(truncated)),
             ]

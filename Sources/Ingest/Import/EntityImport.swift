@@ -12,8 +12,10 @@ public struct EntityImport: Sendable, Codable {
     }
 
     public var file: URL
-    /// The name the source is known by (default: the file name), so a re-import of the same source
-    /// is recognised even from another directory.
+    /// The source (dataset) the file is an edition of, which a full import compares with and retires
+    /// from: by default the collection (one dataset, one collection), so a new edition under a new
+    /// file name (`parcels_2026.shp` after `parcels_2025.shp`) retires what the city deleted. Name it
+    /// (`--source`) when several sources feed one collection; each is then compared only with itself.
     public var sourceName: String
     public var collection: String
     public var layer: String?
@@ -32,9 +34,12 @@ public struct EntityImport: Sendable, Codable {
     /// Address columns of a CSV (default: the usual names).
     public var addressColumns: [String]?
 
+    /// The file's own name, as jobs and events report it.
+    public var fileName: String { file.lastPathComponent }
+
     public init(file: URL, collection: String) {
         self.file = file
-        self.sourceName = file.lastPathComponent
+        self.sourceName = collection
         self.collection = collection
     }
 }

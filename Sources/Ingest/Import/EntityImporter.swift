@@ -9,8 +9,11 @@ import Logging
 
 /// Bulk import: reads a GIS file through GDAL/OGR and turns each feature into an `entity.upserted`
 /// event on `raw.entities` (three-domain labels, geometry in EPSG:4490), skipping features equal to the
-/// entity's current version, so a re-run of the same file changes nothing. In `full` mode entities the
-/// source held before and no longer holds become `entity.retired`. Rows that cannot be read go to the
+/// entity's current version, so a re-run of the same file changes nothing. The file is an edition of
+/// its source (`EntityImport.sourceName`, by default the collection); in `full` mode entities the
+/// source held before and this edition no longer holds become `entity.retired`, and entities of other
+/// sources (another `--source`, API edits) are left alone. The completed job says what was compared
+/// with what. Rows that cannot be read go to the
 /// dead-letter topic with file, row and reason; the job's progress goes to `jobs`.
 public struct EntityImporter: Sendable {
     public struct Report: Sendable {
@@ -18,6 +21,8 @@ public struct EntityImporter: Sendable {
         public var counts: ImportCounts
         public var total: Int?
         public var sourceCRS: String
+        /// What was compared with what (also the completed job's message).
+        public var summary: String
     }
 
     let producer: KafkaProducer
@@ -56,6 +61,7 @@ public struct EntityImporter: Sendable {
         try await producer.send(try registration(plan, fields: stream.layer.fields, job: job, at: started).record())
         let entities = FeatureEntities(plan: plan, offset: offset)
         let current = try await baseline.current(collection: plan.collection)
+        let comparedWith = current.values.filter { $0.source == plan.sourceName }.count
         let fileDate = (try? plan.file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? started
         var seen = Set<String>()
         var lastReport = ContinuousClock.now
@@ -106,8 +112,28 @@ public struct EntityImporter: Sendable {
             throw error
         }
         progress(counts, total)
-        try await jobEvent(job, .completed, plan, total: total, counts: counts)
-        return Report(job: job, counts: counts, total: total, sourceCRS: offset?.description ?? stream.sourceCRS.description)
+        let summary = Self.summary(plan, counts: counts, comparedWith: comparedWith, current: current)
+        try await jobEvent(job, .completed, plan, total: total, counts: counts, message: summary)
+        return Report(job: job, counts: counts, total: total, sourceCRS: offset?.description ?? stream.sourceCRS.description, summary: summary)
+    }
+
+    /// What was compared with what: the edition, its source, the entities of the source before, and
+    /// those of other sources left alone.
+    static func summary(_ plan: EntityImport, counts: ImportCounts, comparedWith: Int, current: [String: (hash: String?, source: String?)]) -> String
+    {
+        var others: [String: Int] = [:]
+        for (_, entity) in current where entity.source != plan.sourceName { others[entity.source ?? "unknown", default: 0] += 1 }
+        let source = plan.sourceName == plan.collection ? "source \(plan.sourceName) (the collection)" : "source \(plan.sourceName)"
+        var text = "compared \(plan.fileName) with the \(comparedWith) entities of \(source) in collection \(plan.collection): "
+        text += "\(counts.upserted) new or changed, \(counts.unchanged) unchanged, "
+        text +=
+            plan.mode == .full
+            ? "\(counts.retired) retired (held before, not in this edition)" : "none retired (mode append)"
+        if !others.isEmpty {
+            let names = others.sorted { $0.value > $1.value }.prefix(3).map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            text += "; \(others.values.reduce(0, +)) entities of other sources left as they are (\(names)\(others.count > 3 ? ", …" : ""))"
+        }
+        return text
     }
 
     /// The `collection.registered` event of the import's collection, with the file's fields as its
@@ -115,9 +141,10 @@ public struct EntityImporter: Sendable {
     func registration(_ plan: EntityImport, fields: [FieldDefinition], job: UUID, at date: Date) -> CatalogueEvent {
         let metadata = CollectionMetadata(
             id: plan.collection, kind: .entities, title: plan.collection, domain: plan.labels.domain, industry: plan.labels.industry,
-            theme: plan.labels.theme, source: plan.sourceName, updateFrequency: "irregular", allowOutsideServiceArea: plan.allowOutsideServiceArea,
+            theme: plan.labels.theme, source: plan.sourceName == plan.collection ? plan.fileName : plan.sourceName, updateFrequency: "irregular",
+            allowOutsideServiceArea: plan.allowOutsideServiceArea,
             properties: fields.map { CollectionProperty(name: $0.name, type: $0.type.rawValue) })
-        return CollectionRegistration.event(metadata, source: "import://\(job.uuidString.lowercased())/\(plan.sourceName)", at: date)
+        return CollectionRegistration.event(metadata, source: "import://\(job.uuidString.lowercased())/\(plan.fileName)", at: date)
     }
 
     private enum Change {
@@ -133,7 +160,7 @@ public struct EntityImporter: Sendable {
         guard let id = entities.entityID(of: feature), !id.isEmpty else {
             return .failed("no entity id: \(plan.idField.map { "the attribute \($0) is empty" } ?? "no feature id")")
         }
-        guard seen.insert(id).inserted else { return .failed("entity id \(id) appears more than once in \(plan.sourceName)") }
+        guard seen.insert(id).inserted else { return .failed("entity id \(id) appears more than once in \(plan.fileName)") }
         let validFrom: Date
         switch entities.validFrom(of: feature, default: now) {
         case .success(let date): validFrom = date
@@ -153,7 +180,7 @@ public struct EntityImporter: Sendable {
         if previous == hash { return .unchanged }
         let event = EntityEvent(
             id: EventIDGenerator.contentID(at: now, content: Array("\(plan.collection)|\(id)|\(hash)|\(previous ?? "")".utf8)),
-            type: EntityEvent.upserted, source: "import://\(job.uuidString.lowercased())/\(plan.sourceName)#\(feature.row)", recordedAt: now,
+            type: EntityEvent.upserted, source: "import://\(job.uuidString.lowercased())/\(plan.fileName)#\(feature.row)", recordedAt: now,
             space: EntitySpace(geometry: geometry, sourceCRS: plan.crs, address: feature.address),
             attributes: plan.labels,
             data: EntityData(
@@ -166,23 +193,23 @@ public struct EntityImporter: Sendable {
     private func retirement(of id: String, plan: EntityImport, job: UUID, at now: Date) throws -> OutgoingRecord {
         let event = EntityEvent(
             id: EventIDGenerator.contentID(at: now, content: Array("\(plan.collection)|\(id)|retired|\(job)".utf8)),
-            type: EntityEvent.retired, source: "import://\(job.uuidString.lowercased())/\(plan.sourceName)", recordedAt: now,
+            type: EntityEvent.retired, source: "import://\(job.uuidString.lowercased())/\(plan.fileName)", recordedAt: now,
             space: EntitySpace(geometry: nil), attributes: plan.labels,
             data: EntityData(
                 collection: plan.collection, entityID: id, validFrom: plan.validFrom ?? now,
                 origin: ImportOrigin(job: job, file: plan.sourceName, layer: plan.layer, row: 0),
-                reason: "missing from a full re-import of \(plan.sourceName)"))
+                reason: "missing from \(plan.fileName), a full import of source \(plan.sourceName)"))
         return try event.record(topic: Topics.rawEntities)
     }
 
     /// A row that could not become an entity change, kept whole for the dead-letter queue.
     private func deadLetter(_ plan: EntityImport, row: Int, reason: String, properties: Properties, at fileDate: Date) throws -> OutgoingRecord {
         let value = JSONValue.object([
-            ("file", .string(plan.sourceName)), ("layer", plan.layer.map(JSONValue.string) ?? .null), ("row", .number(Double(row))),
+            ("file", .string(plan.fileName)), ("layer", plan.layer.map(JSONValue.string) ?? .null), ("row", .number(Double(row))),
             ("collection", .string(plan.collection)), ("properties", FeatureEntities.properties(properties)),
         ])
-        let failedID = EventIDGenerator.contentID(at: fileDate, content: Array("\(plan.collection)|\(plan.sourceName)|\(row)|\(reason)".utf8))
-        let subject = "import:\(plan.collection)/\(plan.sourceName)#\(row)"
+        let failedID = EventIDGenerator.contentID(at: fileDate, content: Array("\(plan.collection)|\(plan.fileName)|\(row)|\(reason)".utf8))
+        let subject = "import:\(plan.collection)/\(plan.fileName)#\(row)"
         let message = KafkaMessage(
             topic: Topics.rawEntities, partition: 0, offset: Int64(row), key: Data(subject.utf8), value: Data(value.text.utf8),
             headers: [
@@ -190,7 +217,7 @@ public struct EntityImporter: Sendable {
                 KafkaHeader(key: "ce_id", string: failedID.uuidString.lowercased()),
             ],
             timestampMilliseconds: Timestamp.epochMilliseconds(fileDate))
-        return try DeadLetter(failed: message, stage: Self.stage, reason: "\(plan.sourceName) row \(row): \(reason)", eventID: failedID)
+        return try DeadLetter(failed: message, stage: Self.stage, reason: "\(plan.fileName) row \(row): \(reason)", eventID: failedID)
             .record(topic: Topics.deadLetters)
     }
 
@@ -200,7 +227,7 @@ public struct EntityImporter: Sendable {
         async throws
     {
         let event = ImportJobEvent(
-            job: job, status: status, collection: plan.collection, file: plan.sourceName, total: total, counts: counts, message: message)
+            job: job, status: status, collection: plan.collection, file: plan.fileName, total: total, counts: counts, message: message)
         try await producer.send(try event.record(topic: Topics.jobs))
     }
 

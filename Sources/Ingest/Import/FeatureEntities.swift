@@ -72,7 +72,7 @@ struct FeatureEntities: Sendable {
 
     /// The hash of what a version holds: geometry and properties as JSON text.
     static func hash(geometry: JSONValue?, properties: JSONValue) -> String {
-        ContentHash.hex(Array(((geometry?.text ?? "null") + "\u{1F}" + properties.text).utf8))
+        FeatureEdit.contentHash(geometry: geometry, properties: properties)
     }
 
     private func mapCoordinates(_ value: JSONValue, _ transform: (Double, Double) throws(GeodesyError) -> (x: Double, y: Double)) throws(GeodesyError)

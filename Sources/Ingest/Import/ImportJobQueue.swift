@@ -119,7 +119,7 @@ public final class ImportJobQueue: Service {
     private func interrupted(_ job: Job, counts: ImportCounts) async {
         logger.notice("import interrupted; it resumes when the process starts again", metadata: ["job": "\(job.id)"])
         let event = ImportJobEvent(
-            job: job.id, status: .interrupted, collection: job.plan.collection, file: job.plan.sourceName, total: nil, counts: counts,
+            job: job.id, status: .interrupted, collection: job.plan.collection, file: job.plan.fileName, total: nil, counts: counts,
             message: "the process stopped during the import; it resumes when the process starts again")
         do {
             try await producer.send(try event.record(topic: Topics.jobs))
@@ -143,14 +143,14 @@ public final class ImportJobQueue: Service {
             }
             guard FileManager.default.fileExists(atPath: plan.file.path) else {
                 let event = ImportJobEvent(
-                    job: id, status: .failed, collection: plan.collection, file: plan.sourceName, total: nil, counts: ImportCounts(),
-                    message: "interrupted by a restart, and its uploaded file \(plan.sourceName) is gone: upload it again")
+                    job: id, status: .failed, collection: plan.collection, file: plan.fileName, total: nil, counts: ImportCounts(),
+                    message: "interrupted by a restart, and its uploaded file \(plan.fileName) is gone: upload it again")
                 try await producer.send(try event.record(topic: Topics.jobs))
                 logger.warning("interrupted import cannot resume: its file is gone", metadata: ["job": "\(id)"])
                 remove(id)
                 continue
             }
-            logger.notice("resuming an interrupted import", metadata: ["job": "\(id)", "file": "\(plan.sourceName)"])
+            logger.notice("resuming an interrupted import", metadata: ["job": "\(id)", "file": "\(plan.fileName)"])
             let job = Job(id: id, plan: plan)
             jobs.withLock { $0[id] = job }
             incoming.yield(job)

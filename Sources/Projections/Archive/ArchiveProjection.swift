@@ -12,7 +12,9 @@ import Synchronization
 /// (the first copy the log had); its topic, partition and offset, key, headers and value are kept
 /// byte for byte, so `LogRecovery` can put the log back as it was when a broker lost it.
 public struct ArchiveProjection: Projection {
-    public let name = "archive"
+    /// The archive's projection name, which keys its stored positions.
+    public static let projectionName = "archive"
+    public let name = ArchiveProjection.projectionName
     public let topics: [String]
     /// The archive is the source of rebuilds; it is not rebuilt itself.
     public let tables: [String] = []

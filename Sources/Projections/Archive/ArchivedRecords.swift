@@ -49,9 +49,13 @@ public struct ArchivedRecords: Sendable {
         geometries.append(Self.geometry(of: message) ?? "")
     }
 
-    /// The EPSG:4490 geometry of a structured event (`space.geometry`), as GeoJSON text.
+    private static let spaceMember = Data(#""space""#.utf8)
+
+    /// The EPSG:4490 geometry of a structured event (`space.geometry`), as GeoJSON text. A value
+    /// without a `"space"` member (a raw reading, a job report) is not parsed at all.
     private static func geometry(of message: KafkaMessage) -> String? {
         guard message.header("content-type") == "application/json", message.value.first == UInt8(ascii: "{"),
+            message.value.range(of: spaceMember) != nil,
             let json = try? JSONParser.parse(bytes: Array(message.value)),
             let geometry = json["space"]?["geometry"], geometry["type"]?.string != nil
         else { return nil }

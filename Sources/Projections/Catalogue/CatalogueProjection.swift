@@ -62,10 +62,10 @@ public struct CatalogueProjection: Projection {
                 try await connection.query(
                     """
                     INSERT INTO \(unescaped: table) AS c (id, kind, title, description, keywords, domain, industry, theme, classification, source,
-                        update_frequency, allow_outside_service_area, properties, registered_at, updated_at, event_id)
+                        update_frequency, allow_outside_service_area, properties, indexed, registered_at, updated_at, event_id)
                     VALUES (\(data.id), \(data.kind?.rawValue ?? "entities"), \(data.title ?? data.id), \(data.description ?? ""), \(data.keywords ?? []),
                         \(data.domain), \(data.industry), \(data.theme), \(data.classification ?? "public"), \(data.source), \(data.updateFrequency),
-                        \(data.allowOutsideServiceArea ?? false), coalesce(\(properties)::jsonb, '[]'::jsonb), \(recorded)::timestamptz,
+                        \(data.allowOutsideServiceArea ?? false), coalesce(\(properties)::jsonb, '[]'::jsonb), \(data.indexed ?? []), \(recorded)::timestamptz,
                         \(recorded)::timestamptz, \(event.id))
                     ON CONFLICT (id) DO UPDATE SET
                         properties = coalesce(\(properties)::jsonb, c.properties),
@@ -85,7 +85,7 @@ public struct CatalogueProjection: Projection {
                         classification = coalesce(\(data.classification), classification), source = coalesce(\(data.source), source),
                         update_frequency = coalesce(\(data.updateFrequency), update_frequency),
                         allow_outside_service_area = coalesce(\(data.allowOutsideServiceArea), allow_outside_service_area),
-                        properties = coalesce(\(properties)::jsonb, properties),
+                        properties = coalesce(\(properties)::jsonb, properties), indexed = coalesce(\(data.indexed)::text[], indexed),
                         updated_at = \(recorded)::timestamptz, event_id = \(event.id)
                     WHERE id = \(data.id) AND event_id < \(event.id)
                     """, logger: logger)

@@ -25,17 +25,11 @@ public struct EntityChanges: Sendable {
 
     var rounds: [Column] = []
     private var seen: [String: Int] = [:]
-    private static let decoder = EventJSON.decoder()
 
     var isEmpty: Bool { rounds.isEmpty }
 
     mutating func append(_ message: KafkaMessage) throws(EventDecodingError) {
-        let event: EntityEvent
-        do {
-            event = try Self.decoder.decode(EntityEvent.self, from: message.value)
-        } catch {
-            throw EventDecodingError("not an entity event: \(error)")
-        }
+        let event = try EntityEvent(jsonBytes: message.value)
         let upsert = event.type == EntityEvent.upserted
         guard upsert || event.type == EntityEvent.retired else { throw EventDecodingError("unknown entity event type \(event.type)") }
         if upsert, event.space.geometry == nil { throw EventDecodingError("an upsert reached the projection without a geometry") }

@@ -14,8 +14,13 @@ public final class ProjectionRunner<P: Projection>: Service {
     public struct Configuration: Sendable {
         public var consumer: KafkaConsumerConfiguration
         public var deadLetterTopic: String = Topics.deadLetters
-        public var batchSize: Int = 2_000
-        /// Told once the consumer group assigned the projection its partitions (part `projection <name>`).
+        /// The most records one transaction takes. A poll returns what librdkafka has fetched, up to
+        /// this, so batches stay small (and fresh) under light load and grow with a backlog.
+        public var batchSize: Int = 10_000
+        /// Told the positions after every committed batch (e.g. the archive's durability gate, when
+        /// it runs in the same process, instead of polling `projection_positions`).
+        public var onCommit: (@Sendable ([TopicPartition: Int64]) -> Void)?
+        /// Told once the consumer group assigned the projection its partitions (part `projection <group>`).
         public var readiness: Readiness?
 
         public init(consumer: KafkaConsumerConfiguration) {
@@ -39,7 +44,7 @@ public final class ProjectionRunner<P: Projection>: Service {
             readinessPart, waitingFor: "its partitions of \(projection.topics.joined(separator: ", ")) from the consumer group")
     }
 
-    private var readinessPart: String { "projection \(projection.name)" }
+    private var readinessPart: String { "projection \(configuration.consumer.groupID)" }
 
     public func run() async throws {
         let positions = ProjectionPositions(projection: projection.name)
@@ -54,13 +59,27 @@ public final class ProjectionRunner<P: Projection>: Service {
         defer { consumer.close() }
         logger.info("projection started", metadata: ["projection": "\(projection.name)", "topics": "\(projection.topics)"])
         var drain = StageDrain()
-        for try await batch in consumer.batches(maxMessages: configuration.batchSize) {
+        let batches = consumer.batches(maxMessages: configuration.batchSize)
+        @Sendable func poll() async throws -> [KafkaMessage]? {
+            var iterator = batches.makeAsyncIterator()
+            return try await iterator.next()
+        }
+        var next = try await poll()
+        while let batch = next {
             if consumer.hasJoinedGroup { configuration.readiness?.ready(readinessPart) }
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
-            guard !batch.isEmpty else { continue }
+            guard !batch.isEmpty else {
+                next = try await poll()
+                continue
+            }
+            // The next poll runs on the consumer's queue while this batch is written.
+            async let following = poll()
             try await writer.apply(batch)
+            let positions = batch.nextPositions
+            configuration.onCommit?(positions)
+            next = try await following
             // The group offset only feeds lag monitoring; the position that counts is in PostgreSQL.
-            try? await consumer.commit(batch.nextPositions)
+            try? await consumer.commit(positions)
         }
         logger.info("projection stopped", metadata: ["projection": "\(projection.name)"])
     }
@@ -68,9 +87,10 @@ public final class ProjectionRunner<P: Projection>: Service {
     /// Where to resume each newly assigned partition: the position stored with the rows.
     ///
     /// librdkafka asks from its rebalance callback, on the consumer's own thread (not the
-    /// cooperative pool), and needs the answer before the callback returns: the partitions are
-    /// assigned with these offsets or not at all. So this one place blocks that thread while a task
-    /// reads PostgreSQL; nothing else waits for a task this way.
+    /// cooperative pool: a closing consumer, whose callbacks run on the closing thread, takes no
+    /// partitions and never asks), and needs the answer before the callback returns: the partitions
+    /// are assigned with these offsets or not at all. So this one place blocks that thread while a
+    /// task reads PostgreSQL; nothing else waits for a task this way.
     static func resumePositions(_ partitions: [TopicPartition], positions: ProjectionPositions, client: PostgresClient, logger: Logger)
         -> [TopicPartition: Int64]
     {

@@ -80,7 +80,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         on connection: PostgresConnection, source: Source, until: Date?, started: ContinuousClock.Instant,
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws -> Report {
-        try await createShadows(on: connection)
+        let deferred = try await createShadows(on: connection)
         let writer = ProjectionWriter(
             projection: projection, client: client, producer: producer, deadLetterTopic: deadLetterTopic, positions: shadowPositions,
             tables: .shadow, logger: logger)
@@ -88,6 +88,13 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         switch source {
         case .archive: replayed = try await replayArchive(until: until, writer: writer, progress: progress)
         case .topics: replayed = try await replayTopics(until: until, writer: writer, progress: progress)
+        }
+        // The shadows are private until the swap: their non-btree indexes are built once, now, instead
+        // of row by row during the replay.
+        progress(Progress(phase: "indexes", done: 0, total: deferred.count))
+        for (index, definition) in deferred.enumerated() {
+            try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger)
+            progress(Progress(phase: "indexes", done: index + 1, total: deferred.count))
         }
         if let until {
             let tables = try await keepSnapshot(at: until, on: connection)
@@ -107,14 +114,33 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         return Report(replayed: replayed, caughtUp: caughtUp, elapsed: .now - started, tables: projection.tables, switched: true)
     }
 
-    private func createShadows(on connection: PostgresConnection) async throws {
+    /// Creates the shadow tables like the live ones, without their non-btree (GiST, GIN…) indexes,
+    /// whose definitions it returns: the replay needs only the btree ones (keys and lookups by event
+    /// id), and building a spatial or range index once over a full table costs far less than keeping
+    /// it up to date through a replay.
+    private func createShadows(on connection: PostgresConnection) async throws -> [String] {
+        var deferred: [String] = []
         for table in projection.tables {
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(ProjectionTables.shadow[table])"), logger: logger)
             try await connection.query(
                 PostgresQuery(unsafeSQL: "CREATE TABLE \(ProjectionTables.shadow[table]) (LIKE \(ProjectionTables.live[table]) INCLUDING ALL)"),
                 logger: logger)
+            let rows = try await connection.query(
+                """
+                SELECT i.relname, pg_get_indexdef(i.oid), format('DROP INDEX %I', i.relname)
+                FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
+                WHERE x.indrelid = \(ProjectionTables.shadow.name(table))::regclass AND a.amname <> 'btree'
+                ORDER BY i.relname
+                """, logger: logger)
+            var drops: [String] = []
+            for try await (_, definition, drop) in rows.decode((String, String, String).self) {
+                drops.append(drop)
+                deferred.append(definition)
+            }
+            for drop in drops { try await connection.query(PostgresQuery(unsafeSQL: drop), logger: logger) }
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+        return deferred
     }
 
     private func replayArchive(until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
@@ -182,6 +208,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             for table in projection.tables {
                 let old = ProjectionTables(suffix: "__old")
                 let liveIndexes = try await indexes(of: ProjectionTables.live.name(table), on: connection)
+                let liveTriggers = try await triggers(of: ProjectionTables.live.name(table), on: connection)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(old[table])"), logger: logger)
                 try await connection.query(
                     PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.live[table]) RENAME TO \(old[table])"), logger: logger)
@@ -190,10 +217,24 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
                     logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old[table])"), logger: logger)
                 try await renameIndexes(of: table, like: liveIndexes, on: connection)
+                for definition in liveTriggers { try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger) }
             }
+            // Everything the tables held may differ: caches over them (vector tiles) start over.
+            try await connection.query(#"SELECT pg_notify('shikong_tile_changes', '{"all":true}')"#, logger: logger)
             try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
             return gap
         }
+    }
+
+    /// The definitions of a table's own triggers (the tile change notices of migration 11), to put
+    /// back on the table that takes its name: a shadow made with LIKE has none.
+    private func triggers(of table: String, on connection: PostgresConnection) async throws -> [String] {
+        let rows = try await connection.query(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass(\(table)) AND NOT tgisinternal ORDER BY tgname",
+            logger: logger)
+        var found: [String] = []
+        for try await definition in rows.decode(String.self) { found.append(definition) }
+        return found
     }
 
     /// The indexes of a table: name → definition with the index and table names taken out.
@@ -216,7 +257,15 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         var byDefinition: [String: String] = [:]
         for (name, definition) in replaced { byDefinition[definition] = name }
         for (name, definition) in current.sorted(by: { $0.key < $1.key }) {
-            guard let wanted = byDefinition.removeValue(forKey: definition), wanted != name, current[wanted] == nil else { continue }
+            guard let wanted = byDefinition.removeValue(forKey: definition) else {
+                // Copied from the live table when the shadow was made, and dropped from it since (an
+                // indexed queryable taken out during the rebuild): not wanted any more.
+                if name.hasPrefix(ProjectionTables.shadow.name(table)) {
+                    try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX IF EXISTS \"\(name)\""), logger: logger)
+                }
+                continue
+            }
+            guard wanted != name, current[wanted] == nil else { continue }
             try await connection.query(PostgresQuery(unsafeSQL: "ALTER INDEX \"\(name)\" RENAME TO \"\(wanted)\""), logger: logger)
         }
     }

@@ -17,30 +17,17 @@ public struct SensorReadingBatch: Sendable {
     var isEmpty: Bool { eventIDs.isEmpty }
     var count: Int { eventIDs.count }
 
-    private static let decoder = EventJSON.decoder()
-    private static let encoder = JSONEncoder()
-
     /// Adds a `sensor.reading` record; throws a reason for the dead-letter topic when it is not one.
+    /// One parse of our own per event (see `SensorReadingEventJSON`).
     mutating func append(_ message: KafkaMessage) throws(EventDecodingError) {
-        let event: SpatialEvent<SensorReading>
-        do {
-            event = try Self.decoder.decode(SpatialEvent<SensorReading>.self, from: message.value)
-        } catch {
-            throw EventDecodingError("not a spatialised sensor.reading: \(error)")
-        }
-        guard event.space.crs == "EPSG:4490", event.space.geometry.coordinates.count == 2 else {
-            throw EventDecodingError("geometry must be a point in EPSG:4490")
-        }
-        guard let encodedValues = try? Self.encoder.encode(event.data.values) else {
-            throw EventDecodingError("values cannot be encoded as JSON")
-        }
+        let event = try SensorReadingEventJSON.decode(message.value)
         eventIDs.append(event.id)
-        sensorIDs.append(event.data.sensorID)
+        sensorIDs.append(event.sensorID)
         observedAt.append(Timestamp.format(event.occurredAt))
         recordedAt.append(Timestamp.format(event.recordedAt))
-        longitudes.append(event.space.geometry.longitude)
-        latitudes.append(event.space.geometry.latitude)
-        values.append(String(decoding: encodedValues, as: UTF8.self))
+        longitudes.append(event.longitude)
+        latitudes.append(event.latitude)
+        values.append(event.valuesJSON)
         sources.append(event.source)
     }
 }

@@ -10,8 +10,10 @@ public struct SourceRegistry: Sendable {
         self.sources = Dictionary(sources.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Entities, sensors, readings and located items.
-    public static let standard = SourceRegistry([EntitySource(), SensorSource(), ReadingSource(), LocatedItemSource()])
+    /// Entities, sensors, readings, located items, aggregate windows, alerts and the audit trail.
+    public static let standard = SourceRegistry([
+        EntitySource(), SensorSource(), ReadingSource(), LocatedItemSource(), AggregateSource(), AlertSource(), AuditSource(),
+    ])
 
     /// The source of `kind`, or `nil` when no source serves it.
     public func source(_ kind: SourceKind) -> (any CollectionSource)? { sources[kind] }

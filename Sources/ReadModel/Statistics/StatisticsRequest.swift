@@ -8,7 +8,8 @@ import Foundation
 ///   falls in, `regions=` names it), `grid` (square cells of `grid_size` degrees, EPSG:4490), or
 ///   queryable names (a property's values); none: one row for everything.
 /// - `time_bucket`: `15m`, `1h`, `1d`, `1w` … buckets of observation time (sensors, readings) or
-///   valid time (entities).
+///   valid time (entities), on the wall clock of `tz` (an IANA zone, default `Asia/Shanghai`, R-BASE-1):
+///   a day starts at Beijing midnight, a week on Monday.
 /// - `agg`: `count`, `count(p)`, `avg(p)`, `min(p)`, `max(p)`, `sum(p)`, `stddev(p)` over numeric
 ///   queryables (min and max also over times); default `count`.
 /// - `geometry=true`: each admin region's or grid cell's geometry with its row.
@@ -26,13 +27,17 @@ public struct StatisticsRequest: Sendable {
         public var name: String { property.map { "\(function)(\($0))" } ?? function }
     }
 
-    public static let parameterNames: Set<String> = ["group_by", "time_bucket", "agg", "grid_size", "regions", "geometry"]
+    public static let parameterNames: Set<String> = ["group_by", "time_bucket", "tz", "agg", "grid_size", "regions", "geometry"]
+    /// The zone whose wall clock time buckets follow when a request names none: Beijing time.
+    public static let defaultTimeZone = "Asia/Shanghai"
     public static let functions = ["count", "avg", "min", "max", "sum", "stddev"]
 
     public var items: ItemRequest
     public var groups: [Group] = []
     /// A PostgreSQL interval, e.g. `1 hours`.
     public var timeBucket: String?
+    /// The IANA time zone buckets start in (`tz`).
+    public var timeZone = Self.defaultTimeZone
     public var aggregates: [Aggregate] = []
     public var gridSize = 0.01
     public var regions: String?
@@ -70,6 +75,7 @@ public struct StatisticsRequest: Sendable {
             throw FeatureStoreError(.badRequest, "group_by=admin needs regions=<a collection of region polygons>")
         }
         if let text = values["time_bucket"] { timeBucket = try Self.interval(text) }
+        if let text = values["tz"] { timeZone = try Self.zone(text) }
         if let text = values["geometry"] {
             guard let flag = Bool(text.lowercased()) else { throw FeatureStoreError(.badRequest, "geometry must be true or false") }
             geometry = flag
@@ -85,6 +91,20 @@ public struct StatisticsRequest: Sendable {
             throw FeatureStoreError(.badRequest, "time_bucket is a count and a unit s, m, h, d or w, e.g. 15m or 1h, not \(text)")
         }
         return "\(count) \(unit)"
+    }
+
+    /// An IANA zone name as PostgreSQL and Foundation both know it (`UTC`, `Asia/Shanghai`).
+    static func zone(_ text: String) throws(FeatureStoreError) -> String {
+        // Area/Location names and UTC only: a bare "GMT+8" means UTC+8 to Foundation and UTC−8 to
+        // PostgreSQL (POSIX).
+        guard text.count <= 64, text == "UTC" || text.contains("/"),
+            text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }),
+            TimeZone(identifier: text) != nil
+        else {
+            throw FeatureStoreError(.badRequest, "tz is an IANA time zone such as Asia/Shanghai or UTC, not \(text)")
+        }
+        // As written: Foundation calls UTC "GMT".
+        return text
     }
 
     static func aggregate(_ text: String, queryables: Queryables) throws(FeatureStoreError) -> Aggregate {

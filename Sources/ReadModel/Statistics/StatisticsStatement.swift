@@ -45,8 +45,15 @@ enum StatisticsStatement {
             }
         }
         if let bucket = request.timeBucket {
+            // Binned on the zone's wall clock (2000-01-03 is a Monday, so weeks start on Mondays), then
+            // back to an instant: a day of Beijing time is [00:00+08, 24:00+08), not [08:00, 08:00).
             let column = "f.\(plan.relation.bucketTime)"
-            keys.append(("time", "date_bin(\(plan.builder.bind(bucket))::interval, \(column), '2000-01-01T00:00:00Z'::timestamptz)"))
+            let zone = plan.builder.bind(request.timeZone)
+            keys.append(
+                (
+                    "time",
+                    "date_bin(\(plan.builder.bind(bucket))::interval, \(column) AT TIME ZONE \(zone)::text, '2000-01-03T00:00:00'::timestamp) AT TIME ZONE \(zone)::text"
+                ))
         }
         // Grid cells are reported by their box, computed from the cell indexes after grouping.
         let grouped = keys.enumerated().filter { $0.element.name != "cell_bbox" }
@@ -64,6 +71,16 @@ enum StatisticsStatement {
                 let (x, y) = ("g.k\(index - 2)", "g.k\(index - 1)")
                 members.append(
                     "\(plan.builder.bind(key.name))::text, json_build_array(\(x) * \(size)::float8, \(y) * \(size)::float8, (\(x) + 1) * \(size)::float8, (\(y) + 1) * \(size)::float8)"
+                )
+            } else if key.name == "time" {
+                // RFC 3339: the instant in UTC, and the same instant on the zone's clock with its offset.
+                let zone = plan.builder.bind(request.timeZone)
+                let instant = "g.k\(index)"
+                let offset = "extract(epoch FROM (\(instant) AT TIME ZONE \(zone)::text) - (\(instant) AT TIME ZONE 'UTC'))"
+                members.append(
+                    "'time'::text, to_char(\(instant) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+                members.append(
+                    "'local_time'::text, to_char(\(instant) AT TIME ZONE \(zone)::text, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN \(offset) = 0 THEN 'Z' WHEN \(offset) > 0 THEN '+' || to_char(make_interval(secs => \(offset)), 'HH24:MI') ELSE '-' || to_char(make_interval(secs => -\(offset)), 'HH24:MI') END"
                 )
             } else {
                 members.append("\(plan.builder.bind(key.name))::text, g.k\(index)")

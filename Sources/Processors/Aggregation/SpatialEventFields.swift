@@ -1,0 +1,305 @@
+import Events
+import Foundation
+import Kafka
+
+/// The fields of a spatialised event that windows and rules use, read straight from the record:
+/// the envelope from its `ce_*` headers, the position, sensor, theme and values from its JSON value
+/// with a scanner that materialises nothing else (a full decode costs ten times more, and the
+/// aggregator reads every event).
+public struct SpatialEventFields: Sendable {
+    public var id: String
+    public var type: String
+    public var subject: String
+    /// Event time, milliseconds since 1970.
+    public var time: Int64
+    public var longitude: Double
+    public var latitude: Double
+    public var sensorID: String?
+    public var theme: String?
+    /// Values by name, in the order the event lists them.
+    public var values: [(name: String, value: Double)]
+
+    /// Reads a record of a spatialised topic; throws the reason for a dead letter.
+    public init(_ message: KafkaMessage) throws(EventDecodingError) {
+        var id: String?
+        var type: String?
+        var subject: String?
+        var time: String?
+        for header in message.headers {
+            switch header.key {
+            case "ce_id": id = String(decoding: header.value, as: UTF8.self)
+            case "ce_type": type = String(decoding: header.value, as: UTF8.self)
+            case "ce_subject": subject = String(decoding: header.value, as: UTF8.self)
+            case "ce_time": time = String(decoding: header.value, as: UTF8.self)
+            default: break
+            }
+        }
+        guard let id, let type, let subject, let time else {
+            throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required")
+        }
+        guard let date = Timestamp.parse(time) else { throw EventDecodingError("ce_time \(time) is not RFC 3339") }
+        self.id = id
+        self.type = type
+        self.subject = subject
+        self.time = Timestamp.epochMilliseconds(date)
+        let scanned = message.value.withUnsafeBytes { buffer in
+            var scanner = EventValueScanner(bytes: buffer)
+            return scanner.scan()
+        }
+        guard let scanned else {
+            throw EventDecodingError("the value is not a spatialised event with space.geometry.coordinates [longitude, latitude]")
+        }
+        longitude = scanned.longitude
+        latitude = scanned.latitude
+        sensorID = scanned.sensorID
+        theme = scanned.theme
+        values = scanned.values
+    }
+
+    public init(
+        id: String, type: String, subject: String, time: Int64, longitude: Double, latitude: Double, sensorID: String?, theme: String?,
+        values: [(name: String, value: Double)]
+    ) {
+        self.id = id
+        self.type = type
+        self.subject = subject
+        self.time = time
+        self.longitude = longitude
+        self.latitude = latitude
+        self.sensorID = sensorID
+        self.theme = theme
+        self.values = values
+    }
+
+    /// The value called `name`, if the event has one.
+    public func value(_ name: String) -> Double? {
+        values.first { $0.name == name }?.value
+    }
+}
+
+/// Walks the JSON of a spatialised event once, keeping `space.geometry.coordinates`,
+/// `data.sensor_id`, `data.values` and `attributes.theme`, skipping everything else.
+struct EventValueScanner {
+    let bytes: UnsafeRawBufferPointer
+    var index: Int
+
+    init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        self.index = 0
+    }
+
+    struct Scanned {
+        var longitude: Double
+        var latitude: Double
+        var sensorID: String?
+        var theme: String?
+        var values: [(name: String, value: Double)]
+    }
+
+    mutating func scan() -> Scanned? {
+        var coordinates: [Double]?
+        var sensorID: String?
+        var theme: String?
+        var values: [(name: String, value: Double)] = []
+        let done = object { scanner, key in
+            switch key {
+            case "space":
+                return scanner.object { scanner, key in
+                    guard key == "geometry" else { return scanner.skipValue() }
+                    return scanner.object { scanner, key in
+                        guard key == "coordinates" else { return scanner.skipValue() }
+                        coordinates = scanner.numbers()
+                        return coordinates != nil
+                    }
+                }
+            case "data":
+                return scanner.object { scanner, key in
+                    switch key {
+                    case "sensor_id":
+                        sensorID = scanner.string()
+                        return sensorID != nil
+                    case "values":
+                        return scanner.object { scanner, name in
+                            guard let number = scanner.number() else { return scanner.skipValue() }
+                            values.append((name, number))
+                            return true
+                        }
+                    default:
+                        return scanner.skipValue()
+                    }
+                }
+            case "attributes":
+                return scanner.object { scanner, key in
+                    guard key == "theme" else { return scanner.skipValue() }
+                    theme = scanner.string()
+                    return theme != nil
+                }
+            default:
+                return scanner.skipValue()
+            }
+        }
+        guard done, let coordinates, coordinates.count >= 2 else { return nil }
+        return Scanned(longitude: coordinates[0], latitude: coordinates[1], sensorID: sensorID, theme: theme, values: values)
+    }
+
+    // MARK: - Tokens
+
+    private mutating func skipWhitespace() {
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.endIndex, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// An object, calling `member` with each key (the scanner positioned at its value); `member`
+    /// returns false on a malformed value.
+    mutating func object(_ member: (inout EventValueScanner, String) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        while true {
+            skipWhitespace()
+            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            guard member(&self, key) else { return false }
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}"))
+        }
+    }
+
+    /// An array of numbers.
+    mutating func numbers() -> [Double]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var result: [Double] = []
+        if take(UInt8(ascii: "]")) { return result }
+        while true {
+            guard let value = number() else { return nil }
+            result.append(value)
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "]")) ? result : nil
+        }
+    }
+
+    /// A string without escapes is sliced directly; one with escapes goes through JSONSerialization.
+    mutating func string() -> String? {
+        skipWhitespace()
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        var cursor = start
+        var escaped = false
+        while cursor < bytes.endIndex {
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                cursor += 2
+                continue
+            }
+            if byte == UInt8(ascii: "\"") {
+                index = cursor + 1
+                if !escaped { return String(decoding: bytes[start..<cursor], as: UTF8.self) }
+                let literal = Data(bytes[(start - 1)...cursor])
+                return (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed])) as? String
+            }
+            cursor += 1
+        }
+        return nil
+    }
+
+    /// A number; `nil` (and the position unchanged) when the value is not a number.
+    mutating func number() -> Double? {
+        skipWhitespace()
+        let start = index
+        var cursor = index
+        var negative = false
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "-") {
+            negative = true
+            cursor += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var scale = 0
+        var simple = true
+        while cursor < bytes.endIndex, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+            if digits < 19 { mantissa = mantissa * 10 + UInt64(bytes[cursor] - 0x30) } else { simple = false }
+            digits += 1
+            cursor += 1
+        }
+        guard digits > 0 else { return nil }
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: ".") {
+            cursor += 1
+            var fraction = 0
+            while cursor < bytes.endIndex, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + UInt64(bytes[cursor] - 0x30)
+                    scale += 1
+                } else {
+                    simple = false
+                }
+                digits += 1
+                fraction += 1
+                cursor += 1
+            }
+            guard fraction > 0 else { return nil }
+        }
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "e") || bytes[cursor] == UInt8(ascii: "E") {
+            simple = false
+            cursor += 1
+            if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "+") || bytes[cursor] == UInt8(ascii: "-") { cursor += 1 }
+            while cursor < bytes.endIndex, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 { cursor += 1 }
+        }
+        index = cursor
+        // Exact when the mantissa and the power of ten are both exact doubles: one correctly rounded division.
+        if simple, mantissa < (1 << 53), scale <= 22 {
+            let value = Double(mantissa) / Self.powersOfTen[scale]
+            return negative ? -value : value
+        }
+        return Double(String(decoding: bytes[start..<cursor], as: UTF8.self))
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// Skips any value.
+    mutating func skipValue() -> Bool {
+        skipWhitespace()
+        guard index < bytes.endIndex else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"):
+            return object { scanner, _ in scanner.skipValue() }
+        case UInt8(ascii: "["):
+            index += 1
+            if take(UInt8(ascii: "]")) { return true }
+            while true {
+                guard skipValue() else { return false }
+                if take(UInt8(ascii: ",")) { continue }
+                return take(UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "t"):
+            return literal("true")
+        case UInt8(ascii: "f"):
+            return literal("false")
+        case UInt8(ascii: "n"):
+            return literal("null")
+        default:
+            return number() != nil
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard bytes.endIndex - index >= count else { return false }
+        let matches = word.withUTF8Buffer { expected in
+            zip(bytes[index..<(index + count)], expected).allSatisfy { $0 == $1 }
+        }
+        if matches { index += count }
+        return matches
+    }
+}
