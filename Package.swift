@@ -89,7 +89,7 @@ let package = Package(
 
         // Stages.
         .target(
-            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
+            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "Crawler", "APIAggregation", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
             swiftSettings: settings),
         .target(
             name: "Processors",
@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
+                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Crawler", "Processors", "Projections", "API", "ReadModel",
                 "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
