@@ -30,7 +30,8 @@ public struct APIPollPlan: Sendable {
         if let schedule = definition.schedule, !(schedule.everySeconds.isFinite && schedule.everySeconds >= 1) {
             throw APIPollDefinitionError("schedule.every_seconds must be at least 1")
         }
-        for (name, value) in definition.headers ?? [:] where name.isEmpty || name.contains(where: { $0 == ":" || $0.isWhitespace }) || value.contains("\n") {
+        for (name, value) in definition.headers ?? [:]
+        where name.isEmpty || name.contains(where: { $0 == ":" || $0.isWhitespace }) || value.contains("\n") {
             throw APIPollDefinitionError("headers: \(name) is not a header name")
         }
     }

@@ -39,7 +39,8 @@ struct CompiledMapping: Sendable {
             return result
         }
         target = definition.produces
-        id = try path(definition.produces == .readings ? "sensor_id" : "id", definition.produces == .readings ? mapping.sensorID ?? mapping.id : mapping.id)
+        id = try path(
+            definition.produces == .readings ? "sensor_id" : "id", definition.produces == .readings ? mapping.sensorID ?? mapping.id : mapping.id)
         time = try path("time", mapping.time)
         lon = try path("lon", mapping.lon)
         lat = try path("lat", mapping.lat)
@@ -169,7 +170,9 @@ struct CompiledMapping: Sendable {
                     }
                     geometry = given
                 } else if let lon, let lat {
-                    geometry = .object([("type", .string("Point")), ("coordinates", .array([.number(try number(lon, "lon")), .number(try number(lat, "lat"))]))])
+                    geometry = .object([
+                        ("type", .string("Point")), ("coordinates", .array([.number(try number(lon, "lon")), .number(try number(lat, "lat"))])),
+                    ])
                 } else {
                     throw refuse("no geometry at \(self.geometry?.text ?? "")")
                 }
@@ -180,7 +183,8 @@ struct CompiledMapping: Sendable {
                     id: EventIDGenerator.contentID(at: validFrom, content: Array("\(collection)/\(id)/\(hash)".utf8)), type: EntityEvent.upserted,
                     source: "api-poll://\(taskID)", recordedAt: polledAt,
                     space: EntitySpace(geometry: geometry, sourceCRS: crs ?? "EPSG:4326", precision: "source"),
-                    attributes: AttributeLabels(domain: labels["domain"] ?? "base", industry: labels["industry"], theme: labels["theme"] ?? collection),
+                    attributes: AttributeLabels(
+                        domain: labels["domain"] ?? "base", industry: labels["industry"], theme: labels["theme"] ?? collection),
                     data: EntityData(collection: collection, entityID: id, validFrom: validFrom, properties: properties, contentHash: hash))
                 do {
                     let record = try event.record(topic: Topics.rawEntities)

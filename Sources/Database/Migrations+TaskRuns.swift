@@ -33,6 +33,7 @@ extension Migrations {
                 bytes integer,
                 redirect_to text,
                 items integer NOT NULL DEFAULT 0,
+                links text[],
                 fetched_at timestamptz NOT NULL,
                 event_id uuid NOT NULL,
                 PRIMARY KEY (task_id, url)

@@ -138,6 +138,9 @@ public struct CrawlPageOutcome: Codable, Sendable, Equatable {
     public var redirectTo: String?
     /// Items published to `raw.items` from the page.
     public var items: Int
+    /// The in-scope links of a fetched page (absolute, normalised); for a page not modified, those
+    /// it held when last fetched.
+    public var links: [String]?
     public var fetchedAt: Date
 
     public init(
@@ -161,7 +164,7 @@ public struct CrawlPageOutcome: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, depth, status, error, etag, bytes, items
+        case url, depth, status, error, etag, bytes, items, links
         case httpStatus = "http_status"
         case lastModified = "last_modified"
         case contentHash = "content_hash"

@@ -15,7 +15,8 @@ public final class HTMLDocument {
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue
                 | HTML_PARSE_NOBLANKS.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let charset = encoding.map(Self.libxmlEncoding)
+        // libxml2 would read a `<meta charset=gb2312>` itself, as strict GB2312: the prescan finds it first.
+        let charset = (encoding ?? Self.declaredInMeta(bytes)).map(Self.libxmlEncoding)
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
                 htmlReadMemory(base, Int32(clamping: buffer.count), url, charset, options)
@@ -85,7 +86,18 @@ public final class HTMLDocument {
     private static let base = XPathExpression(checked: "//base/@href")
     private static let metaRobots = XPathExpression(
         checked:
-        "//meta[translate(@name, 'ROBTS', 'robts') = 'robots' or translate(@name, 'SHIKONGRAWLE-', 'shikongrawle-') = 'shikong-crawler']/@content")
+            "//meta[translate(@name, 'ROBTS', 'robts') = 'robots' or translate(@name, 'SHIKONGRAWLE-', 'shikongrawle-') = 'shikong-crawler']/@content"
+    )
+
+    /// The charset a `<meta>` in the first 1,024 bytes declares (`charset=…`, as the HTML standard's
+    /// prescan finds it), if any.
+    static func declaredInMeta(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(1_024).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
+        guard let marker = head.range(of: "charset=") else { return nil }
+        let name = head[marker.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+            .prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ":" || $0 == "." }
+        return name.isEmpty ? nil : String(name)
+    }
 
     /// libxml2's name for a declared charset.
     static func libxmlEncoding(_ declared: String) -> String {

@@ -46,11 +46,13 @@ struct MappingTests {
         #expect(mapped.refused[2].reason.contains("none of the mapped values"))
     }
 
-    @Test("a broken response is one error and yields no record", arguments: [
-        ("{\"data\": {\"stations\": [", "not valid JSON"),
-        ("{\"data\": {}}", "nothing at data.stations"),
-        ("{\"data\": {\"stations\": {\"a\": 1}}}", "expected an array"),
-    ])
+    @Test(
+        "a broken response is one error and yields no record",
+        arguments: [
+            ("{\"data\": {\"stations\": [", "not valid JSON"),
+            ("{\"data\": {}}", "nothing at data.stations"),
+            ("{\"data\": {\"stations\": {\"a\": 1}}}", "expected an array"),
+        ])
     func brokenResponse(body: String, phrase: String) throws {
         do {
             _ = try Self.plan(Self.readings).map(Array(body.utf8), taskID: "aqi", polledAt: Date())
@@ -100,13 +102,18 @@ struct MappingTests {
         #expect(parks.records[0].preview["data"]?["properties"]?["name"]?.string == "沙湖公园")
     }
 
-    @Test("definitions that cannot work are refused before anything is fetched", arguments: [
-        (#"{"url": "ftp://x/y", "format": "json", "produces": "items", "mapping": {"id": "a", "text": "b"}}"#, "url"),
-        (#"{"url": "http://x/y", "format": "json", "produces": "items", "mapping": {"id": "a"}}"#, "address or a text"),
-        (#"{"url": "http://x/y", "format": "json", "produces": "readings", "mapping": {"sensor_id": "a", "time": "t", "lon": "x", "lat": "y"}}"#, "values"),
-        (#"{"url": "http://x/y", "format": "json", "produces": "entities", "mapping": {"id": "a", "lon": "x", "lat": "y"}}"#, "collection"),
-        (#"{"url": "http://x/y", "format": "json", "produces": "items", "mapping": {"id": "a[", "text": "b"}}"#, "mapping.id"),
-    ])
+    @Test(
+        "definitions that cannot work are refused before anything is fetched",
+        arguments: [
+            (#"{"url": "ftp://x/y", "format": "json", "produces": "items", "mapping": {"id": "a", "text": "b"}}"#, "url"),
+            (#"{"url": "http://x/y", "format": "json", "produces": "items", "mapping": {"id": "a"}}"#, "address or a text"),
+            (
+                #"{"url": "http://x/y", "format": "json", "produces": "readings", "mapping": {"sensor_id": "a", "time": "t", "lon": "x", "lat": "y"}}"#,
+                "values"
+            ),
+            (#"{"url": "http://x/y", "format": "json", "produces": "entities", "mapping": {"id": "a", "lon": "x", "lat": "y"}}"#, "collection"),
+            (#"{"url": "http://x/y", "format": "json", "produces": "items", "mapping": {"id": "a[", "text": "b"}}"#, "mapping.id"),
+        ])
     func refusedDefinitions(json: String, phrase: String) {
         do {
             _ = try Self.plan(json)

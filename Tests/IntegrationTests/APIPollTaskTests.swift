@@ -42,8 +42,10 @@ struct APIPollTaskTests {
         #expect(added.status == 201, "\(added.json)")
         #expect(try await platform.waitForCount("SELECT count(*)::int FROM located_items WHERE item_id = ANY(ARRAY['n1', 'n2'])") { $0 == 2 } == 2)
         let placed = try await platform.withDatabase { client in
-            try await client.query("SELECT item_id, admin_codes FROM located_items WHERE item_id = ANY(ARRAY['n1', 'n2'])", logger: .init(label: "test"))
-                .decode((String, [String]).self).reduce(into: [String: [String]]()) { $0[$1.0] = $1.1 }
+            try await client.query(
+                "SELECT item_id, admin_codes FROM located_items WHERE item_id = ANY(ARRAY['n1', 'n2'])", logger: .init(label: "test")
+            )
+            .decode((String, [String]).self).reduce(into: [String: [String]]()) { $0[$1.0] = $1.1 }
         }
         #expect(placed["n1"]?.contains("420106") == true && placed["n2"]?.contains("420103") == true, "\(placed)")
 

@@ -39,7 +39,9 @@ struct CrawlTaskTests {
         return try #require(lastRun(status), "\(status)")
     }
 
-    @Test("a crawl fetches exactly the allowed pages, honours Crawl-delay, records the 500, revisits with conditional GETs, and its items land geocoded")
+    @Test(
+        "a crawl fetches exactly the allowed pages, honours Crawl-delay, records the 500, revisits with conditional GETs, and its items land geocoded"
+    )
     func crawl() async throws {
         let platform = try await TestPlatform.sharedWithGazetteer()
         let site = try await CrawlFixtureSite.start()
@@ -86,8 +88,13 @@ struct CrawlTaskTests {
         #expect(codes[urls[0]]?.contains("420106") == true, "黄鹤楼 is in 武昌区: \(codes)")
         #expect(codes[urls[1]]?.contains("420103") == true, "江汉路 is in 江汉区: \(codes)")
         #expect(codes[urls[2]]?.contains("420106") == true, "\(codes)")
-        // Every URL's outcome is kept; the next run reads its validators from there.
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM crawl_pages WHERE task_id = \(task)") { $0 == 7 } == 7)
+        // Every URL's outcome is kept (the disallowed one too, never requested); the next run reads its
+        // validators and links from there.
+        #expect(try await platform.waitForCount("SELECT count(*)::int FROM crawl_pages WHERE task_id = \(task)") { $0 == 8 } == 8)
+        #expect(
+            try await platform.count(
+                "SELECT count(*)::int FROM crawl_pages WHERE task_id = \(task) AND url = \(site.base + "/private/secret.html") AND status = 'disallowed'"
+            ) == 1)
         #expect(
             try await platform.count(
                 "SELECT count(*)::int FROM crawl_pages WHERE task_id = \(task) AND url = \(site.base + "/broken.html") AND status = 'failed' AND http_status = 500"

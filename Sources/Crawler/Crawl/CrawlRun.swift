@@ -137,7 +137,8 @@ public struct CrawlRun: Sendable {
             outcome.error = failure.description
         case .success(let response):
             outcome.httpStatus = response.status
-            outcome.elapsedMilliseconds = Int(response.elapsed.components.seconds * 1_000 + response.elapsed.components.attoseconds / 1_000_000_000_000_000)
+            outcome.elapsedMilliseconds = Int(
+                response.elapsed.components.seconds * 1_000 + response.elapsed.components.attoseconds / 1_000_000_000_000_000)
             outcome.bytes = response.body.count
             switch response.status {
             case 304:
@@ -145,6 +146,9 @@ public struct CrawlRun: Sendable {
                 outcome.etag = response.validators.etag ?? known?.validators.etag
                 outcome.lastModified = response.validators.lastModified ?? known?.validators.lastModified
                 outcome.contentHash = known?.contentHash
+                // The page is as it was, so are its links: the crawl goes on from those the last run found.
+                outcome.links = known?.links
+                links = (known?.links ?? []).compactMap { URLNormaliser.normalise($0) }
             case 300..<400:
                 guard let location = response.location, let target = URLNormaliser.normalise(location, relativeTo: url) else {
                     outcome.error = "redirect without a usable Location header"
@@ -167,6 +171,9 @@ public struct CrawlRun: Sendable {
             }
         }
         outcome.items = items.count
+        if outcome.status == .fetched || outcome.status == .duplicate {
+            outcome.links = links.filter(plan.scope.contains).map(\.absoluteString)
+        }
         try await sink.publish(items: items, outcome: outcome)
         return Step(host: host, entry: entry, outcome: outcome, links: links)
     }
@@ -214,7 +221,8 @@ public struct CrawlRun: Sendable {
             if items.isEmpty {
                 outcome.error =
                     records.isEmpty
-                    ? "page type \(pageType.name): no field matched" : "page type \(pageType.name): \(unplaceable) record(s) without address, place or text"
+                    ? "page type \(pageType.name): no field matched"
+                    : "page type \(pageType.name): \(unplaceable) record(s) without address, place or text"
             }
             return (outcome, links, items)
         } catch {

@@ -93,7 +93,9 @@ public struct FetchOptions: Sendable {
     public var timeout: Duration = .seconds(20)
     public var maximumBytes = 2 * 1_024 * 1_024
 
-    public init(validators: Validators = Validators(), accept: String = "*/*", timeout: Duration = .seconds(20), maximumBytes: Int = 2 * 1_024 * 1_024) {
+    public init(
+        validators: Validators = Validators(), accept: String = "*/*", timeout: Duration = .seconds(20), maximumBytes: Int = 2 * 1_024 * 1_024
+    ) {
         self.validators = validators
         self.accept = accept
         self.timeout = timeout

@@ -54,18 +54,26 @@ actor RobotsCache {
             }
             switch result {
             case .failure(let failure):
-                await record(CrawlPageOutcome(url: current.absoluteString, depth: 0, status: .failed, error: "robots.txt: \(failure.description); nothing fetched from \(host)"))
+                await record(
+                    CrawlPageOutcome(
+                        url: current.absoluteString, depth: 0, status: .failed,
+                        error: "robots.txt: \(failure.description); nothing fetched from \(host)"))
                 return .disallowAll
             case .success(let response):
                 switch response.status {
                 case 200..<300:
                     let parsed = RobotsTxt(bytes: response.body).rules(for: UserAgent.productToken)
                     if let delay = parsed.crawlDelay { await gate.holdOff(host: host, atLeast: .milliseconds(Int64(delay * 1_000))) }
-                    await record(CrawlPageOutcome(url: current.absoluteString, depth: 0, status: .fetched, httpStatus: response.status, bytes: response.body.count))
+                    await record(
+                        CrawlPageOutcome(
+                            url: current.absoluteString, depth: 0, status: .fetched, httpStatus: response.status, bytes: response.body.count))
                     return parsed
                 case 300..<400:
                     guard let location = response.location, let next = URLNormaliser.normalise(location, relativeTo: current) else {
-                        await record(CrawlPageOutcome(url: current.absoluteString, depth: 0, status: .failed, httpStatus: response.status, error: "robots.txt redirect without a usable Location"))
+                        await record(
+                            CrawlPageOutcome(
+                                url: current.absoluteString, depth: 0, status: .failed, httpStatus: response.status,
+                                error: "robots.txt redirect without a usable Location"))
                         return .allowAll
                     }
                     target = next

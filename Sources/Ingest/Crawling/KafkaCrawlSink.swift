@@ -55,7 +55,8 @@ final class KafkaCrawlSink: CrawlSink {
             state.counts["items", default: 0] += outcome.items
             if outcome.etag != nil || outcome.lastModified != nil || outcome.contentHash != nil {
                 state.learnt[outcome.url] = PageMemory(
-                    validators: Validators(etag: outcome.etag, lastModified: outcome.lastModified), contentHash: outcome.contentHash)
+                    validators: Validators(etag: outcome.etag, lastModified: outcome.lastModified), contentHash: outcome.contentHash,
+                    links: outcome.links)
             }
             if failed {
                 var failure: [(key: String, value: JSONValue)] = [("url", .string(outcome.url)), ("status", .string(outcome.status.rawValue))]

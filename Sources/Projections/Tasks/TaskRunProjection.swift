@@ -39,15 +39,15 @@ public struct TaskRunProjection: Projection {
                 try await connection.query(
                     """
                     INSERT INTO \(unescaped: tables["crawl_pages"]) AS p (task_id, url, run_id, depth, status, http_status, error, etag,
-                        last_modified, content_hash, bytes, redirect_to, items, fetched_at, event_id)
+                        last_modified, content_hash, bytes, redirect_to, items, links, fetched_at, event_id)
                     VALUES (\(run.taskID), \(page.url), \(run.runID), \(page.depth), \(page.status.rawValue), \(page.httpStatus), \(page.error),
-                        \(page.etag), \(page.lastModified), \(page.contentHash), \(page.bytes), \(page.redirectTo), \(page.items),
+                        \(page.etag), \(page.lastModified), \(page.contentHash), \(page.bytes), \(page.redirectTo), \(page.items), \(page.links)::text[],
                         \(Timestamp.format(page.fetchedAt))::timestamptz, \(event.id))
                     ON CONFLICT (task_id, url) DO UPDATE SET
                         run_id = EXCLUDED.run_id, depth = EXCLUDED.depth, status = EXCLUDED.status, http_status = EXCLUDED.http_status,
                         error = EXCLUDED.error, etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
                         content_hash = EXCLUDED.content_hash, bytes = EXCLUDED.bytes, redirect_to = EXCLUDED.redirect_to,
-                        items = EXCLUDED.items, fetched_at = EXCLUDED.fetched_at, event_id = EXCLUDED.event_id
+                        items = EXCLUDED.items, links = EXCLUDED.links, fetched_at = EXCLUDED.fetched_at, event_id = EXCLUDED.event_id
                     WHERE p.event_id < EXCLUDED.event_id
                     """, logger: logger)
             } else {
