@@ -49,6 +49,15 @@ struct APIPollTaskTests {
         }
         #expect(placed["n1"]?.contains("420106") == true && placed["n2"]?.contains("420103") == true, "\(placed)")
 
+        // The record without an address is a dead letter naming the task and the reason; the others are published.
+        #expect(
+            try await platform.waitForCount(
+                """
+                SELECT count(*)::int FROM dead_letters WHERE headers->>'ce_task' = \(task) AND stage = 'ingest.api-poll'
+                  AND reason LIKE 'record 2:%' AND convert_from(original, 'UTF8') LIKE '%n3%'
+                """
+            ) { $0 >= 1 } >= 1)
+
         // The endpoint breaks: the next poll is a failed run with the reason, and n9 is never published.
         site.brokenAPI.store(true, ordering: .relaxed)
         let status = try await platform.poll("/tasks/\(task)/status", timeout: .seconds(60)) {

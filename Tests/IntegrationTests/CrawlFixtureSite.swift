@@ -90,7 +90,7 @@ final class CrawlFixtureSite: Sendable {
             body =
                 brokenAPI.load(ordering: .relaxed)
                 ? #"{"data": {"notices": [{"code": "n9", "addr": "武汉市江汉区"#
-                : #"{"data": {"notices": [{"code": "n1", "addr": "湖北省武汉市武昌区八一路299号", "title": "樱花", "at": "2026-11-19 08:00"}, {"code": "n2", "addr": "武汉市江汉区江汉路步行街", "title": "灯光秀", "at": "2026-11-21 19:00"}]}}"#
+                : #"{"data": {"notices": [{"code": "n1", "addr": "湖北省武汉市武昌区八一路299号", "title": "樱花", "at": "2026-11-19 08:00"}, {"code": "n2", "addr": "武汉市江汉区江汉路步行街", "title": "灯光秀", "at": "2026-11-21 19:00"}, {"code": "n3", "title": "无地址"}]}}"#
         default:
             if let html = page(path) {
                 let etag = "\"\(html.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })\""

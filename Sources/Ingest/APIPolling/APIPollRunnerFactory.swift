@@ -62,7 +62,10 @@ struct APIPollTaskRunner: TaskRunner {
                 logger.warning("API poll failed; nothing published", metadata: ["task": "\(taskID)", "reason": "\(reason)"])
             case .mapped(let response, let status, let bytes):
                 monitor.recordMessage(bytes: bytes)
-                if !response.records.isEmpty { _ = try await producer.sendAll(response.records.map(\.record)) }
+                // The records that map are published; each one that does not is a dead letter with its reason.
+                let letters = try response.refused.map { try deadLetter($0).record(topic: Topics.deadLetters) }
+                let records = response.records.map(\.record) + letters
+                if !records.isEmpty { _ = try await producer.sendAll(records) }
                 for refusal in response.refused.prefix(Self.refusalsShown) { monitor.recordError("record \(refusal.index): \(refusal.reason)") }
                 monitor.setDetail(
                     "refusals",
@@ -77,6 +80,25 @@ struct APIPollTaskRunner: TaskRunner {
                 logger.info("API poll published", metadata: ["task": "\(taskID)", "records": "\(response.records.count)"])
             }
         }
+    }
+}
+
+extension APIPollTaskRunner {
+    static let stage = "ingest.api-poll"
+
+    /// A record that does not map, as a dead letter: the record as JSON, addressed to the topic it
+    /// would have gone to, with the task in `ce_task` so the task's status counts it.
+    func deadLetter(_ refusal: RecordRefusal) -> DeadLetter {
+        let topic =
+            switch plan.definition.produces {
+            case .readings: Topics.rawSensorReadings
+            case .items: Topics.rawItems
+            case .entities: Topics.rawEntities
+            }
+        let record = OutgoingRecord(
+            topic: topic, key: Data(TaskEvent.subject(taskID).utf8), value: Data(refusal.record.text.utf8),
+            headers: [KafkaHeader(key: "ce_task", string: taskID), KafkaHeader(key: "ce_source", string: "api-poll://\(taskID)")])
+        return DeadLetter(unappended: record, stage: Self.stage, reason: "record \(refusal.index): \(refusal.reason)", keptElsewhere: false)
     }
 }
 
