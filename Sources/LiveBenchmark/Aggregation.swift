@@ -105,7 +105,9 @@ struct Aggregate: AsyncParsableCommand {
             let now = ProcessingTime.now()
             for message in batch {
                 guard message.header("ce_type") == "sensor.reading", let fields = try? SpatialEventFields(message) else { continue }
-                tooLate += engine.process(fields, topic: message.topic, partition: message.partition, offset: message.offset, phase: .live, now: now).count
+                let failures = engine.process(
+                    fields, topic: message.topic, partition: message.partition, offset: message.offset, phase: .live, now: now)
+                tooLate += failures.count
             }
             read += batch.count
             windows += engine.advance(now: now).count
