@@ -136,9 +136,11 @@ public final class ImportJobQueue: Service {
             guard let id = UUID(uuidString: entry.lastPathComponent), !jobs.withLock({ $0[id] != nil }) else { continue }
             guard let data = try? Data(contentsOf: planURL(id)), let plan = try? JSONDecoder().decode(EntityImport.self, from: data) else {
                 // An upload that never became a job (a process stopped while receiving it); one being
-                // received by this process now is newer than the queue.
+                // received by this process now is newer than the queue. File times come from the
+                // kernel's coarse clock, a few milliseconds behind `Date()`: an upload made just after
+                // the start could look older than the queue, so only clearly older ones are removed.
                 let created = (try? entry.resourceValues(forKeys: [.creationDateKey, .contentModificationDateKey]))
-                if let made = created?.creationDate ?? created?.contentModificationDate, made < createdAt { remove(id) }
+                if let made = created?.creationDate ?? created?.contentModificationDate, made < createdAt.addingTimeInterval(-60) { remove(id) }
                 continue
             }
             guard FileManager.default.fileExists(atPath: plan.file.path) else {
