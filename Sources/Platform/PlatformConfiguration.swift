@@ -70,6 +70,8 @@ public struct PlatformConfiguration: Sendable {
     public var liveBufferBytes = 1 << 20
     /// How often an idle live subscription gets a heartbeat (`--live-heartbeat`).
     public var liveHeartbeat: Duration = .seconds(15)
+    /// The node's metrics port, heartbeat and id.
+    public var node = NodeSettings()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",
