@@ -76,7 +76,11 @@ struct ObservabilityTests {
         repeat {
             samples = try await scrape(platform: platform, ports: ports)
             let named = Set(samples.values.flatMap { $0.map(\.name) })
-            if ruleSeries.isSubset(of: named) && samples["process"]?.contains(where: { $0.name == "shikong_kafka_consumer_lag" }) == true { break }
+            if ruleSeries.isSubset(of: named)
+                && samples["process"]?.contains(where: { $0.name == "shikong_kafka_consumer_lag" && $0.labels["group"] == "test.spatialiser" }) == true
+            {
+                break
+            }
             try await Task.sleep(for: .seconds(1))
         } while ContinuousClock.now < deadline
         let named = Set(samples.values.flatMap { $0.map(\.name) })
@@ -89,7 +93,9 @@ struct ObservabilityTests {
             #expect(node.contains { $0.name == "shikong_data_dir_free_bytes" && $0.value > 0 }, "\(stage)")
             #expect(node.contains { $0.name == "shikong_kafka_produced_total" && $0.labels["topic"] == Topics.deadLetters }, "\(stage)")
         }
-        #expect(samples["process"]?.contains { $0.name == "shikong_kafka_consumer_lag" && $0.labels["group"] == "test.spatialiser" } == true)
+        #expect(
+            samples["process"]?.contains { $0.name == "shikong_kafka_consumer_lag" && $0.labels["group"] == "test.spatialiser" } == true,
+            "\((samples["process"] ?? []).filter { $0.name.hasPrefix("shikong_kafka_con") }.map { "\($0.name)\($0.labels)=\($0.value)" })")
         let api = samples["serve"] ?? []
         #expect(
             api.contains {
