@@ -130,6 +130,22 @@ struct ObservabilityTests {
         #expect(lost["lost"] as? Int == 1, "\(lost)")
         let after = try await platform.request("GET", "/nodes").json["nodes"] as? [[String: Any]] ?? []
         for node in after where (node["roles"] as? [String]) != ["process"] { #expect(node["state"] as? String == "up", "\(node)") }
+        // shikong status lists every node, the lost one as lost.
+        let configuration = platform.configuration
+        let status = try await runToolDetached(
+            StageProcess.executable.path,
+            [
+                "status", "--kafka", configuration.kafkaBootstrap, "--database", configuration.database.url, "--instance", configuration.instance,
+                "--interval", "0.2", "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path,
+            ])
+        #expect(status.status == 0, "\(status.output)")
+        let lines = status.output.split(separator: "\n").map(String.init)
+        for node in after {
+            let id = node["id"] as? String ?? ""
+            let line = lines.first { $0.hasPrefix(id + " ") }
+            #expect(line?.contains(" \(node["state"] as? String ?? "") ") == true, "\(id) in \(status.output)")
+        }
+        #expect(lines.contains { $0.contains("/process@") && $0.contains(" lost ") && $0.contains("raw.sensor.readings[") }, "\(status.output)")
         let apiMetrics = try await platform.request("GET", "/metrics")
         #expect(
             String(decoding: apiMetrics.body, as: UTF8.self).contains(
