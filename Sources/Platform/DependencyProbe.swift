@@ -15,8 +15,8 @@ import Synchronization
 
 /// Probes Kafka (a metadata request), PostgreSQL (`SELECT 1`) and MQTT (a TCP connection to the
 /// broker) every `interval`, in the background, and keeps what it found in a ``DependencyHealth``
-/// for `/health`. Each probe gives up after `timeout`; the Kafka call runs on librdkafka's own
-/// thread, never on the cooperative pool. It also keeps the node's gauges:
+/// for `/health`. Each probe gives up after `timeout`; the Kafka call runs on a thread of the
+/// probe's own, never on the cooperative pool. It also keeps the node's gauges:
 /// - `shikong_dependency_up{dependency,required}`: 1 when the last probe reached it,
 /// - `shikong_dependency_latency_seconds{dependency}`: how long that probe took,
 /// - `shikong_data_dir_free_bytes`, `shikong_data_dir_size_bytes`: the file system of the data directory.
@@ -29,6 +29,9 @@ public final class DependencyProbe: Service {
     let interval: Duration
     let timeout: Duration
     let logger: Logger
+    /// The probe's own thread for librdkafka's blocking metadata call: on the queue the stages share
+    /// for their admin calls, a broker that does not answer would hold them up for the whole timeout.
+    private let kafkaCalls = DispatchQueue(label: "shikong.dependency-probe.kafka")
 
     public init(
         health: DependencyHealth, admin: KafkaAdmin, database: PostgresClient?, mqtt: (host: String, port: Int), dataDirectory: URL,
@@ -47,8 +50,8 @@ public final class DependencyProbe: Service {
     public func run() async throws {
         var previous: [DependencyHealth.Dependency: DependencyHealth.Check.Status] = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            async let kafka = probe { [admin, timeout] in
-                let topics = try await admin.fetchPartitionCounts(timeout: timeout).count
+            async let kafka = probe { [admin, timeout, kafkaCalls] in
+                let topics = try await Self.run(on: kafkaCalls) { () throws(KafkaError) in try admin.partitionCounts(timeout: timeout).count }
                 return "metadata answered (\(topics) topics)"
             }
             async let postgres = probe { [database, logger] in
@@ -110,6 +113,20 @@ public final class DependencyProbe: Service {
         case .success(let what): return .init(status: .ok, reason: what, latencyMilliseconds: milliseconds, checkedAt: Date())
         case .failure(let error): return .init(status: .error, reason: "\(error)", latencyMilliseconds: nil, checkedAt: Date())
         }
+    }
+
+    /// Runs a blocking call on `queue`, suspending the caller meanwhile.
+    static func run<T: Sendable>(on queue: DispatchQueue, _ call: @escaping @Sendable () throws(KafkaError) -> T) async throws -> T {
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(KafkaError) {
+                    continuation.resume(returning: .success(try call()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
     }
 
     /// Opens and closes a TCP connection on NIO's event loops (no thread of the pool blocks).
