@@ -1,7 +1,6 @@
 import CoreMetrics
 import Events
 import Foundation
-import Kafka
 import Logging
 import NIOCore
 import NIOPosix
@@ -13,32 +12,37 @@ import Synchronization
     import Glibc
 #endif
 
-/// Probes Kafka (a metadata request), PostgreSQL (`SELECT 1`) and MQTT (a TCP connection to the
-/// broker) every `interval`, in the background, and keeps what it found in a ``DependencyHealth``
-/// for `/health`. Each probe gives up after `timeout`; the Kafka call runs on a thread of the
-/// probe's own, never on the cooperative pool. It also keeps the node's gauges:
+/// Probes Kafka and MQTT (a TCP connection to a bootstrap broker, to the MQTT broker) and
+/// PostgreSQL (`SELECT 1` through the node's pool) every `interval`, in the background, on NIO's
+/// event loops, and keeps what it found in a ``DependencyHealth`` for `/health`. Each probe gives up
+/// after `timeout`. Kafka is not asked for metadata: every such request updates librdkafka's topic
+/// cache, and librdkafka 2.8 was seen crashing in that cache (a runaway AVL insert) while a
+/// restarted local broker re-created its topics; the stages' own clients report broker errors in
+/// their logs and metrics. It also keeps the node's gauges:
 /// - `shikong_dependency_up{dependency,required}`: 1 when the last probe reached it,
 /// - `shikong_dependency_latency_seconds{dependency}`: how long that probe took,
 /// - `shikong_data_dir_free_bytes`, `shikong_data_dir_size_bytes`: the file system of the data directory.
 public final class DependencyProbe: Service {
     let health: DependencyHealth
-    let admin: KafkaAdmin
+    /// The bootstrap brokers, `host:port` each.
+    let brokers: [(host: String, port: Int)]
     let database: PostgresClient?
     let mqtt: (host: String, port: Int)
     let dataDirectory: URL
     let interval: Duration
     let timeout: Duration
     let logger: Logger
-    /// The probe's own thread for librdkafka's blocking metadata call: on the queue the stages share
-    /// for their admin calls, a broker that does not answer would hold them up for the whole timeout.
-    private let kafkaCalls = DispatchQueue(label: "shikong.dependency-probe.kafka")
 
     public init(
-        health: DependencyHealth, admin: KafkaAdmin, database: PostgresClient?, mqtt: (host: String, port: Int), dataDirectory: URL,
+        health: DependencyHealth, kafkaBootstrap: String, database: PostgresClient?, mqtt: (host: String, port: Int), dataDirectory: URL,
         interval: Duration = .seconds(5), timeout: Duration = .seconds(3), logger: Logger
     ) {
         self.health = health
-        self.admin = admin
+        self.brokers = kafkaBootstrap.split(separator: ",").compactMap { entry in
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return nil }
+            return (String(text[..<colon]), port)
+        }
         self.database = database
         self.mqtt = mqtt
         self.dataDirectory = dataDirectory
@@ -50,9 +54,8 @@ public final class DependencyProbe: Service {
     public func run() async throws {
         var previous: [DependencyHealth.Dependency: DependencyHealth.Check.Status] = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            async let kafka = probe { [admin, timeout, kafkaCalls] in
-                let topics = try await Self.run(on: kafkaCalls) { () throws(KafkaError) in try admin.partitionCounts(timeout: timeout).count }
-                return "metadata answered (\(topics) topics)"
+            async let kafka = probe { [brokers, timeout] in
+                try await Self.connectToAny(brokers, timeout: timeout)
             }
             async let postgres = probe { [database, logger] in
                 guard let database else { throw ProbeFailure("this node has no connection pool") }
@@ -115,18 +118,18 @@ public final class DependencyProbe: Service {
         }
     }
 
-    /// Runs a blocking call on `queue`, suspending the caller meanwhile.
-    static func run<T: Sendable>(on queue: DispatchQueue, _ call: @escaping @Sendable () throws(KafkaError) -> T) async throws -> T {
-        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
-            queue.async {
-                do throws(KafkaError) {
-                    continuation.resume(returning: .success(try call()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+    /// Connects to the bootstrap brokers in turn until one accepts.
+    static func connectToAny(_ brokers: [(host: String, port: Int)], timeout: Duration) async throws -> String {
+        var failures: [String] = []
+        for broker in brokers {
+            do {
+                try await connect(host: broker.host, port: broker.port, timeout: timeout)
+                return "TCP connection to bootstrap broker \(broker.host):\(broker.port) accepted"
+            } catch {
+                failures.append("\(broker.host):\(broker.port): \(error)")
             }
         }
-        return try result.get()
+        throw ProbeFailure(failures.isEmpty ? "no bootstrap broker configured" : failures.joined(separator: "; "))
     }
 
     /// Opens and closes a TCP connection on NIO's event loops (no thread of the pool blocks).

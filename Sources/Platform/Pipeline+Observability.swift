@@ -39,7 +39,7 @@ extension Pipeline {
         Gauge(label: "shikong_node_start_time_seconds").record(node.startedAt.timeIntervalSince1970)
         var services: [any Service] = [
             DependencyProbe(
-                health: dependencies, admin: pipeline.producer.admin, database: pipeline.database,
+                health: dependencies, kafkaBootstrap: configuration.kafkaBootstrap, database: pipeline.database,
                 mqtt: (configuration.mqttHost, configuration.mqttPort),
                 dataDirectory: configuration.dataDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 logger: Logger(label: "shikong.dependencies")),
