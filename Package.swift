@@ -51,6 +51,7 @@ let package = Package(
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Shared modules.
         // Bounding boxes, positions, CRS identifiers and the parsers of request parameters every route shares.
@@ -73,6 +74,13 @@ let package = Package(
         // Who is asking and what they may see and do: users, groups, grants, tokens (bcrypt passwords,
         // SHA-256 token digests), and the caller every read is scoped to.
         .target(name: "Access", dependencies: ["Database", postgres, crypto, bcrypt, logging], swiftSettings: settings),
+        // Pages parsed by libxml2's HTML parser; fields taken out with XPath or CSS selectors.
+        .target(name: "HTMLExtraction", dependencies: ["CLibXML2"], swiftSettings: settings),
+        // The polite crawler: robots.txt, scope, per-host queues, conditional GETs, pages to raw items.
+        .target(
+            name: "Crawler", dependencies: ["HTMLExtraction", "Events", "JSON", httpClient, logging], swiftSettings: settings),
+        // Third-party HTTP APIs (JSON, GeoJSON, CSV) mapped to readings, items or entities (R-AGG-1).
+        .target(name: "APIAggregation", dependencies: ["Crawler", "Events", "Kafka", "JSON", "Gazetteer"], swiftSettings: settings),
         // The read side: every read SQL statement, planned from one source type per kind of collection.
         .target(
             name: "ReadModel", dependencies: ["Access", "Events", "CQL2", "GeoFormats", "GeoVocabulary", "JSON", "Database", "Kafka", postgres, logging],
@@ -84,7 +92,7 @@ let package = Package(
 
         // Stages.
         .target(
-            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
+            name: "Ingest", dependencies: ["Events", "Kafka", "MQTT", "JSON", "Crawler", "APIAggregation", "GeoFormats", "Geodesy", "GeoVocabulary", logging, lifecycle],
             swiftSettings: settings),
         .target(
             name: "Processors",
@@ -114,9 +122,8 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, nioCore, nioPosix, logging, lifecycle, metrics,
-                prometheus,
+                "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Crawler", "Processors", "Projections", "API", "ReadModel",
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, nioCore, nioPosix, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(
@@ -146,6 +153,9 @@ let package = Package(
         .testTarget(name: "CQL2Tests", dependencies: ["CQL2"], swiftSettings: settings),
         .testTarget(
             name: "ReadModelTests", dependencies: ["ReadModel", "CQL2", "Events", "GeoVocabulary", postgres], swiftSettings: settings),
+        .testTarget(name: "HTMLExtractionTests", dependencies: ["HTMLExtraction"], swiftSettings: settings),
+        .testTarget(name: "CrawlerTests", dependencies: ["Crawler", "Events", "HTMLExtraction"], swiftSettings: settings),
+        .testTarget(name: "APIAggregationTests", dependencies: ["APIAggregation", "Crawler", "JSON", "Kafka"], swiftSettings: settings),
         .testTarget(name: "GeoVocabularyTests", dependencies: ["GeoVocabulary"], swiftSettings: settings),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", nioSSL], swiftSettings: settings),
         .testTarget(name: "GeoFormatsTests", dependencies: ["GeoFormats", "Geodesy"], swiftSettings: settings),

@@ -98,7 +98,10 @@ public final class KafkaConsumer: Sendable {
             return .failure(KafkaError(code: .closed, message: "consumer is closed"))
         }
         var messages: [KafkaMessage] = []
+        messages.reserveCapacity(min(maxMessages, 1_024))
         var wait = Int32(clamping: timeout.milliseconds)
+        // A batch mostly comes from one topic: its name is copied once, not once per message.
+        var topicNames = TopicNameCache()
         while messages.count < maxMessages, let raw = rd_kafka_consumer_poll(handle.pointer, wait) {
             defer { rd_kafka_message_destroy(raw) }
             wait = 0
@@ -117,7 +120,7 @@ public final class KafkaConsumer: Sendable {
             let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
             messages.append(
                 KafkaMessage(
-                    topic: message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
+                    topic: topicNames.name(of: message.rkt),
                     partition: message.partition,
                     offset: message.offset,
                     key: message.key.map { Data(bytes: $0, count: message.key_len) },
@@ -394,3 +397,18 @@ private let rebalanceCallback:
             "partitions assigned",
             metadata: ["partitions": "\(zip(partitions, elements).map { "\($0.0)@\($0.1.offset)" }.joined(separator: ","))"])
     }
+
+/// The name of the topic handles a batch saw last.
+private struct TopicNameCache {
+    private var handle: OpaquePointer?
+    private var name = ""
+
+    mutating func name(of topic: OpaquePointer?) -> String {
+        guard let topic else { return "" }
+        if topic != handle {
+            handle = topic
+            name = String(cString: rd_kafka_topic_name(topic))
+        }
+        return name
+    }
+}

@@ -1,4 +1,5 @@
 import API
+import Crawler
 import Database
 import Events
 import Foundation
@@ -66,6 +67,13 @@ public final class Pipeline: Sendable {
             services.append(GazetteerFollower(engine: engine, kafka: client, logger: Logger(label: "shikong.gazetteer")))
         }
         let geocoder = engine.map { GazetteerGeocoder(engine: $0) }
+        // One HTTP client for crawls, API polls and the live samples that check API-poll definitions.
+        var fetcher: HTTPPageFetcher?
+        if stages.contains(.serve) || stages.contains(.ingest) {
+            let pageFetcher = HTTPPageFetcher(configuration: .init(userAgent: UserAgent(contactURL: configuration.crawlerContact)))
+            fetcher = pageFetcher
+            services.append(PageFetcherService(fetcher: pageFetcher))
+        }
         if stages.contains(.serve) {
             let lag = ConsumerLagMonitor(
                 lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger),
@@ -91,7 +99,8 @@ public final class Pipeline: Sendable {
             context.dependencies = dependencies
             context.node = node
             context.adminRegions = configuration.adminRegions
-            context.taskValidators = [MQTTFeedDefinition.Validator()]
+            context.taskValidators = [MQTTFeedDefinition.Validator(), CrawlTaskDefinition.Validator()]
+            if let fetcher { context.taskValidators.append(APIPollTaskDefinition.Validator(fetcher: fetcher)) }
             context.tileLimits = configuration.tileLimits
             context.tileCache = TileCache(capacity: configuration.tileLimits.cacheBytes)
             context.dashboard = configuration.dashboard
@@ -172,7 +181,8 @@ public final class Pipeline: Sendable {
                 logger: Logger(label: "shikong.mqtt-bridge"))
             services.append(bridge)
             // After the bridge, so it stops first: its runners deactivate their feeds while the bridge still runs.
-            let runtime = Self.taskRuntime(configuration, bridge: bridge, database: database, producer: producer, readiness: readiness)
+            let runtime = Self.taskRuntime(
+                configuration, bridge: bridge, fetcher: fetcher, database: database, producer: producer, readiness: readiness)
             tasks = runtime
             services.append(runtime)
         }
@@ -180,9 +190,11 @@ public final class Pipeline: Sendable {
         self.services = services
     }
 
-    /// The task runtime of an ingest process: MQTT feeds on `bridge`, the `--feed` flags as tasks.
+    /// The task runtime of an ingest process: MQTT feeds on `bridge`, the `--feed` flags as tasks;
+    /// crawls and API polls through `fetcher`, one host gate and one concurrency limit.
     static func taskRuntime(
-        _ configuration: PlatformConfiguration, bridge: MQTTBridge, database: PostgresClient, producer: KafkaProducer, readiness: Readiness
+        _ configuration: PlatformConfiguration, bridge: MQTTBridge, fetcher: HTTPPageFetcher?, database: PostgresClient, producer: KafkaProducer,
+        readiness: Readiness
     ) -> TaskRuntime {
         let logger = Logger(label: "shikong.tasks")
         var runtime = TaskRuntime.Configuration(
@@ -194,8 +206,16 @@ public final class Pipeline: Sendable {
         let feeds = MQTTFeedRunnerFactory(
             bridge: bridge, history: ReadModelFeedSensorHistory(client: database, logger: logger),
             reporter: SilenceAlertPublisher(producer: producer), logger: logger)
+        var factories: [any TaskRunnerFactory] = [feeds]
+        if let fetcher {
+            factories.append(
+                CrawlRunnerFactory(
+                    fetcher: fetcher, gate: HostGate(), limit: ConcurrencyLimit(limit: configuration.crawlerConcurrency), producer: producer,
+                    memory: PostgresCrawlMemory(client: database, logger: logger), logger: Logger(label: "shikong.crawler")))
+            factories.append(APIPollRunnerFactory(fetcher: fetcher, producer: producer, logger: Logger(label: "shikong.api-poll")))
+        }
         return TaskRuntime(
-            configuration: runtime, factories: [feeds], producer: producer, store: PostgresTaskStatusStore(client: database, logger: logger),
+            configuration: runtime, factories: factories, producer: producer, store: PostgresTaskStatusStore(client: database, logger: logger),
             logger: logger)
     }
 
@@ -232,7 +252,7 @@ public final class Pipeline: Sendable {
             runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
             runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
             runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(TaskProjection()),
-            runner(RegistryProjection()), runner(AuditProjection()),
+            runner(TaskRunProjection()), runner(RegistryProjection()), runner(AuditProjection()),
         ]
     }
 

@@ -70,6 +70,10 @@ public struct PlatformConfiguration: Sendable {
     public var liveBufferBytes = 1 << 20
     /// How often an idle live subscription gets a heartbeat (`--live-heartbeat`).
     public var liveHeartbeat: Duration = .seconds(15)
+    /// Where a site's operator learns who crawls it (`--crawler-contact`), in the crawler's user agent.
+    public var crawlerContact = "https://shikong.invalid/crawler"
+    /// Requests in flight at most across every crawl and API poll of a process (`--crawler-concurrency`).
+    public var crawlerConcurrency = 8
     /// The node's metrics port, heartbeat and id.
     public var node = NodeSettings()
 

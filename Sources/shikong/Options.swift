@@ -287,12 +287,21 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Live subscriptions: seconds between heartbeats of an idle subscription.")
     var liveHeartbeat = 15
 
-    /// Puts the live subscription options into `configuration`.
+    @Option(help: "Crawl and API-poll tasks: the URL in the crawler's user agent where a site's operator learns who crawls it.")
+    var crawlerContact = "https://shikong.invalid/crawler"
+
+    @Option(help: "Crawl and API-poll tasks: requests in flight at most across every task of the process (one at a time per host).")
+    var crawlerConcurrency = 8
+
+    /// Puts the live subscription and crawler options into `configuration`.
     func applyLive(to configuration: inout PlatformConfiguration) throws {
         guard liveBufferBytes >= 4_096 else { throw ValidationError("--live-buffer-bytes must be at least 4096, not \(liveBufferBytes)") }
         guard liveHeartbeat >= 1 else { throw ValidationError("--live-heartbeat must be at least 1 second, not \(liveHeartbeat)") }
+        guard crawlerConcurrency >= 1 else { throw ValidationError("--crawler-concurrency must be at least 1, not \(crawlerConcurrency)") }
         configuration.liveBufferBytes = liveBufferBytes
         configuration.liveHeartbeat = .seconds(liveHeartbeat)
+        configuration.crawlerContact = crawlerContact
+        configuration.crawlerConcurrency = crawlerConcurrency
     }
 
     /// The query limits these options give.

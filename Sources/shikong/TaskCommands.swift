@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// `shikong tasks …`: tasks of the running platform (MQTT feeds, and the kinds other modules add),
+/// `shikong tasks …`: tasks of the running platform (MQTT feeds, crawls, API polls),
 /// through its HTTP API. Every change is an event on `tasks` with you (--editor) as its source.
 struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +9,11 @@ struct TasksCommand: AsyncParsableCommand {
         discussion: """
             shikong tasks add --kind mqtt-feed --id river --definition '{"topic_filter": "river/+/level", "expected_interval_seconds": 60}'
             shikong tasks add --feed 'plant/+/air@EPSG:4547' --id plant-air --binding none
+            shikong tasks add --kind crawl --id notices --definition @crawl.json
+              (crawl.json: {"seeds": ["https://news.example.cn/"], "max_depth": 2, "schedule": {"every_seconds": 3600},
+               "page_types": [{"name": "notice", "url_pattern": "/notices/", "fields": {"title": {"css": "h1"}, "address": {"css": ".addr"}}}]})
+            shikong tasks add --kind api-poll --id aqi --definition '{"url": "https://api.example.cn/aqi.csv", "format": "csv",
+              "produces": "items", "mapping": {"id": "code", "address": "addr"}, "schedule": {"every_seconds": 300}}'
             shikong tasks list
             shikong tasks pause river; shikong tasks resume river
             shikong tasks change river --definition '{"expected_interval_seconds": 120}'
@@ -20,7 +25,7 @@ struct TasksCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a task (POST /tasks).")
 
-        @Option(help: "The task's kind: mqtt-feed, or another kind the platform runs.")
+        @Option(help: "The task's kind: mqtt-feed, crawl or api-poll.")
         var kind: String = "mqtt-feed"
         @Option(help: "Its id (letters, digits, '_', '-', '.'); default: one is made.")
         var id: String?

@@ -33,6 +33,20 @@ struct AggregationEngineTests {
             idleTimeout: idle)
     }
 
+    @Test("a window key's text is AggregateWindow.keyText of its dictionary, for every combination of groupings")
+    func windowKeyText() {
+        for mask in 0..<32 {
+            var key = WindowKey()
+            if mask & 1 != 0 { key.sensor = "s-1" }
+            if mask & 2 != 0 { key.theme = "air-quality" }
+            if mask & 4 != 0 { key.grid = "114.30,30.50" }
+            if mask & 8 != 0 { key.region = "420106" }
+            if mask & 16 != 0 { key.property = "pm25" }
+            #expect(key.text == AggregateWindow.keyText(key.dictionary))
+            #expect(key.dictionary.count == mask.nonzeroBitCount)
+        }
+    }
+
     @Test("a tumbling window reports count, sum, avg, min, max, sample stddev and interpolated percentiles")
     func statistics() throws {
         var engine = Self.engine(Self.definition())

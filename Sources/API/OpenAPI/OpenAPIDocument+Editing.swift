@@ -42,7 +42,7 @@ extension OpenAPIDocument {
                 ], content: [json: object]),
             "post": operation(
                 "addTask",
-                "Add a task: {kind, id?, name?, definition, owner?, state?}; the definition is checked by its kind (mqtt-feed: topic_filter, crs, binding, mapping, units, labels, expected_interval_seconds, silent_after_intervals). A task.added event; 201 once projected, else 202",
+                "Add a task: {kind, id?, name?, definition, owner?, state?}; the definition is checked by its kind (mqtt-feed: topic_filter, crs, binding, mapping, units, labels, expected_interval_seconds, silent_after_intervals; crawl: seeds, allowed_hosts, include, exclude, max_depth, max_pages, page_types with CSS/XPath field rules, schedule, min_delay_seconds, timeout_seconds, max_page_bytes, max_redirects, time_zone, labels; api-poll: url, format json/geojson/csv, records, produces readings/items/entities, mapping, collection, crs, headers, schedule — checked against a live sample of the endpoint). A task.added event; 201 once projected, else 202",
                 tag: "Tasks", parameters: [editor, prefer], status: "201",
                 description: "Added (202 with the event id if the projection is slower than 5 s)",
                 content: [json: object], body: jsonBody(object), errors: ["400", "409", "413", "422", "503"]),
@@ -71,7 +71,7 @@ extension OpenAPIDocument {
         "/tasks/{taskId}/status": [
             "get": operation(
                 "taskStatus",
-                "Live figures from every process running the task: messages, bytes and errors per second (last 10 s), last message and error, dead letters of its events, kind-specific details (an MQTT feed's subscription and silent sensors)",
+                "Live figures from every process running the task: messages, bytes and errors per second (last 10 s), last message and error, dead letters of its events, kind-specific details (an MQTT feed's subscription and silent sensors; a crawl's or API poll's current and last run with counts by outcome, and a crawl's latest failed URLs with their HTTP status and reason)",
                 tag: "Tasks", parameters: [taskID], content: [json: object], errors: ["404"])
         ],
         "/things": [

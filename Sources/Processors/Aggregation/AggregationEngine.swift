@@ -122,11 +122,15 @@ public struct AggregationEngine: Sendable {
     /// Adds one event to every aggregation it belongs to; returns the aggregations it was too late for.
     public mutating func process(_ event: SpatialEventFields, topic: String, partition: Int32, offset: Int64, phase: Phase, now: Int64) -> [Failure] {
         var failures: [Failure] = []
-        for id in Array(aggregations.keys) {
-            if let reason = aggregations[id]!.add(event, topic: topic, partition: partition, offset: offset, phase: phase, now: now, regions: regions)
+        // Walked by index so that each aggregation is changed in place, without copying the dictionary.
+        var index = aggregations.startIndex
+        while index != aggregations.endIndex {
+            if let reason = aggregations.values[index].add(
+                event, topic: topic, partition: partition, offset: offset, phase: phase, now: now, regions: regions)
             {
-                failures.append(Failure(aggregation: id, reason: reason))
+                failures.append(Failure(aggregation: aggregations.keys[index], reason: reason))
             }
+            index = aggregations.index(after: index)
         }
         return failures
     }
@@ -261,23 +265,23 @@ extension AggregationEngine.Aggregation {
             readings = readings.filter { wantedValues.contains($0.name) }
             if readings.isEmpty { return nil }
         }
-        var key: [String: String] = [:]
+        var key = WindowKey()
         var region: Region?
         for grouping in definition.groupBy {
             switch grouping {
             case .sensor:
-                key["sensor"] = event.sensorID ?? event.subject
+                key.sensor = event.sensorID ?? event.subject
             case .theme:
-                key["theme"] = event.theme ?? "none"
+                key.theme = event.theme ?? "none"
             case .grid:
-                key["grid"] = gridLabel(longitude: event.longitude, latitude: event.latitude)
+                key.grid = gridLabel(longitude: event.longitude, latitude: event.latitude)
             case .region:
                 guard
                     let found = regions.region(
                         definition.regions ?? "", level: definition.regionLevel, longitude: event.longitude, latitude: event.latitude)
                 else { return nil }
                 region = found
-                key["region"] = found.id
+                key.region = found.id
             case .property:
                 break
             }
@@ -325,13 +329,13 @@ extension AggregationEngine.Aggregation {
     }
 
     private mutating func addToWindows(
-        start: Int64, key: [String: String], region: Region?, event: SpatialEventFields, readings: [(name: String, value: Double)], partition: Int32,
+        start: Int64, key: WindowKey, region: Region?, event: SpatialEventFields, readings: [(name: String, value: Double)], partition: Int32,
         offset: Int64, late: Bool
     ) {
         if definition.groupBy.contains(.property) {
             for reading in readings {
                 var propertyKey = key
-                propertyKey["property"] = reading.name
+                propertyKey.property = reading.name
                 addToWindow(
                     start: start, key: propertyKey, region: region, event: event, readings: [reading], partition: partition, offset: offset,
                     late: late)
@@ -342,17 +346,17 @@ extension AggregationEngine.Aggregation {
     }
 
     private mutating func addToWindow(
-        start: Int64, key: [String: String], region: Region?, event: SpatialEventFields, readings: [(name: String, value: Double)], partition: Int32,
+        start: Int64, key: WindowKey, region: Region?, event: SpatialEventFields, readings: [(name: String, value: Double)], partition: Int32,
         offset: Int64, late: Bool
     ) {
-        let keyText = AggregateWindow.keyText(key)
+        let keyText = key.text
         if windows[start] == nil {
             windows[start] = [:]
             let index = starts.partitioningIndex { $0 >= start }
             starts.insert(start, at: index)
         }
         if windows[start]![keyText] == nil {
-            var window = WindowState(start: start, end: start + span.size, key: key, keyText: keyText)
+            var window = WindowState(start: start, end: start + span.size, key: key.dictionary, keyText: keyText)
             if let emitted = emitted.removeValue(forKey: AggregationEngine.WindowID(start: start, keyText: keyText)) {
                 window.emittedVersion = emitted.version
                 window.emittedDigest = emitted.digest
@@ -362,11 +366,20 @@ extension AggregationEngine.Aggregation {
             window.regionCentroid = region.map { ($0.longitude, $0.latitude) }
             windows[start]![keyText] = window
         }
-        windows[start]![keyText]!.add(
+        Self.apply(
+            &windows[start]![keyText]!, readings: readings, event: event, partition: partition, offset: offset, keepSamples: keepSamples, late: late)
+    }
+
+    /// One lookup of the window for the whole update: this runs for every event.
+    private static func apply(
+        _ window: inout WindowState, readings: [(name: String, value: Double)], event: SpatialEventFields, partition: Int32, offset: Int64,
+        keepSamples: Bool, late: Bool
+    ) {
+        window.add(
             readings: readings, longitude: event.longitude, latitude: event.latitude, partition: partition, offset: offset, keepSamples: keepSamples,
             late: late)
-        if late { windows[start]![keyText]!.corrected = true }
-        if let theme = event.theme { windows[start]![keyText]!.theme = theme }
+        if late { window.corrected = true }
+        if let theme = event.theme { window.theme = theme }
     }
 
     mutating func finishRebuild() {

@@ -102,8 +102,7 @@ struct EventValueScanner {
         var theme: String?
         var values: [(name: String, value: Double)] = []
         let done = object { scanner, key in
-            switch key {
-            case "space":
+            if key == "space" {
                 return scanner.object { scanner, key in
                     guard key == "geometry" else { return scanner.skipValue() }
                     return scanner.object { scanner, key in
@@ -112,31 +111,28 @@ struct EventValueScanner {
                         return coordinates != nil
                     }
                 }
-            case "data":
+            } else if key == "data" {
                 return scanner.object { scanner, key in
-                    switch key {
-                    case "sensor_id":
+                    if key == "sensor_id" {
                         sensorID = scanner.string()
                         return sensorID != nil
-                    case "values":
+                    } else if key == "values" {
                         return scanner.object { scanner, name in
                             guard let number = scanner.number() else { return scanner.skipValue() }
-                            values.append((name, number))
+                            values.append((name.string, number))
                             return true
                         }
-                    default:
-                        return scanner.skipValue()
                     }
+                    return scanner.skipValue()
                 }
-            case "attributes":
+            } else if key == "attributes" {
                 return scanner.object { scanner, key in
                     guard key == "theme" else { return scanner.skipValue() }
                     theme = scanner.string()
                     return theme != nil
                 }
-            default:
-                return scanner.skipValue()
             }
+            return scanner.skipValue()
         }
         guard done, let coordinates, coordinates.count >= 2 else { return nil }
         return Scanned(longitude: coordinates[0], latitude: coordinates[1], sensorID: sensorID, theme: theme, values: values)
@@ -161,16 +157,37 @@ struct EventValueScanner {
     }
 
     /// An object, calling `member` with each key (the scanner positioned at its value); `member`
-    /// returns false on a malformed value.
-    mutating func object(_ member: (inout EventValueScanner, String) -> Bool) -> Bool {
+    /// returns false on a malformed value. Keys stay in the record's bytes: most are only compared.
+    mutating func object(_ member: (inout EventValueScanner, Key) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
         while true {
             skipWhitespace()
-            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
-            guard member(&self, key) else { return false }
+            guard let key = stringBounds(), take(UInt8(ascii: ":")) else { return false }
+            guard member(&self, Key(bytes: UnsafeRawBufferPointer(rebasing: bytes[key.range]), escaped: key.escaped)) else { return false }
             if take(UInt8(ascii: ",")) { continue }
             return take(UInt8(ascii: "}"))
+        }
+    }
+
+    /// An object key, not yet copied out of the record.
+    struct Key {
+        let bytes: UnsafeRawBufferPointer
+        let escaped: Bool
+
+        /// The key as a string, its escapes decoded.
+        var string: String {
+            guard escaped else { return String(decoding: bytes, as: UTF8.self) }
+            let literal = Data([UInt8(ascii: "\"")] + Array(bytes) + [UInt8(ascii: "\"")])
+            return (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed])) as? String ?? ""
+        }
+
+        static func == (key: Key, name: StaticString) -> Bool {
+            if key.escaped { return key.string == name.description }
+            return name.withUTF8Buffer { expected in
+                expected.count == key.bytes.count
+                    && (expected.isEmpty || memcmp(expected.baseAddress!, key.bytes.baseAddress!, expected.count) == 0)
+            }
         }
     }
 
@@ -189,6 +206,13 @@ struct EventValueScanner {
 
     /// A string without escapes is sliced directly; one with escapes goes through JSONSerialization.
     mutating func string() -> String? {
+        guard let bounds = stringBounds() else { return nil }
+        return Key(bytes: UnsafeRawBufferPointer(rebasing: bytes[bounds.range]), escaped: bounds.escaped).string
+    }
+
+    /// The bytes between the quotes of the string at the position, which it passes; `nil` when
+    /// there is no complete string there.
+    private mutating func stringBounds() -> (range: Range<Int>, escaped: Bool)? {
         skipWhitespace()
         guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
@@ -203,9 +227,7 @@ struct EventValueScanner {
             }
             if byte == UInt8(ascii: "\"") {
                 index = cursor + 1
-                if !escaped { return String(decoding: bytes[start..<cursor], as: UTF8.self) }
-                let literal = Data(bytes[(start - 1)...cursor])
-                return (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed])) as? String
+                return (start..<cursor, escaped)
             }
             cursor += 1
         }
@@ -271,7 +293,7 @@ struct EventValueScanner {
         guard index < bytes.endIndex else { return false }
         switch bytes[index] {
         case UInt8(ascii: "\""):
-            return string() != nil
+            return stringBounds() != nil
         case UInt8(ascii: "{"):
             return object { scanner, _ in scanner.skipValue() }
         case UInt8(ascii: "["):
