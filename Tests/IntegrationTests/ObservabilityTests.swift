@@ -32,13 +32,15 @@ struct ObservabilityTests {
     @Test("stage nodes expose /metrics and /health, announce themselves, and a killed one is marked lost")
     func nodes() async throws {
         let platform = try await TestPlatform.start(stages: [.serve])
-        defer { Task { await platform.stop() } }
+        var platformStopped = false
+        defer { if !platformStopped { Task { await platform.stop() } } }
         let ports: [Stage: Int] = [.ingest: freePort(), .process: freePort(), .project: freePort()]
         let stages = ports.map { stage, port in
             StageProcess(stage, platform: platform, extraArguments: ["--metrics-port", String(port), "--heartbeat-interval", "2"])
         }
         for stage in stages { try stage.start() }
-        defer { for stage in stages { stage.stop() } }
+        // SIGKILL: the ingest node's graceful stop waits for the MQTT broker this test takes away.
+        defer { for stage in stages { stage.kill() } }
 
         // /health: 200 once connected, with each dependency probed and reachable.
         for (stage, port) in ports {
@@ -186,6 +188,9 @@ struct ObservabilityTests {
         }
         #expect(served["status"] as? String == "ok", "\(served)")
         #expect(((served["checks"] as? [String: Any])?["mqtt"] as? [String: Any])?["required"] as? Bool == false)
+        for stage in stages { stage.kill() }
+        platformStopped = true
+        await platform.stop()
     }
 
     struct Sample: Sendable {
