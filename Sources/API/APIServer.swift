@@ -32,8 +32,6 @@ public enum APIServer {
     ) throws -> some ApplicationProtocol & Sendable {
         let client = context.database
         let router = Router()
-        // Outermost, so it times whole requests and sees the status of every answer, problems included.
-        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
@@ -74,7 +72,6 @@ public enum APIServer {
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
                     ["href": "\(base)/dlq", "rel": "dead-letters", "type": "application/json", "title": "Dead letters"],
                     ["href": "\(base)/metrics", "rel": "metrics", "type": "text/plain", "title": "Prometheus metrics"],
-                    ["href": "\(base)/nodes", "rel": "nodes", "type": "application/json", "title": "The platform's nodes"],
                 ],
             ])
         }
@@ -88,9 +85,7 @@ public enum APIServer {
             try json(["conformsTo": Conformance.classes])
         }
         router.get("/health") { _, _ in
-            try await HealthCheck(
-                client: client, readiness: context.readiness, dependencies: context.dependencies, node: context.node, logger: logger
-            ).response()
+            try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
         }
         AuthRoutes(store: context.access, audit: audit, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
         UserRoutes(store: context.access, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
@@ -105,7 +100,6 @@ public enum APIServer {
         MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context).addRoutes(to: router)
-        NodeRoutes(reads: NodeReads(client: client, logger: logger)).addRoutes(to: router)
         EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger)).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
