@@ -24,6 +24,8 @@ public final class ExtentCache: Sendable {
     }
 
     public let maximumAge: Duration
+    /// How long an extent without a bounding box is kept.
+    static let emptyRetry: Duration = .seconds(2)
     private let client: PostgresClient
     private let logger: Logger
     private let entries = Mutex<[String: Entry]>([:])
@@ -39,7 +41,9 @@ public final class ExtentCache: Sendable {
         let now = ContinuousClock.now
         let (extent, start) = entries.withLock { entries -> (Extent?, Bool) in
             var entry = entries[collection.id] ?? Entry()
-            let stale = entry.computedAt.map { now - $0 > maximumAge } ?? true
+            // An empty collection is asked about again soon: its first features usually follow its registration.
+            let age = entry.extent?.bbox == nil ? Self.emptyRetry : maximumAge
+            let stale = entry.computedAt.map { now - $0 > age } ?? true
             let start = stale && !entry.running
             if start { entry.running = true }
             entries[collection.id] = entry

@@ -37,7 +37,13 @@ struct ImportJobQueueTests {
                 var plan = EntityImport(file: try queue.uploadDirectory(for: id).appendingPathComponent("points.csv"), collection: collection)
                 plan.idField = "code"
                 try Self.csv(rows: rows).write(to: plan.file, atomically: true, encoding: .utf8)
-                try queue.submit(plan, id: id)
+                do {
+                    try queue.submit(plan, id: id)
+                } catch {
+                    // As the HTTP handler does: a refused upload is the caller's to remove.
+                    try? FileManager.default.removeItem(at: plan.file.deletingLastPathComponent())
+                    throw error
+                }
                 return id
             }
             func status(_ id: UUID) async throws -> (String, String?) {
