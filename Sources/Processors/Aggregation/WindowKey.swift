@@ -13,12 +13,19 @@ struct WindowKey: Sendable {
     /// or `all` when there is no grouping.
     var text: String {
         var text = ""
-        for (name, value) in fields {
+        // Written straight into the string, not through `fields`: this runs for every event.
+        func append(_ name: String, _ value: String?) {
+            guard let value else { return }
             if !text.isEmpty { text += ";" }
             text += name
             text += "="
             text += value
         }
+        append("grid", grid)
+        append("property", property)
+        append("region", region)
+        append("sensor", sensor)
+        append("theme", theme)
         return text.isEmpty ? "all" : text
     }
 
