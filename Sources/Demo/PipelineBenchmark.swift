@@ -40,6 +40,11 @@ public struct PipelineBenchmark: Sendable {
     /// Readings per second to publish at; `nil` publishes as fast as the publisher can.
     public var rate: Int?
     public var timeout: Duration = .seconds(600)
+    /// Wait for one reading to go through before measuring even at full speed (stages that run as
+    /// separate processes join their consumer groups one after another).
+    public var warmUp = false
+    /// After the warm-up, wait this long more (consumer-group rebalances settling).
+    public var settle: Duration = .zero
 
     public init(readings: Int, stations: Int) {
         self.readings = readings
@@ -51,7 +56,10 @@ public struct PipelineBenchmark: Sendable {
         let publisher = try MQTTPublisher(connection: mqtt, maxInFlight: 1_000)
         defer { publisher.close() }
         let clock = ContinuousClock()
-        if rate != nil { try await warmUp(publisher, database: database, logger: logger) }
+        if rate != nil || warmUp {
+            try await warmUp(publisher, database: database, logger: logger)
+            try await Task.sleep(for: settle)
+        }
         let start = clock.now
         // Whole milliseconds, as the payloads carry them: a reading stamped in base's millisecond counts.
         let base = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded(.down) / 1_000 - 0.000_5)

@@ -153,7 +153,9 @@ public final class Pipeline: Sendable {
                 ProcessorStage(
                     configuration: spatialiserStage, producer: producer, logger: Logger(label: "shikong.spatialiser"),
                     process: spatialiser.spatialise))
-            services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
+            if configuration.liveProcessors {
+                services.append(contentsOf: LiveStages.processors(configuration, producer: producer, gazetteer: engine, readiness: readiness))
+            }
         }
         var tasks: TaskRuntime?
         if stages.contains(.ingest), let database {

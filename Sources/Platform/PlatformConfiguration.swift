@@ -64,6 +64,11 @@ public struct PlatformConfiguration: Sendable {
     public var importQueueCapacity = 8
     /// How often the aggregator and the alerting processor write checkpoints.
     public var liveCheckpointInterval: Duration = .seconds(5)
+    /// Whether a process with the `process` stage runs the live layer's processors (aggregator,
+    /// alerting, alert delivery) next to the partition-sharing ones. Each of them reads every partition
+    /// and keeps one state, so exactly one `process` instance of a deployment runs them
+    /// (`shikong process --no-live-layer` in the others).
+    public var liveProcessors = true
     /// How webhook deliveries of alerts are tried again.
     public var webhookRetry = RetryPolicy()
     /// What one live subscriber may have waiting before it gets a `gap` (`--live-buffer-bytes`).

@@ -29,6 +29,15 @@ struct BenchCommand: AsyncParsableCommand {
         var dataDir = ".shikong/bench"
         @Option(help: "Ports of the benchmark's stack: HTTP, PostgreSQL, MQTT, Kafka.")
         var ports = "28080,25432,21883,29092"
+        @Option(
+            help:
+                "Run the stages as processes of this binary, this many `process` instances sharing their consumer groups (with one `ingest` and --project-instances `project`). 0: every stage in this process."
+        )
+        var processInstances = 0
+        @Option(help: "With --process-instances: this many `project` instances sharing their consumer groups.")
+        var projectInstances = 1
+        @Option(help: "With --process-instances: seconds to wait after the first reading went through, for the consumer groups to settle.")
+        var settle = 10
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
@@ -37,6 +46,9 @@ struct BenchCommand: AsyncParsableCommand {
             let portList = ports.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard portList.count == 4 else { throw ValidationError("--ports takes four numbers: HTTP, PostgreSQL, MQTT, Kafka") }
             if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+            guard processInstances >= 0, projectInstances >= 1, settle >= 0 else {
+                throw ValidationError("--process-instances must be 0 or more, --project-instances 1 or more, --settle 0 or more")
+            }
             let directory = URL(fileURLWithPath: dataDir).standardizedFileURL
             try? FileManager.default.removeItem(at: directory)
             var stack = StackConfiguration(dataDirectory: directory, tansuExecutable: tansu)
@@ -48,6 +60,25 @@ struct BenchCommand: AsyncParsableCommand {
                 topics: try TopicCatalogue.load(from: try TopicCatalogue.locate()),
                 instance: "bench", logger: logger)
             defer { local.stop() }
+            var benchmark = PipelineBenchmark(readings: readings, stations: stations)
+            benchmark.rate = rate
+            let mqtt = MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "bench-publisher")
+            if processInstances > 0 {
+                let fleet = try StageFleet(
+                    configuration: configuration, topicsDirectory: try TopicCatalogue.locate().path, processes: processInstances,
+                    projections: projectInstances, directory: directory, logLevel: logging.logLevel)
+                defer { fleet.stop() }
+                // Separate processes join their groups one after another: measure once every instance holds its partitions.
+                benchmark.warmUp = true
+                benchmark.settle = .seconds(settle)
+                let configured = benchmark
+                let result = try await Pipeline.withDatabase(configuration.database, logger: logger) { database in
+                    try await configured.run(mqtt: mqtt, database: database, logger: logger)
+                }
+                print("stage processes         1 ingest, \(processInstances) process, \(projectInstances) project")
+                print(result)
+                return
+            }
             let pipeline = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
             defer { pipeline.producer.close() }
             let group = ServiceGroup(
@@ -55,9 +86,6 @@ struct BenchCommand: AsyncParsableCommand {
                     services: pipeline.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             let running = Task { try await group.run() }
             guard let database = pipeline.database else { return }
-            var benchmark = PipelineBenchmark(readings: readings, stations: stations)
-            benchmark.rate = rate
-            let mqtt = MQTTConnection(host: configuration.mqttHost, port: configuration.mqttPort, clientID: "bench-publisher")
             let result = try await benchmark.run(mqtt: mqtt, database: database, logger: logger)
             print(result)
             await group.triggerGracefulShutdown()

@@ -6,9 +6,13 @@ import Platform
 import ServiceLifecycle
 
 /// Runs some stages in this process against external Kafka, MQTT and PostgreSQL.
-func runStages(_ stages: Set<Stage>, options: ExternalServiceOptions, logging: LoggingOptions, migrate: Bool) async throws {
+func runStages(
+    _ stages: Set<Stage>, options: ExternalServiceOptions, logging: LoggingOptions, migrate: Bool,
+    adjust: (inout PlatformConfiguration) -> Void = { _ in }
+) async throws {
     let logger = logging.bootstrap("shikong.\(stages.map(\.rawValue).sorted().joined(separator: "+"))")
-    let configuration = try options.configuration()
+    var configuration = try options.configuration()
+    adjust(&configuration)
     if migrate { try await Pipeline.prepareDatabase(configuration.database, logger: logger) }
     let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
     defer { pipeline.producer.close() }
@@ -32,10 +36,21 @@ struct IngestCommand: AsyncParsableCommand {
 
 struct ProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "process", abstract: "Run the spatialiser: raw.sensor.readings → spatial.events (EPSG:4490) or dlq.")
+        commandName: "process",
+        abstract:
+            "Run the processors: the spatialiser (raw.sensor.readings → spatial.events in EPSG:4490, or dlq), the entity checker and item locator, and the live layer (aggregator, alerting, alert delivery).",
+        discussion:
+            "Instances with the same --instance share each processor's partitions through its consumer group. The live layer's processors read every partition and keep one state: run them in one instance and --no-live-layer in the others."
+    )
     @OptionGroup var options: ExternalServiceOptions
     @OptionGroup var logging: LoggingOptions
-    func run() async throws { try await runStages([.process], options: options, logging: logging, migrate: false) }
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Run the live layer's processors (aggregator, alerting, alert delivery) here: in exactly one `process` instance of a deployment.")
+    var liveLayer = true
+    func run() async throws {
+        try await runStages([.process], options: options, logging: logging, migrate: false) { $0.liveProcessors = liveLayer }
+    }
 }
 
 struct ProjectCommand: AsyncParsableCommand {

@@ -10,14 +10,34 @@ import Platform
 /// it with SIGKILL at any instant and start it again, as a crash and a supervisor would.
 public final class StageProcess: @unchecked Sendable {
     public let stage: Stage
+    /// Tells apart instances of one stage (their logs and pid files): 0 for the first.
+    public let replica: Int
+    /// Added to the stage's command line (e.g. `--no-live-layer`).
+    public let extraArguments: [String]
     private let platform: TestPlatform
     private let lock = NSLock()
     private var child: ChildProcess?
     private var starts = 0
 
-    public init(_ stage: Stage, platform: TestPlatform) {
+    public init(_ stage: Stage, platform: TestPlatform, replica: Int = 0, arguments: [String] = []) {
         self.stage = stage
+        self.replica = replica
+        self.extraArguments = arguments
         self.platform = platform
+    }
+
+    /// `process`, or `process-1` for the second instance: names its logs and pid file.
+    public var name: String { replica == 0 ? stage.rawValue : "\(stage.rawValue)-\(replica)" }
+
+    /// The log of the current (or last) start.
+    public var log: URL {
+        lock.lock()
+        defer { lock.unlock() }
+        return logURL(start: starts)
+    }
+
+    private func logURL(start: Int) -> URL {
+        platform.dataDirectory.appendingPathComponent("logs/stage-\(name)-\(start).log")
     }
 
     /// The debug build of the CLI, built with the tests.
@@ -34,13 +54,13 @@ public final class StageProcess: @unchecked Sendable {
             "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path, "--feed", "city/+/air@EPSG:4326",
         ]
         if stage == .ingest { arguments.append("--ack-after-archive") }
+        arguments += extraArguments
         lock.lock()
         defer { lock.unlock() }
         starts += 1
-        let log = platform.dataDirectory.appendingPathComponent("logs/stage-\(stage.rawValue)-\(starts).log")
         child = try ChildProcess(
-            name: "shikong-\(stage.rawValue)", executable: Self.executable.path, arguments: arguments, log: log,
-            pidFile: platform.dataDirectory.appendingPathComponent("run/stage-\(stage.rawValue).pid"))
+            name: "shikong-\(name)", executable: Self.executable.path, arguments: arguments, log: logURL(start: starts),
+            pidFile: platform.dataDirectory.appendingPathComponent("run/stage-\(name).pid"))
     }
 
     /// SIGKILL: no shutdown, no flush, no commit.
