@@ -76,7 +76,11 @@ public final class AlertDeliveryStage: Service {
                 return records
             }
             if !failures.isEmpty { try await producer.sendAll(failures) }
-            try await consumer.commit(batch.nextPositions)
+            if try await !consumer.commitUnlessGroupMovedOn(batch.nextPositions) {
+                // The group moved on while the batch was delivered: its new owner delivers it again
+                // (receivers dedupe by the alert's id).
+                logger.notice("offsets not committed: the consumer group moved on")
+            }
         }
     }
 

@@ -140,8 +140,24 @@ public final class KafkaConsumer: Sendable {
 
     /// Commits positions (the next offset to read, per partition) to the group, synchronously.
     public func commit(_ positions: [TopicPartition: Int64]) async throws(KafkaError) {
-        guard !positions.isEmpty else { return }
-        let result: Result<Void, KafkaError> = await withCheckedContinuation { continuation in
+        try await commitResult(positions).get()
+    }
+
+    /// Commits like `commit`, but returns `false` instead of throwing when the group refuses the
+    /// commit because this member lost its partitions (`KafkaError.isGroupMembershipLost`): the
+    /// group rebalanced, or evicted the member after a stall. Whoever holds the partitions now reads
+    /// on from the last committed offset; this member rejoins on its next poll.
+    public func commitUnlessGroupMovedOn(_ positions: [TopicPartition: Int64]) async throws(KafkaError) -> Bool {
+        switch await commitResult(positions) {
+        case .success: return true
+        case .failure(let error) where error.isGroupMembershipLost: return false
+        case .failure(let error): throw error
+        }
+    }
+
+    private func commitResult(_ positions: [TopicPartition: Int64]) async -> Result<Void, KafkaError> {
+        guard !positions.isEmpty else { return .success(()) }
+        return await withCheckedContinuation { continuation in
             queue.async { [self] in
                 let list = Self.partitionList(positions)
                 defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -154,7 +170,6 @@ public final class KafkaConsumer: Sendable {
                 }
             }
         }
-        try result.get()
     }
 
     /// The group's committed positions for these partitions (absent when the group has none).

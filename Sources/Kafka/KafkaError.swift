@@ -50,5 +50,17 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             || err == RD_KAFKA_RESP_ERR__BAD_MSG
     }
 
+    /// Whether the consumer group refused the operation because this member is no longer (or not
+    /// yet) part of its current generation: the group rebalanced, or evicted the member after a
+    /// missed session timeout. The partitions have moved or are moving to whoever the group says;
+    /// the member rejoins on its next poll.
+    public var isGroupMembershipLost: Bool {
+        guard case .broker(let raw) = code else { return false }
+        let err = rd_kafka_resp_err_t(rawValue: raw)
+        return err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+            || err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID
+            || err == RD_KAFKA_RESP_ERR__ASSIGNMENT_LOST || err == RD_KAFKA_RESP_ERR__STATE
+    }
+
     public var description: String { "KafkaError(\(code)): \(message)" }
 }

@@ -62,7 +62,15 @@ public final class ProcessorStage: Service {
             guard !batch.isEmpty else { continue }
             let (records, deadLetters) = try await outputs(of: batch.filter { !$0.isLogFiller })
             try await producer.sendAll(records)
-            try await consumer.commit(batch.nextPositions)
+            if try await !consumer.commitUnlessGroupMovedOn(batch.nextPositions) {
+                // The group rebalanced (or evicted this member after a stall) while the batch was
+                // processed: its outputs are acknowledged, and whoever holds the partitions now reads
+                // on from the last committed offset, producing them again with the same event ids
+                // (consumers apply each id once).
+                logger.notice(
+                    "offsets not committed: the consumer group moved on; the batch's new owner re-reads it",
+                    metadata: ["stage": "\(configuration.stage)"])
+            }
             if deadLetters > 0 { logger.info("dead letters written", metadata: ["stage": "\(configuration.stage)", "count": "\(deadLetters)"]) }
         }
         logger.info("processor stopped", metadata: ["stage": "\(configuration.stage)"])

@@ -7,9 +7,10 @@ import Testing
 
 /// Scale-out: two `process` and two `project` instances share their consumer groups on the
 /// three-partition topics; once both instances of each stage hold partitions, readings stream in and
-/// one instance of each is killed with SIGKILL mid-stream. The survivors take over the dead ones'
-/// partitions (a processor resumes from the group's committed offsets, a projection from the
-/// positions stored with its rows), and every reading must be projected exactly once.
+/// one instance of each is killed with SIGKILL mid-stream (the other processor after a stall that
+/// gets it evicted from its group). The survivors take over the dead ones' partitions (a processor
+/// resumes from the group's committed offsets, a projection from the positions stored with its
+/// rows), and every reading must be projected exactly once.
 @Suite("Scale-out", .serialized)
 struct ScaleOutTests {
     static let readings = 40_000
@@ -39,17 +40,27 @@ struct ScaleOutTests {
         print("before the kill: spatialiser \(processorSplit), sensors projection \(projectorSplit)")
 
         let stream = ReadingStream("scale", readings: Self.readings, sensors: Self.sensors)
-        async let killed: Int = {
-            // Mid-stream: a quarter of the readings projected, the rest still on their way.
+        async let disrupted: Int = {
+            // Mid-stream: a quarter of the readings projected, the rest still on their way. One
+            // projector dies; one processor stalls past its session timeout, so the group evicts it
+            // and the batch it was on ends with a commit the group refuses: it must carry on, rejoin,
+            // and take every partition when the other processor dies.
             let projected = try await platform.waitForCount(stream.projectedQuery, timeout: .seconds(120)) { $0 >= Self.readings / 4 }
-            processors[0].kill()
             projectors[1].kill()
+            processors[1].freeze(true)
+            try await Task.sleep(for: .seconds(10))
+            processors[1].freeze(false)
+            try await Task.sleep(for: .seconds(2))
+            processors[0].kill()
             return projected
         }()
         try await stream.publish(to: platform)
-        let projectedAtKill = try await killed
-        print("killed \(processors[0].name) and \(projectors[1].name) with \(projectedAtKill) of \(Self.readings) readings projected")
-        #expect(projectedAtKill < Self.readings, "the kill came mid-stream")
+        let projectedAtKill = try await disrupted
+        print(
+            "killed \(projectors[1].name) and \(processors[0].name), stalled \(processors[1].name), with \(projectedAtKill) of \(Self.readings) projected"
+        )
+        #expect(projectedAtKill < Self.readings, "the disruption came mid-stream")
+        #expect(processors[1].isRunning, "the stalled processor carried on")
 
         // The survivors hold every partition now.
         let survivors = try await waitForSplit(
@@ -60,6 +71,8 @@ struct ScaleOutTests {
 
         try await stream.expectEachProjectedOnce(on: platform, timeout: .seconds(180))
         try await stream.reportReprocessing("scale-out", platform: platform)
+        let refused = (try? String(contentsOf: processors[1].log, encoding: .utf8))?.contains("offsets not committed") ?? false
+        print("the stalled processor's commit was \(refused ? "refused by the group, and it carried on" : "not refused this time")")
         // The live layer ran in the first `process` instance only.
         let liveLayer = " shikong.live.definitions:"
         #expect(try String(contentsOf: processors[0].log, encoding: .utf8).contains(liveLayer))

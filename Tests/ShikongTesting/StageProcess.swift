@@ -73,6 +73,15 @@ public final class StageProcess: @unchecked Sendable {
         current.waitForExit(timeout: 10)
     }
 
+    /// SIGSTOP (`true`) or SIGCONT (`false`): a stall, as a long pause of the machine would make one.
+    public func freeze(_ frozen: Bool) {
+        lock.lock()
+        let current = child
+        lock.unlock()
+        guard let current, current.isRunning else { return }
+        Glibc.kill(current.pid, frozen ? SIGSTOP : SIGCONT)
+    }
+
     /// SIGTERM and wait: a graceful stop.
     public func stop() {
         lock.lock()
