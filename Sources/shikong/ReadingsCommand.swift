@@ -46,7 +46,8 @@ struct ReadingPartitionsCommand: AsyncParsableCommand {
             if let recorded = try await partitions.recorded() {
                 print(
                     "\npolicy: \(recorded.policy.unit.rawValue) partitions, \(recorded.policy.ahead) ahead, retention "
-                        + "\(ReadingPartitionPolicy.describe(recorded.policy.retention)) (recorded \(Timestamp.format(recorded.at)) by \(recorded.by))")
+                        + "\(ReadingPartitionPolicy.describe(recorded.policy.retention)) (recorded \(Timestamp.format(recorded.at)) by \(recorded.by))"
+                )
             }
         }
     }

@@ -58,7 +58,8 @@ struct ReadingRetentionTests {
         kept["ret-m3"] = nil
         #expect(try await placement(platform, area: area) == kept)
         for offset in [-14, -3] {
-            #expect(try await platform.count("SELECT count(*)::int FROM pg_class WHERE relname = \(partitionName(monthStart(offset), calendar))") == 0)
+            #expect(
+                try await platform.count("SELECT count(*)::int FROM pg_class WHERE relname = \(partitionName(monthStart(offset), calendar))") == 0)
         }
         // The archive still holds their events.
         #expect(
@@ -132,7 +133,8 @@ struct ReadingRetentionTests {
             readings.enumerated().map { index, reading in
                 MQTTMessage(
                     topic: "city/\(reading.sensor)/air",
-                    payload: Array(#"{"ts":"\#(Timestamp.format(reading.time))","lon":114.3,"lat":\#(30.5 + Double(index) * 0.01),"pm25":\#(index)}"#.utf8))
+                    payload: Array(
+                        #"{"ts":"\#(Timestamp.format(reading.time))","lon":114.3,"lat":\#(30.5 + Double(index) * 0.01),"pm25":\#(index)}"#.utf8))
             })
         #expect(await publisher.acknowledged(timeout: .seconds(60)))
     }
