@@ -118,6 +118,11 @@ public final class Pipeline: Sendable {
                 contentsOf: Self.projections(
                     configuration, database: database, producer: producer, readiness: readiness, archiveCommitted: archiveCommitted))
             services.append(QueryableIndexService(client: database, logger: Logger(label: "shikong.queryable-indexes")))
+            services.append(
+                ReadingPartitionMaintenance(
+                    client: database, policy: configuration.readingPartitions,
+                    node: "\(configuration.instance)@\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+                    logger: Logger(label: "shikong.reading-partitions")))
         }
         if stages.contains(.process) {
             let checker = EntityChecker(

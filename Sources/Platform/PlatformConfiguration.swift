@@ -9,6 +9,7 @@ import Ingest
 import Kafka
 import MQTT
 import Processors
+import Projections
 import ReadModel
 
 /// Where the platform's backbone services are and how its stages behave.
@@ -79,6 +80,9 @@ public struct PlatformConfiguration: Sendable {
     public var crawlerContact = "https://shikong.invalid/crawler"
     /// Requests in flight at most across every crawl and API poll of a process (`--crawler-concurrency`).
     public var crawlerConcurrency = 8
+    /// How the projection stage partitions `sensor_readings` and how long readings stay in it
+    /// (`--readings-partition-interval`, `--readings-retention`).
+    public var readingPartitions = ReadingPartitionPolicy()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

@@ -114,6 +114,7 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.anonymousReads = pipeline.anonymousReads
         configuration.maximumPayloadBytes = pipeline.maxPayloadBytes
         configuration.maximumReadingValues = pipeline.maxReadingValues
+        configuration.readingPartitions = try pipeline.readingPartitions()
         try pipeline.applyLive(to: &configuration)
         return configuration
     }
@@ -292,6 +293,32 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: "Crawl and API-poll tasks: requests in flight at most across every task of the process (one at a time per host).")
     var crawlerConcurrency = 8
+
+    @Option(
+        help: """
+            Projection stage: how long readings stay in sensor_readings, by observation time: 400d, 12w, 36h, or off (keep \
+            everything). Partitions wholly older are dropped every hour; the event archive keeps the readings, so a rebuild \
+            (shikong replay --projection sensors) with a longer retention brings them back. Env SHIKONG_READINGS_RETENTION.
+            """)
+    var readingsRetention: String = env("SHIKONG_READINGS_RETENTION", "off")
+
+    @Option(
+        help: """
+            Projection stage: the span of one partition of sensor_readings, in UTC: day, week or month. Changing it affects \
+            partitions made from then on. Env SHIKONG_READINGS_PARTITION_INTERVAL.
+            """)
+    var readingsPartitionInterval: String = env("SHIKONG_READINGS_PARTITION_INTERVAL", "month")
+
+    /// How these options partition `sensor_readings` and how long they keep readings.
+    func readingPartitions() throws -> ReadingPartitionPolicy {
+        guard let unit = ReadingPartitionPolicy.Unit(rawValue: readingsPartitionInterval) else {
+            throw ValidationError("--readings-partition-interval must be day, week or month, not \(readingsPartitionInterval)")
+        }
+        guard let retention = ReadingPartitionPolicy.parseRetention(readingsRetention) else {
+            throw ValidationError("--readings-retention must be a count with d, w, h or m (e.g. 400d), or off, not \(readingsRetention)")
+        }
+        return ReadingPartitionPolicy(unit: unit, retention: retention)
+    }
 
     /// Puts the live subscription and crawler options into `configuration`.
     func applyLive(to configuration: inout PlatformConfiguration) throws {

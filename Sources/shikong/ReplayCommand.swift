@@ -18,6 +18,9 @@ struct ReplayCommand: AsyncParsableCommand {
             shikong replay --projection sensors
                 rebuilds sensor_readings and sensors_latest into shadow tables from the event archive while the live
                 ones keep serving, catches up with the live projection, and swaps the tables in one transaction.
+                sensor_readings is rebuilt in time partitions like the live table, keeping the retention the projection
+                stage last recorded (see `shikong readings`): run the platform with a longer --readings-retention first
+                to bring back readings it dropped.
             shikong replay --projection sensors --until 2026-11-25T08:00:00+08:00
                 replays only what was recorded until then and keeps the result as <table>__asof_<time> tables.
             shikong replay --projection sensors --from 2026-11-25T08:00:00+08:00

@@ -15,7 +15,7 @@ struct Shikong: AsyncParsableCommand {
             ImportCommand.self, ExportCommand.self, DiffCommand.self, ReplayCommand.self, StatusCommand.self, BenchCommand.self,
             GazetteerCommand.self, GeocodeCommand.self, IngestItemsCommand.self, AggregationsCommand.self, GeofencesCommand.self,
             AlertRulesCommand.self, BackupCommand.self, RestoreCommand.self, TasksCommand.self, SensorsCommand.self, UsersCommand.self,
-            AuditCommand.self, DevicesCommand.self,
+            AuditCommand.self, DevicesCommand.self, ReadingsCommand.self,
         ]
     )
 }

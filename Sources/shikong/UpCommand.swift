@@ -8,6 +8,7 @@ import LocalStack
 import Logging
 import MQTT
 import Platform
+import Projections
 import ServiceLifecycle
 
 struct Up: AsyncParsableCommand {
@@ -112,6 +113,7 @@ struct Up: AsyncParsableCommand {
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configured)
+        configured.readingPartitions = try pipeline.readingPartitions()
         let configuration = configured
         for line in try await AccessBootstrap.run(configuration.database, demo: demo, logger: logger) { print(line) }
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)

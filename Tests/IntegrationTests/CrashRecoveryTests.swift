@@ -56,7 +56,7 @@ struct CrashRecoveryTests {
     /// checks each projection's effects.
     private func scenario(_ name: String, disrupt: @escaping @Sendable (TestPlatform, [StageProcess]) async throws -> Void) async throws {
         let platform = try await TestPlatform.start(stages: [])
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         let stages = [Stage.ingest, .process, .project].map { StageProcess($0, platform: platform) }
         for stage in stages { try stage.start() }
         defer { for stage in stages { stage.stop() } }

@@ -47,6 +47,7 @@ struct ReadingStream: Sendable {
     /// `sensor_readings` and in the archive of both topics, every sensor in `sensors_latest`, no dead letter.
     func expectEachProjectedOnce(on platform: TestPlatform, timeout: Duration = .seconds(400)) async throws {
         let projected = try await platform.waitForCount(projectedQuery, timeout: timeout) { $0 >= readings }
+        if projected != readings { Self.printLogTails(of: platform) }
         #expect(projected == readings, "sensor_readings holds \(projected) of \(readings) readings")
         // Give a late duplicate the chance to show up before counting everything.
         try await Task.sleep(for: .seconds(3))
@@ -64,6 +65,22 @@ struct ReadingStream: Sendable {
         }
         #expect(
             try await platform.count("SELECT count(*)::int FROM dead_letters WHERE headers->>'ce_subject' LIKE \("sensor:" + prefix + "-%")") == 0)
+    }
+
+    /// When a stream falls short: the end of each service's and stage's log, and the free disk, so
+    /// that a failure on a CI machine says what happened.
+    static func printLogTails(of platform: TestPlatform) {
+        let logs = platform.dataDirectory.appendingPathComponent("logs")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []).sorted()
+        for name in names {
+            guard let text = try? String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8) else { continue }
+            let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(25).joined(separator: "\n")
+            print("--- last lines of \(name) ---\n\(tail)")
+        }
+        var disk = statvfs()
+        if statvfs(platform.dataDirectory.path, &disk) == 0 {
+            print("free disk: \(UInt64(disk.f_bavail) * UInt64(disk.f_frsize) / 1_048_576) MiB")
+        }
     }
 
     /// What a disruption cost in re-processing: records written to each topic beyond one per event

@@ -24,7 +24,7 @@ struct ScaleOutTests {
     @Test("two instances of process and project, one of each killed mid-stream: every reading projected exactly once")
     func oneOfEachKilled() async throws {
         let platform = try await TestPlatform.start(stages: [])
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         // The live layer's processors read every partition: one instance runs them.
         let processors = [
             StageProcess(.process, platform: platform), StageProcess(.process, platform: platform, replica: 1, arguments: ["--no-live-layer"]),

@@ -12,10 +12,20 @@ extension TestPlatform {
         try await Pipeline.withDatabase(configuration.database, logger: Logger(label: "shikong.test.sql"), body)
     }
 
-    /// One integer from a query, e.g. a count.
+    /// One integer from a query, e.g. a count, on a connection of its own. Not through a pool: tests
+    /// poll counts while PostgreSQL is stopped, and a pool started and cancelled twice a second keeps
+    /// backing off, trips its circuit breaker and is torn down with connection attempts in flight,
+    /// where one connection simply fails at once.
     public func count(_ query: PostgresQuery) async throws -> Int {
-        try await withDatabase { client in
-            try await client.query(query, logger: Logger(label: "shikong.test.sql")).decode(Int.self).reduce(0, +)
+        let logger = Logger(label: "shikong.test.sql")
+        let connection = try await PostgresConnection.connect(configuration: try configuration.database.connection(), id: 1, logger: logger)
+        do {
+            let value = try await connection.query(query, logger: logger).decode(Int.self).reduce(0, +)
+            try await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 

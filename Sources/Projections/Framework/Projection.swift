@@ -25,11 +25,18 @@ public protocol Projection: Sendable {
 
     /// Writes rows inside the caller's transaction, into `tables` (the live tables or the shadows).
     func write(_ rows: Rows, on connection: PostgresConnection, tables: ProjectionTables, logger: Logger) async throws
+
+    /// Puts the shadows of a rebuild in shape once the replay has filled them, before their deferred
+    /// indexes are built and they are swapped in (the sensor projection partitions what landed in the
+    /// default partition and applies the retention). Nothing by default.
+    func finishShadows(_ tables: ProjectionTables, client: PostgresClient, logger: Logger) async throws
 }
 
 extension Projection {
     /// The stage name dead letters carry, e.g. `projections.sensors`.
     public var stage: String { "projections.\(name)" }
+
+    public func finishShadows(_ tables: ProjectionTables, client: PostgresClient, logger: Logger) async throws {}
 }
 
 /// A record a projection could not use, and why.

@@ -89,6 +89,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         case .archive: replayed = try await replayArchive(until: until, writer: writer, progress: progress)
         case .topics: replayed = try await replayTopics(until: until, writer: writer, progress: progress)
         }
+        try await projection.finishShadows(.shadow, client: client, logger: logger)
         // The shadows are private until the swap: their non-btree indexes are built once, now, instead
         // of row by row during the replay.
         progress(Progress(phase: "indexes", done: 0, total: deferred.count))
@@ -117,13 +118,20 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
     /// Creates the shadow tables like the live ones, without their non-btree (GiST, GIN…) indexes,
     /// whose definitions it returns: the replay needs only the btree ones (keys and lookups by event
     /// id), and building a spatial or range index once over a full table costs far less than keeping
-    /// it up to date through a replay.
+    /// it up to date through a replay. A partitioned table's shadow is partitioned the same way, with
+    /// the same partitions.
     private func createShadows(on connection: PostgresConnection) async throws -> [String] {
         var deferred: [String] = []
         for table in projection.tables {
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(ProjectionTables.shadow[table])"), logger: logger)
+            let partitionKey = try await connection.query(
+                "SELECT pg_get_partkeydef(partrelid) FROM pg_partitioned_table WHERE partrelid = to_regclass(\(ProjectionTables.live.name(table)))",
+                logger: logger
+            ).decode(String.self).reduce(into: [String]()) { $0.append($1) }.first
             try await connection.query(
-                PostgresQuery(unsafeSQL: "CREATE TABLE \(ProjectionTables.shadow[table]) (LIKE \(ProjectionTables.live[table]) INCLUDING ALL)"),
+                PostgresQuery(
+                    unsafeSQL: "CREATE TABLE \(ProjectionTables.shadow[table]) (LIKE \(ProjectionTables.live[table]) INCLUDING ALL)"
+                        + (partitionKey.map { " PARTITION BY \($0)" } ?? "")),
                 logger: logger)
             let rows = try await connection.query(
                 """
@@ -135,9 +143,11 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             var drops: [String] = []
             for try await (_, definition, drop) in rows.decode((String, String, String).self) {
                 drops.append(drop)
-                deferred.append(definition)
+                // An index of a partitioned table is defined `ON ONLY` it; made again, it must reach every partition.
+                deferred.append(definition.replacingOccurrences(of: " ON ONLY ", with: " ON "))
             }
             for drop in drops { try await connection.query(PostgresQuery(unsafeSQL: drop), logger: logger) }
+            if partitionKey != nil { try await mirrorPartitions(of: table, on: connection) }
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
         return deferred
@@ -216,6 +226,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
                     PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.shadow[table]) RENAME TO \(ProjectionTables.live[table])"),
                     logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(old[table])"), logger: logger)
+                try await renamePartitions(of: table, from: ProjectionTables.shadow.name(table), to: table, on: connection)
                 try await renameIndexes(of: table, like: liveIndexes, on: connection)
                 for definition in liveTriggers { try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger) }
             }
@@ -224,6 +235,41 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
             return gap
         }
+    }
+
+    /// Gives the shadow of a partitioned table the live table's partitions, same bounds, named after the
+    /// shadow (`sensor_readings_p20261201` → `sensor_readings__rebuild_p20261201`).
+    private func mirrorPartitions(of table: String, on connection: PostgresConnection) async throws {
+        let live = ProjectionTables.live.name(table)
+        let shadow = ProjectionTables.shadow.name(table)
+        let statements = try await connection.query(
+            """
+            SELECT format('CREATE TABLE %I PARTITION OF %I %s',
+                CASE WHEN left(c.relname, length(\(live))) = \(live) THEN \(shadow) || substr(c.relname, length(\(live)) + 1)
+                    ELSE \(shadow) || '_' || c.relname END,
+                \(shadow), pg_get_expr(c.relpartbound, c.oid))
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(\(live))
+            """, logger: logger
+        ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+        for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+    }
+
+    /// Renames the partitions of `table`, and their indexes, whose names start with `old` to start with
+    /// `new` instead: a swapped-in or kept shadow's partitions take the names that go with its own.
+    private func renamePartitions(of table: String, from old: String, to new: String, on connection: PostgresConnection) async throws {
+        let statements = try await connection.query(
+            """
+            SELECT format('ALTER TABLE %I RENAME TO %I', c.relname, \(new) || substr(c.relname, length(\(old)) + 1))
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = to_regclass(\(table)) AND left(c.relname, length(\(old))) = \(old)
+            UNION ALL
+            SELECT format('ALTER INDEX %I RENAME TO %I', ic.relname, \(new) || substr(ic.relname, length(\(old)) + 1))
+            FROM pg_inherits i JOIN pg_index x ON x.indrelid = i.inhrelid JOIN pg_class ic ON ic.oid = x.indexrelid
+            WHERE i.inhparent = to_regclass(\(table)) AND left(ic.relname, length(\(old))) = \(old)
+                AND length(\(new) || substr(ic.relname, length(\(old)) + 1)) < 64
+            """, logger: logger
+        ).decode(String.self).reduce(into: [String]()) { $0.append($1) }
+        for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
     }
 
     /// The definitions of a table's own triggers (the tile change notices of migration 11), to put
@@ -279,6 +325,7 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(snapshot[table])"), logger: logger)
             try await connection.query(
                 PostgresQuery(unsafeSQL: "ALTER TABLE \(ProjectionTables.shadow[table]) RENAME TO \(snapshot[table])"), logger: logger)
+            try await renamePartitions(of: snapshot.name(table), from: ProjectionTables.shadow.name(table), to: snapshot.name(table), on: connection)
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
         return projection.tables.map { snapshot.name($0) }

@@ -55,4 +55,16 @@ public struct SensorProjection: Projection {
                 WHERE latest.observed_at < EXCLUDED.observed_at
             """, logger: logger)
     }
+
+    /// Readings a rebuild replayed into the shadow's default partition (periods the live table has
+    /// no partition for: dropped by the retention, or never split off) get partitions of their own,
+    /// and the retention the projection stage last recorded applies, so the table swapped in holds
+    /// what the live one would. Readings past the horizon stay in the archive; a rebuild with a
+    /// longer retention recorded brings them back.
+    public func finishShadows(_ tables: ProjectionTables, client: PostgresClient, logger: Logger) async throws {
+        let partitions = ReadingPartitions(client: client, table: tables.name("sensor_readings"), logger: logger)
+        guard try await partitions.isPartitioned() else { return }
+        let policy = try await ReadingPartitions(client: client, logger: logger).recorded()?.policy ?? ReadingPartitionPolicy()
+        _ = try await partitions.maintain(policy)
+    }
 }

@@ -19,7 +19,8 @@ public struct SensorSightings: Sendable {
         var sightings: [(sensor: String, recordedAt: Date, source: String)] = []
         let rows = try await client.query(
             """
-            SELECT l.sensor_id, r.recorded_at, r.source FROM sensors_latest l JOIN sensor_readings r ON r.event_id = l.event_id
+            SELECT l.sensor_id, r.recorded_at, r.source FROM sensors_latest l
+            JOIN sensor_readings r ON r.event_id = l.event_id AND r.observed_at = l.observed_at
             """, logger: logger)
         for try await (sensor, recordedAt, source) in rows.decode((String, Date, String).self) {
             sightings.append((sensor, recordedAt, source))
