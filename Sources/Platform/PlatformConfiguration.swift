@@ -74,6 +74,8 @@ public struct PlatformConfiguration: Sendable {
     public var crawlerContact = "https://shikong.invalid/crawler"
     /// Requests in flight at most across every crawl and API poll of a process (`--crawler-concurrency`).
     public var crawlerConcurrency = 8
+    /// The node's metrics port, heartbeat and id.
+    public var node = NodeSettings()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

@@ -79,6 +79,7 @@ struct Up: AsyncParsableCommand {
     var backupKeep = 3
 
     @OptionGroup var pipeline: PipelineOptions
+    @OptionGroup var node: NodeOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -112,6 +113,7 @@ struct Up: AsyncParsableCommand {
         configured.maximumPayloadBytes = pipeline.maxPayloadBytes
         configured.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configured)
+        try node.apply(to: &configured)
         let configuration = configured
         for line in try await AccessBootstrap.run(configuration.database, demo: demo, logger: logger) { print(line) }
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
