@@ -97,6 +97,9 @@ struct AggregationTests {
                 $0["sensor"] as? String == "\(id)-1" && ($0["window_start"] as? String).flatMap(Timestamp.parse) == start
             })
         let originalCount = try #require(firstWindow["count"] as? Double)
+        // Version 1 may itself hold late events: a partition whose readings the aggregator reads after
+        // another partition's newer ones is not yet holding the watermark back. The correction adds one.
+        let originalLate = try #require(firstWindow["late_events"] as? Int)
         try await LiveFixture.publish(
             [
                 LiveFixture.reading(
@@ -111,7 +114,7 @@ struct AggregationTests {
         let now = try #require(corrected["properties"] as? [String: Any], "GET /collections/aggregates/items/\(encoded): \(corrected)")
         #expect(now["version"] as? Int == 2)
         #expect(now["count"] as? Double == originalCount + 1)
-        #expect(now["late_events"] as? Int == 1, "\(now)")
+        #expect(now["late_events"] as? Int == originalLate + 1, "\(now)")
         #expect(now["max_pm25"] as? Double == 500)
         let asOf = try await platform.get("/collections/aggregates/items/\(encoded)?as_of=\(Timestamp.format(before))")
         let then = try #require(asOf.json["properties"] as? [String: Any])

@@ -23,7 +23,7 @@ struct AlertCrashTests {
     @Test("SIGKILL of the processing stage at random points neither loses nor duplicates an alert")
     func killedProcessor() async throws {
         let platform = try await TestPlatform.start(stages: [.ingest, .project, .serve])
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         let processor = StageProcess(.process, platform: platform)
         try processor.start()
         defer { processor.stop() }

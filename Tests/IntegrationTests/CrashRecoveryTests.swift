@@ -60,7 +60,7 @@ struct CrashRecoveryTests {
     /// checks each projection's effects.
     private func scenario(_ name: String, disrupt: @escaping @Sendable (TestPlatform, [StageProcess]) async throws -> Void) async throws {
         let platform = try await TestPlatform.start(stages: [])
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         let stages = [Stage.ingest, .process, .project].map { StageProcess($0, platform: platform) }
         for stage in stages { try stage.start() }
         defer { for stage in stages { stage.stop() } }
@@ -73,6 +73,7 @@ struct CrashRecoveryTests {
 
         let readings: PostgresQuery = "SELECT count(*)::int FROM sensor_readings WHERE sensor_id LIKE \(prefix + "-%")"
         let projected = try await platform.waitForCount(readings, timeout: .seconds(400)) { $0 >= Self.readings }
+        if projected != Self.readings { Self.printLogTails(of: platform) }
         #expect(projected == Self.readings, "sensor_readings holds \(projected) of \(Self.readings) readings")
         // Give a late duplicate the chance to show up before counting everything.
         try await Task.sleep(for: .seconds(3))
@@ -91,6 +92,22 @@ struct CrashRecoveryTests {
         #expect(
             try await platform.count("SELECT count(*)::int FROM dead_letters WHERE headers->>'ce_subject' LIKE \("sensor:" + prefix + "-%")") == 0)
         try await reportReprocessing(name, platform: platform)
+    }
+
+    /// When a scenario falls short: the end of each service's and stage's log, and the free disk, so
+    /// that a failure on a CI machine says what happened.
+    private static func printLogTails(of platform: TestPlatform) {
+        let logs = platform.dataDirectory.appendingPathComponent("logs")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? []).sorted()
+        for name in names {
+            guard let text = try? String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8) else { continue }
+            let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(25).joined(separator: "\n")
+            print("--- last lines of \(name) ---\n\(tail)")
+        }
+        var disk = statvfs()
+        if statvfs(platform.dataDirectory.path, &disk) == 0 {
+            print("free disk: \(UInt64(disk.f_bavail) * UInt64(disk.f_frsize) / 1_048_576) MiB")
+        }
     }
 
     /// What the disruption cost in re-processing: records written to each topic beyond one per event

@@ -17,7 +17,7 @@ struct DeviceCredentialsTests {
     @Test("wrong passwords and other devices' topics are refused; nothing of them reaches Kafka")
     func devicesPublishOnlyAsThemselves() async throws {
         let platform = try await TestPlatform.start(deviceCredentials: true)
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         let run = UUID().uuidString.prefix(6).lowercased()
         let (alpha, beta) = ("dev-\(run)-a", "dev-\(run)-b")
         let (alphaPassword, _) = try await platform.withDatabase { client in

@@ -18,7 +18,7 @@ struct RebuildTests {
     @Test("a rebuild under load gives the same rows, and readers never see a partial table")
     func rebuildUnderLoad() async throws {
         let platform = try await TestPlatform.start()
-        defer { Task { await platform.stop() } }
+        defer { Task { await platform.discard() } }
         let area = "sensor_id LIKE 'rb-%'"
         try await publish(platform, prefix: "rb", count: 20_000, sensors: 200)
         #expect(try await platform.waitForCount("SELECT count(*)::int FROM sensor_readings WHERE \(unescaped: area)") { $0 >= 20_000 } == 20_000)

@@ -116,6 +116,13 @@ public final class TestPlatform: Sendable {
         StackRegistry.unregister(stack)
     }
 
+    /// Stops the platform and removes its data: a platform of its own that a test will not start
+    /// again. A full run's platforms would otherwise keep gigabytes until the test process exits.
+    public func discard() async {
+        await stop()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
     private static func wait(for flag: borrowing Atomic<Bool>, upTo limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
