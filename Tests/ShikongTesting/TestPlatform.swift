@@ -183,18 +183,57 @@ public struct Ports: Sendable {
     }
 }
 
-/// A port the kernel says is free right now.
+/// A free port below the kernel's ephemeral range. Services restarted by a test (PostgreSQL, the
+/// broker) bind their port again after it was free for seconds: a port from the ephemeral range can
+/// meanwhile become the local end of one of the many outgoing connections, or be handed to another
+/// platform starting in parallel, and the restarted service then cannot listen there.
 public func freePort() -> Int {
+    let ephemeral = ephemeralPortRange()
+    let candidates = 10_000..<max(10_001, ephemeral.lowerBound)
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+        let port = Int.random(in: candidates, using: &generator)
+        if bindable(port) { return port }
+    }
+    return kernelChosenPort()
+}
+
+/// The ephemeral range from `/proc/sys/net/ipv4/ip_local_port_range` (Linux's default if unreadable).
+private func ephemeralPortRange() -> ClosedRange<Int> {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    guard bounds.count == 2, bounds[0] <= bounds[1] else { return 32_768...60_999 }
+    return bounds[0]...bounds[1]
+}
+
+/// Whether a listening socket could take `port` on 127.0.0.1 now.
+private func bindable(_ port: Int) -> Bool {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = loopback(port: port)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+/// A port the kernel picks as free right now (from its ephemeral range).
+private func kernelChosenPort() -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var address = loopback(port: 0)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+private func loopback(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return address
 }
 
 /// Stops every stack still running when the test process exits, so no service outlives the tests,
