@@ -14,10 +14,13 @@ public final class StageProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var child: ChildProcess?
     private var starts = 0
+    /// More options for the command line (e.g. `--metrics-port`, `--heartbeat-interval`).
+    public let extraArguments: [String]
 
-    public init(_ stage: Stage, platform: TestPlatform) {
+    public init(_ stage: Stage, platform: TestPlatform, extraArguments: [String] = []) {
         self.stage = stage
         self.platform = platform
+        self.extraArguments = extraArguments
     }
 
     /// The debug build of the CLI, built with the tests.
@@ -34,6 +37,7 @@ public final class StageProcess: @unchecked Sendable {
             "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path, "--feed", "city/+/air@EPSG:4326",
         ]
         if stage == .ingest { arguments.append("--ack-after-archive") }
+        arguments += extraArguments
         lock.lock()
         defer { lock.unlock() }
         starts += 1
