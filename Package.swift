@@ -17,6 +17,8 @@ let webSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package:
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let bcrypt = Target.Dependency.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
 let package = Package(
     name: "shikong",
@@ -31,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -120,7 +123,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Access", "Events", "Kafka", "MQTT", "Geodesy", "GeoVocabulary", "Gazetteer", "Ingest", "Crawler", "Processors", "Projections", "API", "ReadModel",
-                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, logging, lifecycle, metrics, prometheus,
+                "Database", "LocalStack", "AlertDelivery", "CQL2", "Live", postgres, nioSSL, nioCore, nioPosix, logging, lifecycle, metrics, prometheus,
             ],
             swiftSettings: settings),
         .target(

@@ -44,6 +44,11 @@ public struct APIContext: Sendable {
     public var dashboard = DashboardConfiguration()
     /// The process's stages: `/health` answers 503 until every one is connected.
     public var readiness: Readiness?
+    /// Kafka, PostgreSQL and MQTT as the background probe last found them: `/health` reports each
+    /// and answers 503 when one the node needs is unreachable. Without it, `/health` pings PostgreSQL.
+    public var dependencies: DependencyHealth?
+    /// This node, as `/health` names it.
+    public var node: NodeIdentity?
     /// Users, grants and tokens: who a bearer token stands for.
     public var access: AccessStore
     /// Whether callers without a token read public collections (on by default; `--no-anonymous-reads`).

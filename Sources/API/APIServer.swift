@@ -32,6 +32,8 @@ public enum APIServer {
     ) throws -> some ApplicationProtocol & Sendable {
         let client = context.database
         let router = Router()
+        // Outermost, so it times whole requests and sees the status of every answer, problems included.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
@@ -72,6 +74,7 @@ public enum APIServer {
                     ["href": "\(base)/health", "rel": "status", "type": "application/json", "title": "Health"],
                     ["href": "\(base)/dlq", "rel": "dead-letters", "type": "application/json", "title": "Dead letters"],
                     ["href": "\(base)/metrics", "rel": "metrics", "type": "text/plain", "title": "Prometheus metrics"],
+                    ["href": "\(base)/nodes", "rel": "nodes", "type": "application/json", "title": "The platform's nodes"],
                 ],
             ])
         }
@@ -85,7 +88,9 @@ public enum APIServer {
             try json(["conformsTo": Conformance.classes])
         }
         router.get("/health") { _, _ in
-            try await HealthCheck(client: client, readiness: context.readiness, logger: logger).response()
+            try await HealthCheck(
+                client: client, readiness: context.readiness, dependencies: context.dependencies, node: context.node, logger: logger
+            ).response()
         }
         AuthRoutes(store: context.access, audit: audit, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
         UserRoutes(store: context.access, maximumBody: context.queryLimits.maximumRequestBody).addRoutes(to: router)
@@ -100,6 +105,7 @@ public enum APIServer {
         MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context).addRoutes(to: router)
+        NodeRoutes(reads: NodeReads(client: client, logger: logger)).addRoutes(to: router)
         EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger)).addRoutes(to: router)
         ReplayRoute(context: context, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)

@@ -35,7 +35,7 @@ public final class KafkaConsumer: Sendable {
         configuration: KafkaConsumerConfiguration, subscription: Subscription, positions: PositionProvider? = nil,
         logger: Logger = Logger(label: "shikong.kafka.consumer")
     ) throws(KafkaError) {
-        let context = ConsumerContext(positions: positions, logger: logger)
+        let context = ConsumerContext(groupID: configuration.groupID, positions: positions, logger: logger)
         self.context = context
         self.groupID = configuration.groupID
         self.queue = DispatchQueue(label: "shikong.kafka.consumer.\(configuration.groupID)")
@@ -51,6 +51,7 @@ public final class KafkaConsumer: Sendable {
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for topic in topics { rd_kafka_topic_partition_list_add(list, topic, -1) }
             err = rd_kafka_subscribe(handle.pointer, list)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { ConsumerAssignments.register(context) }
         case .partitions(let positions):
             let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -131,9 +132,12 @@ public final class KafkaConsumer: Sendable {
             var counts: [String: Int] = [:]
             for message in messages { counts[message.topic, default: 0] += 1 }
             for (topic, count) in counts { KafkaMetrics.consumed(group: groupID, topic: topic, count: count) }
-            if context.shouldSampleLag() {
-                for (partition, lag) in lagNow() { KafkaMetrics.lag(group: groupID, partition: partition, value: lag) }
-            }
+        }
+        // Sampled on empty polls too, so a caught-up consumer reports 0 rather than its last backlog.
+        if context.shouldSampleLag() {
+            let lags = lagNow()
+            context.recordLag(lags)
+            for (partition, lag) in lags { KafkaMetrics.lag(group: groupID, partition: partition, value: lag) }
         }
         return .success(messages)
     }
@@ -252,6 +256,7 @@ public final class KafkaConsumer: Sendable {
         // cooperative-pool) thread: they must not wait for a task, or two closing consumers on a
         // 2-core machine hold both pool threads waiting for tasks that can never run.
         context.beginClosing()
+        ConsumerAssignments.unregister(context)
         queue.sync { [handle] in
             _ = rd_kafka_consumer_close(handle.pointer)
             handle.destroy()
@@ -308,14 +313,17 @@ public struct KafkaConsumerBatches: AsyncSequence, Sendable {
 
 /// State the rebalance callback needs; passed to librdkafka as the client's opaque pointer.
 final class ConsumerContext: Sendable {
+    let groupID: String
     let positions: KafkaConsumer.PositionProvider?
     let logger: Logger
+    private let lags = Mutex<[TopicPartition: Int64]>([:])
     private let state = Mutex<(assigned: Set<TopicPartition>, joined: Bool)>(([], false))
     private let closing = Mutex(false)
     private let lastWarning = Mutex<(at: ContinuousClock.Instant?, suppressed: Int)>((nil, 0))
     private let lastLagSample = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(positions: KafkaConsumer.PositionProvider?, logger: Logger) {
+    init(groupID: String, positions: KafkaConsumer.PositionProvider?, logger: Logger) {
+        self.groupID = groupID
         self.positions = positions
         self.logger = logger
     }
@@ -330,9 +338,24 @@ final class ConsumerContext: Sendable {
     var joined: Bool { state.withLock { $0.joined } }
 
     func setAssignment(_ partitions: Set<TopicPartition>) {
-        state.withLock {
-            $0.assigned = partitions
-            $0.joined = true
+        let revoked = state.withLock { state in
+            let revoked = state.assigned.subtracting(partitions)
+            state.assigned = partitions
+            state.joined = true
+            return revoked
+        }
+        // Another member reads them now: this one's gauge must not keep counting their old backlog.
+        lags.withLock { lags in for partition in revoked { lags[partition] = nil } }
+        for partition in revoked { KafkaMetrics.lag(group: groupID, partition: partition, value: 0) }
+    }
+
+    /// The lag last sampled per assigned partition.
+    var lastLag: [TopicPartition: Int64] { lags.withLock { $0 } }
+
+    func recordLag(_ sample: [TopicPartition: Int64]) {
+        let assigned = assigned
+        lags.withLock { lags in
+            for (partition, lag) in sample where assigned.contains(partition) { lags[partition] = lag }
         }
     }
 

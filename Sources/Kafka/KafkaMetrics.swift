@@ -14,8 +14,8 @@ enum KafkaMetrics {
         counter("shikong_kafka_produced_total", [("topic", topic)]).increment(by: count)
     }
 
-    static func produceFailed(topic: String) {
-        counter("shikong_kafka_produce_errors_total", [("topic", topic)]).increment()
+    static func produceFailed(topic: String, count: Int = 1) {
+        counter("shikong_kafka_produce_errors_total", [("topic", topic)]).increment(by: count)
     }
 
     static func consumed(group: String, topic: String, count: Int) {
@@ -48,6 +48,17 @@ enum KafkaMetrics {
             let gauge = Gauge(label: label, dimensions: dimensions)
             cache[key] = gauge
             return gauge
+        }
+    }
+}
+
+extension KafkaProducer {
+    /// Exports the produced and produce-error counters of these topics at zero before the first
+    /// record, so a rule over them (dead letters growing) has a series from the start.
+    public static func declareMetrics(topics: [String]) {
+        for topic in topics {
+            KafkaMetrics.produced(topic: topic, count: 0)
+            KafkaMetrics.produceFailed(topic: topic, count: 0)
         }
     }
 }

@@ -27,6 +27,10 @@ public final class Pipeline: Sendable {
     public let services: [any Service]
     /// Runs this process's tasks (MQTT feeds, with the ingest stage).
     public let tasks: TaskRuntime?
+    /// This process as its heartbeat announces it.
+    public let node: NodeIdentity
+    /// Kafka, PostgreSQL and MQTT as the background probe last found them.
+    public let dependencies: DependencyHealth
 
     public init(
         configuration: PlatformConfiguration, stages: Set<Stage>, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -37,15 +41,22 @@ public final class Pipeline: Sendable {
         self.readiness = readiness
         let client = configuration.kafkaClient
         producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
-        // The bridge keeps the bytes of messages it cannot append in the database.
-        let needsDatabase = stages.contains(.project) || stages.contains(.serve) || stages.contains(.ingest)
-        let database = needsDatabase ? PostgresClient(configuration: try configuration.database.client(), backgroundLogger: logger) : nil
+        // Every node writes its heartbeat to the database; the bridge also keeps there the bytes of
+        // messages it cannot append.
+        let database = PostgresClient(configuration: try configuration.database.client(), backgroundLogger: logger)
         self.database = database
-        var services: [any Service] = []
-        if let database { services.append(database) }
-        services.append(producer)
+        let node = NodeIdentity(
+            id: configuration.node.id, instance: configuration.instance, roles: stages.map(\.rawValue), metricsPort: configuration.node.metricsPort,
+            httpPort: stages.contains(.serve) ? configuration.httpPort : nil)
+        self.node = node
+        let dependencies = DependencyHealth(required: Self.requiredDependencies(stages))
+        self.dependencies = dependencies
+        var services: [any Service] = [database, producer]
+        services.append(
+            contentsOf: Self.observability(
+                configuration, stages: stages, node: node, dependencies: dependencies, pipeline: (producer, database, readiness)))
         var gate: ArchiveDurabilityGate?
-        if stages.contains(.ingest), configuration.acknowledgeAfterArchive, let database {
+        if stages.contains(.ingest), configuration.acknowledgeAfterArchive {
             let archiveGate = ArchiveDurabilityGate(client: database, logger: Logger(label: "shikong.durability"))
             gate = archiveGate
             services.append(archiveGate)
@@ -63,7 +74,7 @@ public final class Pipeline: Sendable {
             fetcher = pageFetcher
             services.append(PageFetcherService(fetcher: pageFetcher))
         }
-        if stages.contains(.serve), let database {
+        if stages.contains(.serve) {
             let lag = ConsumerLagMonitor(
                 lag: ConsumerLag(client: database, admin: producer.admin, kafka: client, logger: logger),
                 processors: Self.processorGroups(configuration),
@@ -85,6 +96,8 @@ public final class Pipeline: Sendable {
             context.imports = imports
             context.queryLimits = configuration.queryLimits
             context.readiness = readiness
+            context.dependencies = dependencies
+            context.node = node
             context.adminRegions = configuration.adminRegions
             context.taskValidators = [MQTTFeedDefinition.Validator(), CrawlTaskDefinition.Validator()]
             if let fetcher { context.taskValidators.append(APIPollTaskDefinition.Validator(fetcher: fetcher)) }
@@ -111,7 +124,7 @@ public final class Pipeline: Sendable {
             // After the server, so it stops first: open subscriptions end and the server can drain.
             services.append(hub)
         }
-        if stages.contains(.project), let database {
+        if stages.contains(.project) {
             var archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)?
             if let gate { archiveCommitted = { @Sendable positions in gate.archived(positions) } }
             services.append(
@@ -163,7 +176,7 @@ public final class Pipeline: Sendable {
             }
         }
         var tasks: TaskRuntime?
-        if stages.contains(.ingest), let database {
+        if stages.contains(.ingest) {
             var bridgeConfiguration = MQTTBridge.Configuration(connection: configuration.mqttConnection)
             bridgeConfiguration.maximumPayloadBytes = configuration.maximumPayloadBytes
             bridgeConfiguration.readiness = readiness

@@ -83,6 +83,8 @@ public struct PlatformConfiguration: Sendable {
     /// How the projection stage partitions `sensor_readings` and how long readings stay in it
     /// (`--readings-partition-interval`, `--readings-retention`).
     public var readingPartitions = ReadingPartitionPolicy()
+    /// The node's metrics port, heartbeat and id.
+    public var node = NodeSettings()
 
     public init(
         kafkaBootstrap: String, mqttHost: String, mqttPort: Int, database: DatabaseConfiguration, httpHost: String = "127.0.0.1",

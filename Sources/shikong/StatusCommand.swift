@@ -10,8 +10,12 @@ import ReadModel
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Lag and throughput of every projection and processor, dead letters waiting, and the archive's size.",
-        discussion: "Samples positions twice, --interval apart, to measure throughput.")
+        abstract:
+            "Lag and throughput of every projection and processor, dead letters waiting, the archive's size, and every node with its roles, version, partitions, lag and last heartbeat.",
+        discussion: """
+            Samples positions twice, --interval apart, to measure throughput. Nodes come from their heartbeats (platform_nodes); \
+            one silent for three of its heartbeat intervals is marked lost, one that stopped gracefully stopped.
+            """)
     @OptionGroup var options: ExternalServiceOptions
     @Option(help: "Seconds between the two samples.")
     var interval = 2.0
@@ -42,6 +46,24 @@ struct StatusCommand: AsyncParsableCommand {
             let open = try await DeadLetterReads(client: client, logger: logger).openCount()
             let archived = try await ArchiveCounts(client: client, logger: logger).events()
             print("\ndead letters waiting: \(open)    archived events: \(archived)")
+            let nodes = try await NodeReads(client: client, logger: logger).all()
+            print("\n" + render(Self.nodeTable(nodes)))
         }
+    }
+
+    /// One line per node: id, roles, version, state, partitions held (topic[partitions] per group), lag, last heartbeat.
+    static func nodeTable(_ nodes: [NodeReads.Node]) -> [[String]] {
+        var table = [["node", "roles", "version", "state", "partitions", "lag", "last heartbeat"]]
+        for node in nodes {
+            let byTopic = Dictionary(grouping: node.partitions, by: \.topic).sorted { $0.key < $1.key }
+            let partitions = byTopic.map { topic, held in "\(topic)[\(Set(held.map(\.partition)).sorted().map(String.init).joined(separator: ","))]" }
+            table.append([
+                node.id, node.roles.joined(separator: "+"), node.version, node.state.rawValue,
+                partitions.isEmpty ? "-" : partitions.joined(separator: " "),
+                String(node.lag), "\(Int(node.heartbeatAgeSeconds.rounded()))s ago",
+            ])
+        }
+        if nodes.isEmpty { table.append(["(no node has announced itself)", "", "", "", "", "", ""]) }
+        return table
     }
 }

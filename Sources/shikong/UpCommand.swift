@@ -80,6 +80,7 @@ struct Up: AsyncParsableCommand {
     var backupKeep = 3
 
     @OptionGroup var pipeline: PipelineOptions
+    @OptionGroup var node: NodeOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -114,6 +115,7 @@ struct Up: AsyncParsableCommand {
         configured.maximumReadingValues = pipeline.maxReadingValues
         try pipeline.applyLive(to: &configured)
         configured.readingPartitions = try pipeline.readingPartitions()
+        try node.apply(to: &configured)
         let configuration = configured
         for line in try await AccessBootstrap.run(configuration.database, demo: demo, logger: logger) { print(line) }
         let pipelineServices = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)

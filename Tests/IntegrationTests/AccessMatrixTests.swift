@@ -50,6 +50,7 @@ struct AccessMatrixTests {
             ("GET /conformance", [get("/conformance", .open)]),
             ("GET /health", [get("/health", .open)]),
             ("GET /metrics", [get("/metrics", .role)]),
+            ("GET /nodes", [get("/nodes", .role)]),
             ("GET /map", [get("/map", .open)]),
             ("GET /map/{}", [get("/map/app.css", .open)]),
             ("GET /map/js/{}", [get("/map/js/api.js", .open)]),

@@ -27,7 +27,7 @@ struct ScaleOutTests {
         defer { Task { await platform.discard() } }
         // The live layer's processors read every partition: one instance runs them.
         let processors = [
-            StageProcess(.process, platform: platform), StageProcess(.process, platform: platform, replica: 1, arguments: ["--no-live-layer"]),
+            StageProcess(.process, platform: platform), StageProcess(.process, platform: platform, replica: 1, extraArguments: ["--no-live-layer"]),
         ]
         let projectors = [0, 1].map { StageProcess(.project, platform: platform, replica: $0) }
         // One ingest only: every bridge connects to MQTT with the same client id and session.

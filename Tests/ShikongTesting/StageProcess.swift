@@ -12,18 +12,18 @@ public final class StageProcess: @unchecked Sendable {
     public let stage: Stage
     /// Tells apart instances of one stage (their logs and pid files): 0 for the first.
     public let replica: Int
-    /// Added to the stage's command line (e.g. `--no-live-layer`).
-    public let extraArguments: [String]
     private let platform: TestPlatform
     private let lock = NSLock()
     private var child: ChildProcess?
     private var starts = 0
+    /// More options for the command line (e.g. `--metrics-port`, `--heartbeat-interval`, `--no-live-layer`).
+    public let extraArguments: [String]
 
-    public init(_ stage: Stage, platform: TestPlatform, replica: Int = 0, arguments: [String] = []) {
+    public init(_ stage: Stage, platform: TestPlatform, replica: Int = 0, extraArguments: [String] = []) {
         self.stage = stage
         self.replica = replica
-        self.extraArguments = arguments
         self.platform = platform
+        self.extraArguments = extraArguments
     }
 
     /// `process`, or `process-1` for the second instance: names its logs and pid file.

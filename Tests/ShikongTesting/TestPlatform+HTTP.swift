@@ -10,6 +10,12 @@ public struct APIAnswer: Sendable {
     public var body: Data
     public var headers: [String: String]
 
+    public init(status: Int, body: Data, headers: [String: String]) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
+
     /// The body as a JSON object (empty when it is not one).
     public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     /// A header, by case-insensitive name.

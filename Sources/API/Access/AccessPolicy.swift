@@ -9,6 +9,7 @@ enum AccessPolicy {
         "GET /conformance": .open,
         "GET /health": .open,
         "GET /metrics": .everywhere(.operate),
+        "GET /nodes": .everywhere(.operate),
         // The dashboard's files (the data it shows is checked on the data routes).
         "GET /map": .open,
         "GET /map/{file}": .open,

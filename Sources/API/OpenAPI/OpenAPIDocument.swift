@@ -382,13 +382,22 @@ enum OpenAPIDocument {
                 body: jsonBody(object, required: false), errors: ["400", "404", "409", "503"])
         ],
         "/metrics": [
-            "get": operation("metrics", "Prometheus metrics", tag: "Operations", content: ["text/plain": OpenAPISchemas.string], errors: [])
+            "get": operation(
+                "metrics",
+                "Prometheus metrics: the process's (HTTP requests per route template, method and status with a latency histogram, Kafka client, dependency reachability, data-directory space), consumer lag, task figures and every node's heartbeat age",
+                tag: "Operations", content: ["text/plain": OpenAPISchemas.string], errors: [])
         ],
         "/health": [
             "get": operation(
                 "health",
-                "Readiness: 200 once the database answers and every stage of the process is connected (the MQTT bridge's subscriptions acknowledged, each processor and projection in its consumer group); 503 problem naming what is not ready yet",
+                "Readiness: 200 once every dependency this node needs (Kafka, PostgreSQL, MQTT, each reported in checks with status, reason and latency as a background probe last found it) is reachable and every stage of the process is connected (the MQTT bridge's subscriptions acknowledged, each processor and projection in its consumer group); 503 problem naming what is not ready and why",
                 tag: "Operations", content: [json: object], errors: ["503"])
+        ],
+        "/nodes": [
+            "get": operation(
+                "nodes",
+                "Every node of the platform from its heartbeat: roles, version, host, ports, partitions held with their lag, start and last heartbeat; state up, lost (no heartbeat within lost_after_seconds) or stopped",
+                tag: "Operations", parameters: [query("state", "Only nodes in this state: up, lost or stopped.")], content: [json: object])
         ],
     ]
 }
