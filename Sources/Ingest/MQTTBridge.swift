@@ -86,6 +86,21 @@ public final class MQTTBridge: Service {
         _ = feeds.activate(taskID, definition: definition, monitor: monitor)
         subscriber.subscribe(definition.topicFilter, acknowledged: acknowledged)
         logger.info("feed active", metadata: ["task": "\(taskID)", "filter": "\(definition.topicFilter)"])
+        // Held messages of this feed go on now, not when every feed is known: the subscriber
+        // writes nothing (not even this feed's SUBSCRIBE, whose acknowledgement makes the feed
+        // ready) until the messages it has handed over are confirmed.
+        let released = holding.withLock { state -> [(MQTTMessage, @Sendable (Bool) -> Void)] in
+            guard !state.open else { return [] }
+            var released: [(MQTTMessage, @Sendable (Bool) -> Void)] = []
+            state.held.removeAll { entry in
+                guard feeds.feed(for: entry.0.topic) != nil else { return false }
+                released.append(entry)
+                return true
+            }
+            return released
+        }
+        if !released.isEmpty { logger.info("messages held for the feed go on", metadata: ["task": "\(taskID)", "count": "\(released.count)"]) }
+        for (message, confirm) in released { take(message, confirm: confirm) }
     }
 
     /// Stops taking the feed's new messages: unsubscribes its filter unless another active feed
@@ -132,16 +147,20 @@ public final class MQTTBridge: Service {
     /// Appends one message, as its feed's; a message no feed knows is held while the feeds are not
     /// known yet (a persistent session delivers what it queued before the task runtime activated them).
     private func take(_ message: MQTTMessage, confirm: @escaping @Sendable (Bool) -> Void) {
-        let feed = feeds.feed(for: message.topic)
-        if feed == nil,
+        var found = feeds.feed(for: message.topic)
+        // Looked up again under the lock: a feed activated meanwhile releases what is held here.
+        if found == nil,
             holding.withLock({ state in
                 guard !state.open else { return false }
+                found = feeds.feed(for: message.topic)
+                guard found == nil else { return false }
                 state.held.append((message, confirm))
                 return true
             })
         {
             return
         }
+        let feed = found
         let record = record(for: message, feed: feed)
         if let feed {
             feed.monitor?.recordMessage(bytes: message.payload.count)

@@ -82,8 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
             let pipeline = try Pipeline(configuration: configuration, stages: Set(Stage.allCases), logger: logger)
             defer { pipeline.producer.close() }
             let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: pipeline.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .platform(services: pipeline.services.map { .init(service: $0) }, logger: logger))
             let running = Task { try await group.run() }
             guard let database = pipeline.database else { return }
             let result = try await benchmark.run(mqtt: mqtt, database: database, logger: logger)

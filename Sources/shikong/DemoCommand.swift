@@ -37,8 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
             interval: .seconds(interval), logger: logger)
         try await register(air: air, traffic: traffic, logger: logger)
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: air), .init(service: traffic)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .platform(services: [.init(service: air), .init(service: traffic)], logger: logger))
         try await group.run()
     }
 

@@ -18,9 +18,7 @@ func runStages(
     let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
     defer { pipeline.producer.close() }
     let group = ServiceGroup(
-        configuration: ServiceGroupConfiguration(
-            services: pipeline.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        configuration: .platform(services: pipeline.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
     try await group.run()
 }
 

@@ -173,10 +173,10 @@ struct Up: AsyncParsableCommand {
                     vehicles: vehicles, interval: .seconds(demoInterval), logger: Logger(label: "shikong.demo")))
         }
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
+            configuration: .platform(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + oneShot.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                logger: logger))
         defer {
             pipelineServices.producer.close()
             local.stop()

@@ -66,7 +66,11 @@ public final class TestPlatform: Sendable {
         let pipeline = try Pipeline(configuration: configuration, stages: stages, logger: logger)
         var services = pipeline.services
         if let sync = DeviceAccessSync.local(stack: stack, configuration: configuration, logger: logger) { services.append(sync) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
+        // As `ServiceGroupConfiguration.platform`, without taking the test process's signals.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        groupConfiguration.maximumCancellationDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
         let running = Task { try await group.run() }
         let platform = TestPlatform(
             stack: stack, configuration: configuration, dataDirectory: directory, pipeline: pipeline, group: group, running: running)

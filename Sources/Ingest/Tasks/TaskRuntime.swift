@@ -79,15 +79,20 @@ public final class TaskRuntime: Service {
 
     public func run() async throws {
         logger.info("task runtime started", metadata: ["kinds": "\(factories.keys.map(\.rawValue).sorted())", "topic": "\(configuration.topic)"])
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { [self] in
-                    try await follower.run { [self] batch in await apply(batch) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [self] in
+                        try await follower.run { [self] batch in await apply(batch) }
+                    }
+                    group.addTask { [self] in try await start() }
+                    group.addTask { [self] in try await publishStatus() }
+                    try await group.waitForAll()
                 }
-                group.addTask { [self] in try await start() }
-                group.addTask { [self] in try await publishStatus() }
-                try await group.waitForAll()
             }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            // How a graceful shutdown stops the runners; thrown on, it would make the service group
+            // cancel every other service instead of letting them drain.
         }
         await stopAll()
         logger.info("task runtime stopped")
