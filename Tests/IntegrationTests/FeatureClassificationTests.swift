@@ -66,8 +66,11 @@ struct FeatureClassificationTests {
         let classifiedUser = try await platform.makeUser("levels-secret-\(marker)", clearance: .classified, grants: [Grant(role: .analyst)])
         let readers = [
             Reader(label: "anonymous", token: .anonymous, bearer: nil, visible: publicCodes, forbidden: [governmentMarker, classifiedMarker]),
-            Reader(label: "public", token: .bearer(publicUser), bearer: publicUser, visible: publicCodes, forbidden: [governmentMarker, classifiedMarker]),
-            Reader(label: "government", token: .bearer(governmentUser), bearer: governmentUser, visible: governmentCodes, forbidden: [classifiedMarker]),
+            Reader(
+                label: "public", token: .bearer(publicUser), bearer: publicUser, visible: publicCodes,
+                forbidden: [governmentMarker, classifiedMarker]),
+            Reader(
+                label: "government", token: .bearer(governmentUser), bearer: governmentUser, visible: governmentCodes, forbidden: [classifiedMarker]),
             Reader(label: "classified", token: .bearer(classifiedUser), bearer: classifiedUser, visible: allCodes, forbidden: []),
         ]
 
@@ -75,14 +78,17 @@ struct FeatureClassificationTests {
         let since = Timestamp.format(Date().addingTimeInterval(-60))
         let subscribers = try readers.map { reader in
             try LiveClient(
-                (reader.bearer.map { ["--header", "Authorization: Bearer \($0)"] } ?? []) + [platform.baseURL + "/collections/\(name)/live?since=\(since)"])
+                (reader.bearer.map { ["--header", "Authorization: Bearer \($0)"] } ?? []) + [
+                    platform.baseURL + "/collections/\(name)/live?since=\(since)"
+                ])
         }
         defer { subscribers.forEach { $0.stop() } }
 
         let csv = "code,name,level,wkt\n" + rows.map { "\($0.code),\($0.name),\($0.level),POINT(\($0.lon) 30.59)" }.joined(separator: "\n") + "\n"
         let uploaded = try await platform.request("POST", "/imports?collection=\(name)&filename=levels.csv&id_field=code", text: csv)
         #expect(uploaded.status == 202, "\(String(decoding: uploaded.body, as: UTF8.self))")
-        #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == rows.count } == rows.count)
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == rows.count } == rows.count)
         // The import kept the property the registration named, and added the file's fields (which exports and group_by use).
         let described = try await platform.poll("/collections/\(name)") { json in
             (json["properties"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "level" }
@@ -114,7 +120,9 @@ struct FeatureClassificationTests {
                 failures.append("\(reader.label) numberMatched \(items.json["numberMatched"] ?? "none"), expected \(reader.visible.count)")
             }
             let firstPage = try await fetch("\(collection)/items?limit=2")
-            if (firstPage.json["numberReturned"] as? Int) != 2 { failures.append("\(reader.label) paged: \(firstPage.json["numberReturned"] ?? "none")") }
+            if (firstPage.json["numberReturned"] as? Int) != 2 {
+                failures.append("\(reader.label) paged: \(firstPage.json["numberReturned"] ?? "none")")
+            }
             let asOf = Timestamp.format(Date().addingTimeInterval(3_600)).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             checkIDs("as_of", try await fetch("\(collection)/items?limit=100&as_of=\(asOf)"), expected: reader.visible)
             for row in rows {
@@ -128,11 +136,14 @@ struct FeatureClassificationTests {
                 check("export \(format)", export)
                 if format.hasPrefix("csv") {
                     let lines = String(decoding: export.body, as: UTF8.self).split(whereSeparator: \.isNewline).count
-                    if lines != reader.visible.count + 1 { failures.append("\(reader.label) csv: \(lines) lines for \(reader.visible.count) features") }
+                    if lines != reader.visible.count + 1 {
+                        failures.append("\(reader.label) csv: \(lines) lines for \(reader.visible.count) features")
+                    }
                 }
                 if reader.forbidden.isEmpty, ["csv", "geojson", "gpkg"].contains(format), export.body.range(of: Data(classifiedMarker.utf8)) == nil {
                     failures.append(
-                        "\(reader.label) export \(format): the classified reader does not find the marker (the search cannot fail): \(String(decoding: export.body.prefix(300), as: UTF8.self))")
+                        "\(reader.label) export \(format): the classified reader does not find the marker (the search cannot fail): \(String(decoding: export.body.prefix(300), as: UTF8.self))"
+                    )
                 }
             }
 
@@ -149,7 +160,9 @@ struct FeatureClassificationTests {
 
             // History, diff, replay.
             for row in rows {
-                check("history \(row.code)", try await fetch("\(collection)/items/\(row.code)/history"), status: reader.visible.contains(row.code) ? 200 : 404)
+                check(
+                    "history \(row.code)", try await fetch("\(collection)/items/\(row.code)/history"),
+                    status: reader.visible.contains(row.code) ? 200 : 404)
             }
             let diff = try await fetch("\(collection)/diff?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z")
             checkIDs("diff", diff, expected: reader.visible)
@@ -185,7 +198,9 @@ struct FeatureClassificationTests {
                 failures.append("\(reader.label) live: \(Set(messages.compactMap(\.featureID)).sorted()), expected \(reader.visible.sorted())")
             }
             for line in subscriber.received {
-                for forbidden in reader.forbidden where (line.data ?? "").contains(forbidden) { failures.append("\(reader.label) live holds \(forbidden)") }
+                for forbidden in reader.forbidden where (line.data ?? "").contains(forbidden) {
+                    failures.append("\(reader.label) live holds \(forbidden)")
+                }
             }
         }
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
@@ -196,7 +211,8 @@ struct FeatureClassificationTests {
         let deadline = ContinuousClock.now + .seconds(60)
         var seen = 0
         while ContinuousClock.now < deadline {
-            seen = (try await platform.request("GET", "/collections/\(name)/items?limit=100", token: .anonymous).json["features"] as? [Any])?.count ?? 0
+            seen =
+                (try await platform.request("GET", "/collections/\(name)/items?limit=100", token: .anonymous).json["features"] as? [Any])?.count ?? 0
             if seen == rows.count { break }
             try await Task.sleep(for: .milliseconds(250))
         }

@@ -42,7 +42,8 @@ struct ReplayRoute: Sendable {
             }
             // Readings carry fixed properties and no level of their own: a classification property
             // on the sensor collections leaves them out of a replay for callers below classified.
-            let sensors = (names.contains("sensors") || names.contains("readings")) && classifications["sensors"] == nil && classifications["readings"] == nil
+            let sensors =
+                (names.contains("sensors") || names.contains("readings")) && classifications["sensors"] == nil && classifications["readings"] == nil
             let entityCollections = names.filter { $0 != "sensors" && $0 != "readings" }
             let query = ArchiveReplay(
                 from: from, to: to, bbox: bbox, sensors: sensors, entityCollections: entityCollections, classifications: classifications)
