@@ -101,8 +101,11 @@ struct Aggregate: AsyncParsableCommand {
         while read < messages {
             let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(5))
             if batch.isEmpty { break }
-            if started == nil { started = .now }
             let now = ProcessingTime.now()
+            if started == nil {
+                started = .now
+                engine.expect(positions.keys, now: now)
+            }
             for message in batch {
                 guard message.header("ce_type") == "sensor.reading", let fields = try? SpatialEventFields(message) else { continue }
                 let failures = engine.process(

@@ -113,7 +113,16 @@ struct VectorTileTests {
             let items = try await platform.get("/collections/\(name)/items?bbox=\(Self.bufferedDegrees(zoom: zoom, x: x, y: y))&limit=1000").json
             let expected = Set((items["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
             #expect(!expected.isEmpty && expected.count < 300, "zoom \(zoom): \(expected.count) features in the bbox")
-            #expect(Set(decoded.features.keys) == expected, "zoom \(zoom)")
+            // The tile selects with `&&`, which compares single-precision boxes rounded outwards
+            // (7.6e-6° at 114°E, 0.7 tile units at zoom 13), and PostGIS snaps points to the tile
+            // grid: so a point within a unit of the buffer's edge may be in the tile and not in the
+            // items. Anywhere else the two must agree.
+            for id in Set(decoded.features.keys).symmetricDifference(expected) {
+                let (lon, lat) = try #require(positions[id])
+                let (px, py) = Self.position(lon, lat, zoom: zoom, x: x, y: y)
+                let edgeDistance = [px + 64, 4096 + 64 - px, py + 64, 4096 + 64 - py].map(abs).min() ?? 0
+                #expect(edgeDistance <= 1, "zoom \(zoom): \(id) at \(px),\(py) is in \(expected.contains(id) ? "items" : "the tile") only")
+            }
             #expect(!decoded.thinned)
             for (id, feature) in decoded.features {
                 let (lon, lat) = try #require(positions[id])

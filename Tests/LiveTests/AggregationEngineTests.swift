@@ -122,6 +122,38 @@ struct AggregationEngineTests {
         #expect(engine.advance(now: 2_500).map(\.window.count) == [2], "after 2 s without events partition 1 is idle")
     }
 
+    @Test("a partition the stage reads but no event has come from yet holds windows back until it is idle")
+    func unheardPartition() {
+        var engine = Self.engine(Self.definition(idle: .seconds(2)))
+        let partitions = (0..<2).map { TopicPartition(topic: Topics.spatialEvents, partition: $0) }
+        engine.expect(partitions + [TopicPartition(topic: "other.topic", partition: 0)], now: 0)
+        _ = engine.process(
+            Self.reading(1, at: Self.base + 1_000, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 0, phase: .live, now: 500)
+        _ = engine.process(
+            Self.reading(2, at: Self.base + 3 * Self.minute, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 1_000)
+        #expect(engine.advance(now: 1_000).isEmpty, "partition 1 may still hold events of the first window")
+        // Its first event, behind partition 0's clock, still lands in the first window, on time.
+        _ = engine.process(
+            Self.reading(3, at: Self.base + 2_000, pm25: 7), topic: Topics.spatialEvents, partition: 1, offset: 0, phase: .live, now: 1_500)
+        #expect(engine.advance(now: 1_500).isEmpty, "partition 1's clock is in the first window")
+        _ = engine.process(
+            Self.reading(4, at: Self.base + 3 * Self.minute + 1_000, pm25: 7), topic: Topics.spatialEvents, partition: 1, offset: 1, phase: .live,
+            now: 1_600)
+        let emitted = engine.advance(now: 1_600)
+        #expect(emitted.map(\.window.count) == [2])
+        #expect(emitted.first?.window.lateEvents == 0)
+        // A partition never heard from stops holding after idle_timeout; the other topic never did.
+        var quiet = Self.engine(Self.definition(idle: .seconds(2)))
+        quiet.expect(partitions, now: 0)
+        _ = quiet.process(
+            Self.reading(1, at: Self.base + 1_000, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 0, phase: .live, now: 0)
+        _ = quiet.process(
+            Self.reading(2, at: Self.base + 3 * Self.minute, pm25: 5), topic: Topics.spatialEvents, partition: 0, offset: 1, phase: .live, now: 1_000)
+        #expect(quiet.advance(now: 1_999).isEmpty)
+        #expect(quiet.advance(now: 2_000).map(\.window.count) == [1])
+        #expect(quiet.snapshots.first?.partitions.count == 1, "a checkpoint keeps only partitions with a clock")
+    }
+
     @Test("after a restart, windows rebuilt from the input are emitted again only when they say something new")
     func restart() throws {
         let definition = Self.definition(horizon: .minutes(5))

@@ -9,7 +9,10 @@ import Kafka
 /// - **Watermarks.** Per aggregation and input partition, the newest event time seen minus the
 ///   allowed lateness. An aggregation's watermark is the lowest of its active partitions; a partition
 ///   that has had no event for `idle_timeout` (processing time) is idle and does not hold windows back
-///   (when all are idle, the highest counts). It never goes back.
+///   (when all are idle, the highest counts). A partition the stage reads but no event has come from
+///   yet (``expect(_:now:)``) holds every window back until it is idle, as in Flink: otherwise the
+///   first partition heard from would close windows the others still have events for. It never goes
+///   back.
 /// - **Windows.** A window is emitted (version 1) when the watermark passes its end. An event for a
 ///   window already emitted, whose end plus the correction horizon the watermark has not passed, is
 ///   added to it and the window is emitted again as the next version; an event all of whose windows
@@ -36,7 +39,9 @@ public struct AggregationEngine: Sendable {
     }
 
     struct PartitionClock: Sendable {
-        var newest: Int64
+        /// The newest event time seen; `nil` until the partition's first event.
+        var newest: Int64?
+        /// When its last event came (processing time), or when it was first expected.
         var lastSeen: Int64
     }
 
@@ -135,6 +140,20 @@ public struct AggregationEngine: Sendable {
         return failures
     }
 
+    /// Tells the aggregations the partitions the stage reads: those of an aggregation's input not
+    /// heard from yet hold its watermark until they are idle (counted from `now`).
+    public mutating func expect(_ partitions: some Sequence<TopicPartition>, now: Int64) {
+        let partitions = Array(partitions)
+        var index = aggregations.startIndex
+        while index != aggregations.endIndex {
+            let input = aggregations.values[index].definition.input
+            for partition in partitions where partition.topic == input && aggregations.values[index].partitions[partition] == nil {
+                aggregations.values[index].partitions[partition] = PartitionClock(newest: nil, lastSeen: now)
+            }
+            index = aggregations.index(after: index)
+        }
+    }
+
     // MARK: - Windows out
 
     /// Moves the watermarks on (`now` decides which partitions are idle), and returns the windows to
@@ -194,8 +213,8 @@ public struct AggregationEngine: Sendable {
             let aggregation = aggregations[id]!
             return Snapshot(
                 aggregation: id, revision: aggregation.revision, watermark: aggregation.watermark,
-                partitions: aggregation.partitions.sorted { $0.key.description < $1.key.description }.map {
-                    PartitionSnapshot(topic: $0.key.topic, partition: $0.key.partition, newest: $0.value.newest)
+                partitions: aggregation.partitions.sorted { $0.key.description < $1.key.description }.compactMap { partition, clock in
+                    clock.newest.map { PartitionSnapshot(topic: partition.topic, partition: partition.partition, newest: $0) }
                 })
         }
     }
@@ -302,7 +321,7 @@ extension AggregationEngine.Aggregation {
             return nil
         case .live:
             if var clock = partitions[partitionKey] {
-                clock.newest = max(clock.newest, event.time)
+                clock.newest = max(clock.newest ?? event.time, event.time)
                 clock.lastSeen = now
                 partitions[partitionKey] = clock
             } else {
@@ -394,14 +413,19 @@ extension AggregationEngine.Aggregation {
         }
     }
 
-    /// The watermark now: the lowest of the active partitions, the highest when all are idle.
+    /// The watermark now: the lowest of the active partitions, the highest when all are idle. An
+    /// active partition not heard from yet holds it where it is.
     func currentWatermark(now: Int64) -> Int64? {
         let lateness = definition.allowedLateness.milliseconds
         let idle = definition.idleTimeout.milliseconds
         var lowestActive: Int64?
         var highest: Int64?
         for clock in partitions.values {
-            let mark = clock.newest - lateness
+            guard let newest = clock.newest else {
+                if now - clock.lastSeen < idle { return watermark }
+                continue
+            }
+            let mark = newest - lateness
             highest = max(highest ?? mark, mark)
             if now - clock.lastSeen < idle { lowestActive = min(lowestActive ?? mark, mark) }
         }

@@ -109,6 +109,7 @@ public final class AggregatorStage: Service {
                 engine.define(definitions.current.mapValues { ($0.definition, $0.revision) })
                 logger.info("aggregations changed", metadata: ["aggregations": "\(engine.revisions.keys.sorted())"])
             }
+            engine.expect(positions.keys, now: now)
             outputs.mark(inputs: positions)
             var records: [OutgoingRecord] = []
             let types = Set(definitions.current.values.map(\.definition.eventType))

@@ -5,7 +5,9 @@ import PostgresNIO
 /// The SQL of a vector tile: the collection's read (``ReadPlan``: its source relation at the
 /// request's times, the property filters and CQL2 filter) restricted to the tile's area, cut,
 /// generalised and encoded by PostGIS (`ST_AsMVTGeom`, `ST_AsMVT`), so a tile is filtered exactly
-/// where items are. One row: the tile (`bytea`, NULL when empty) and whether it was thinned.
+/// where items are, except within a tile unit of the buffer's edge (`&&` compares single-precision
+/// boxes, and points are snapped to the grid before the clip). One row: the tile (`bytea`, NULL
+/// when empty) and whether it was thinned.
 ///
 /// Generalisation: below ``TileLimits/fullDetailZoom`` lines and polygons are simplified to half a
 /// display pixel and dropped when they collapse; `ST_AsMVTGeom` snaps every vertex to the tile's
