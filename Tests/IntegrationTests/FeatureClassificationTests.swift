@@ -130,6 +130,19 @@ struct FeatureClassificationTests {
                 check("item \(row.code)", single, status: reader.visible.contains(row.code) ? 200 : 404)
             }
 
+            // The collection's extent is that of the features the reader sees (computed in the background: asked until there).
+            var east: Double?
+            let extentDeadline = ContinuousClock.now + .seconds(30)
+            while east == nil, ContinuousClock.now < extentDeadline {
+                let spatial = (try await fetch(collection).json["extent"] as? [String: Any])?["spatial"] as? [String: Any]
+                east = ((spatial?["bbox"] as? [[Double]])?.first).map { $0[2] }
+                if east == nil { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            let visibleEast = rows.filter { reader.visible.contains($0.code) }.map(\.lon).max() ?? 0
+            if east.map({ abs($0 - visibleEast) > 1e-9 }) ?? true {
+                failures.append("\(reader.label) extent east \(east.map(String.init(describing:)) ?? "none"), expected \(visibleEast)")
+            }
+
             // Exports in every format.
             for format in ["csv", "csv-lonlat", "geojson", "gpkg", "shp"] {
                 let export = try await fetch("\(collection)/items?f=\(format)&limit=100")
