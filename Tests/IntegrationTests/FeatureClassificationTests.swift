@@ -218,6 +218,20 @@ struct FeatureClassificationTests {
         }
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
 
+        // Reads by callers cleared above public may have returned non-public features: audited; a public caller's are not.
+        func itemReads(_ answer: [String: Any]) -> Int {
+            (answer["features"] as? [[String: Any]] ?? []).filter {
+                ($0["properties"] as? [String: Any])?["action"] as? String == "GET /collections/{collection}/items"
+            }.count
+        }
+        for user in ["levels-gov-\(marker)", "levels-secret-\(marker)"] {
+            let audited = try await platform.poll("/collections/audit/items?user=\(user)&collection=\(name)&limit=200", timeout: .seconds(60)) {
+                itemReads($0) > 0
+            }
+            #expect(itemReads(audited) > 0, "the item reads of \(user) are not in the audit trail")
+        }
+        #expect(itemReads(try await platform.get("/collections/audit/items?user=levels-public-\(marker)&collection=\(name)&limit=200").json) == 0)
+
         // Removing the property (an empty string) shows every feature at the collection's level.
         let edited = try await platform.request("PATCH", "/collections/\(name)", json: ["classification_property": ""])
         #expect(edited.status == 200 || edited.status == 202, "\(String(decoding: edited.body, as: UTF8.self))")
