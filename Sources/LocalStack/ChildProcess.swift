@@ -111,7 +111,10 @@ public final class ChildProcess: @unchecked Sendable {
         logger.warning("stopping a process left by an earlier run", metadata: ["pid": "\(pid)", "command": "\(commandLine)"])
         kill(pid, SIGINT)
         for _ in 0..<100 where kill(pid, 0) == 0 { usleep(100_000) }
-        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        if kill(pid, 0) == 0 {
+            kill(pid, SIGKILL)
+            for _ in 0..<50 where kill(pid, 0) == 0 { usleep(100_000) }
+        }
         try? FileManager.default.removeItem(at: pidFile)
     }
 }

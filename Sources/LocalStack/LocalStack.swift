@@ -68,6 +68,14 @@ public final class LocalStack: Sendable {
             try files.createDirectory(at: directory, withIntermediateDirectories: true)
         }
         reapLeftovers(configuration, logger: logger)
+        // A service that cannot bind its port may keep running, and the wait below would then
+        // accept whatever else answers there: a leftover broker from another run, with its data.
+        for (name, port) in [("PostgreSQL", configuration.postgresPort), ("Mosquitto", configuration.mqttPort), ("Kafka", configuration.kafkaPort)]
+        where canConnect(host: configuration.host, port: port) {
+            throw LocalStackError(
+                "\(configuration.host):\(port), the \(name) port, already accepts connections: another process holds it (a leftover `shikong up`?); stop it or choose other ports"
+            )
+        }
         var started: [ChildProcess] = []
         do {
             started.append(try await PostgresCluster(configuration: configuration, logger: logger).start())
