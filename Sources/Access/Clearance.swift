@@ -1,3 +1,5 @@
+import Foundation
+
 /// How secret data is (R-SEC-1), in order: a caller sees a collection whose classification is at
 /// most their clearance.
 public enum Clearance: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
@@ -18,6 +20,24 @@ public enum Clearance: Int, Sendable, Comparable, CaseIterable, CustomStringConv
     /// `public`, `government` or `classified`; `nil` for anything else.
     public init?(name: String) {
         guard let level = Self.allCases.first(where: { $0.description == name.lowercased() }) else { return nil }
+        self = level
+    }
+
+    /// The labels a feature's own classification property may hold for this level (compared in
+    /// lower case, surrounding spaces ignored): the English name and the Chinese one.
+    public var labels: [String] {
+        switch self {
+        case .public: ["public", "公开"]
+        case .government: ["government", "政务"]
+        case .classified: ["classified", "涉密"]
+        }
+    }
+
+    /// The level a feature's label names, or `nil` for anything else (the feature then has its
+    /// collection's level).
+    public init?(featureLabel: String) {
+        let label = featureLabel.trimmingCharacters(in: CharacterSet(charactersIn: " ")).lowercased()
+        guard let level = Self.allCases.first(where: { $0.labels.contains(label) }) else { return nil }
         self = level
     }
 

@@ -365,9 +365,11 @@ public enum Migrations {
             for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
                 applied.insert(version)
             }
-            for migration in (all + [tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions]).sorted(by: {
-                $0.version < $1.version
-            })
+            for migration
+                in (all + [tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification])
+                .sorted(by: {
+                    $0.version < $1.version
+                })
             where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -77,6 +77,11 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
     public var theme: String?
     /// `public`, `government` or `classified` (R-SEC-1).
     public var classification: String?
+    /// The feature property that holds each feature's own level (`public`, `government`,
+    /// `classified`, or 公开, 政务, 涉密): a feature above a caller's clearance is hidden from them on
+    /// every read. A feature without a level there (or with an unknown one) has the collection's.
+    /// An empty string removes it.
+    public var classificationProperty: String?
     /// Where the data comes from, e.g. a file name, an agency, a feed.
     public var source: String?
     /// How often it changes, e.g. `continual`, `daily`, `irregular` (ISO 19115 MD_MaintenanceFrequencyCode names).
@@ -91,8 +96,8 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
 
     public init(
         id: String, kind: Kind? = nil, title: String? = nil, description: String? = nil, keywords: [String]? = nil, domain: String? = nil,
-        industry: String? = nil, theme: String? = nil, classification: String? = nil, source: String? = nil, updateFrequency: String? = nil,
-        allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil, indexed: [String]? = nil
+        industry: String? = nil, theme: String? = nil, classification: String? = nil, classificationProperty: String? = nil, source: String? = nil,
+        updateFrequency: String? = nil, allowOutsideServiceArea: Bool? = nil, properties: [CollectionProperty]? = nil, indexed: [String]? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -103,6 +108,7 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
         self.industry = industry
         self.theme = theme
         self.classification = classification
+        self.classificationProperty = classificationProperty
         self.source = source
         self.updateFrequency = updateFrequency
         self.allowOutsideServiceArea = allowOutsideServiceArea
@@ -114,6 +120,7 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
         case id, kind, title, description, keywords, domain, industry, theme, classification, source, properties, indexed
         case updateFrequency = "update_frequency"
         case allowOutsideServiceArea = "allow_outside_service_area"
+        case classificationProperty = "classification_property"
     }
 
     /// Classification levels (R-SEC-1).

@@ -24,6 +24,9 @@ public struct LiveSubscription: Sendable {
     /// `properties=`: the properties sent, or all.
     public let selection: Set<String>?
     public let start: Start
+    /// The subscriber's clearance against each feature's own level, when the collection names one
+    /// (taken from ``Caller/current`` when the subscription opens, as every read takes it).
+    public let classification: FeatureClassification?
 
     /// Query parameters a subscription takes besides `name=value` property filters.
     public static let parameterNames: Set<String> = ["bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "properties", "since"]
@@ -43,6 +46,7 @@ public struct LiveSubscription: Sendable {
         let request = try ItemRequest(parameters, collection: collection, limits: limits, extraParameters: ["since"])
         self.collection = collection
         self.source = source
+        self.classification = FeatureClassification.current(collection)
         self.selection = request.properties.map { Set($0.names) }
         var filters: [CQL2Filter] = []
         var box: BoxBounds?
@@ -78,9 +82,12 @@ public struct LiveSubscription: Sendable {
         }
     }
 
-    /// Whether the subscriber receives `feature`: every condition holds (a removal always goes).
+    /// Whether the subscriber receives `feature`: it is within the subscriber's clearance and every
+    /// condition holds (a removal always goes: it carries an id and no properties).
     func matches(_ feature: LiveFeature) -> Bool {
-        feature.change == .removal || filters.allSatisfy { $0.evaluate(feature) }
+        if feature.change == .removal { return true }
+        if let classification, !classification.allows(feature.properties) { return false }
+        return filters.allSatisfy { $0.evaluate(feature) }
     }
 
     static func timestamp(_ date: Date) -> CQL2Timestamp {

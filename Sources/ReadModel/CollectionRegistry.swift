@@ -103,7 +103,7 @@ public final class CollectionRegistry: Sendable {
             let rows = try await client.rows(
                 """
                 SELECT id, kind, title, description, keywords, domain, industry, theme, classification, source, update_frequency,
-                    allow_outside_service_area, properties::text, registered_at, updated_at
+                    allow_outside_service_area, properties::text, registered_at, updated_at, classification_property
                 FROM collections ORDER BY id
                 """, logger: logger)
             let discovered = try await discover()
@@ -112,9 +112,10 @@ public final class CollectionRegistry: Sendable {
             for row in rows {
                 let (
                     id, kind, title, description, keywords, domain, industry, theme, classification, source, frequency, allowOutside, properties,
-                    registeredAt, updatedAt
+                    registeredAt, updatedAt, classificationProperty
                 ) = try row.decode(
-                    (String, String, String, String, [String], String?, String?, String?, String, String?, String?, Bool, String, Date, Date).self)
+                    (String, String, String, String, [String], String?, String?, String?, String, String?, String?, Bool, String, Date, Date, String?)
+                        .self)
                 guard let served = sources.source(SourceKind(rawValue: kind)) else {
                     logger.warning("collection of a kind no source serves; not served", metadata: ["collection": "\(id)", "kind": "\(kind)"])
                     continue
@@ -122,8 +123,8 @@ public final class CollectionRegistry: Sendable {
                 let fields = (try? decoder.decode([CollectionProperty].self, from: Data(properties.utf8))) ?? []
                 let metadata = CollectionMetadata(
                     id: id, kind: CollectionMetadata.Kind(rawValue: kind), title: title, description: description, keywords: keywords,
-                    domain: domain, industry: industry, theme: theme, classification: classification, source: source, updateFrequency: frequency,
-                    allowOutsideServiceArea: allowOutside, properties: fields)
+                    domain: domain, industry: industry, theme: theme, classification: classification, classificationProperty: classificationProperty,
+                    source: source, updateFrequency: frequency, allowOutsideServiceArea: allowOutside, properties: fields)
                 loaded.append(
                     ServedCollection(
                         metadata: Self.resolved(metadata), source: served, discovered: discovered[served.kind] ?? [], registeredAt: registeredAt,

@@ -4,8 +4,9 @@ import Foundation
 /// The one place a read of a collection is planned: the collection's source relation at the
 /// request's times, then the request's own conditions (bbox, `datetime` on a time column, property
 /// filters, the CQL2 filter), every value bound through one ``SQLBuilder``. Items pages, single
-/// items, exports, statistics, nearest and intersect all select `FROM \(from)\(whereClause)`, so a
-/// condition that must hold for every read of a collection (a clearance filter) is added here once.
+/// items, exports, statistics, tiles, nearest and intersect all select `FROM \(from)\(whereClause)`, so a
+/// condition that must hold for every read of a collection is added here once: the caller's
+/// clearance against each feature's own level (``FeatureClassification``).
 public struct ReadPlan: Sendable {
     public let collection: ServedCollection
     public let relation: SourceRelation
@@ -35,8 +36,8 @@ public struct ReadPlan: Sendable {
         }
     }
 
-    /// The plan of a plain read of the collection at `time` (the current state by default): only
-    /// the source's own conditions.
+    /// The plan of a plain read of the collection at `time` (the current state by default): the
+    /// source's own conditions and the caller's clearance.
     public init(_ collection: ServedCollection, time: SourceTime = .current, builder: SQLBuilder = SQLBuilder()) {
         var builder = builder
         let relation = collection.source.relation(collection, time: time, builder: &builder)
@@ -44,6 +45,10 @@ public struct ReadPlan: Sendable {
         self.builder = builder
         self.relation = relation
         self.conditions = relation.conditions
+        // The caller's clearance against each feature's own level, when the collection names one.
+        if let classification = FeatureClassification.current(collection) {
+            conditions.append(classification.condition(properties: relation.properties, builder: &self.builder))
+        }
     }
 
     /// The `FROM` target.

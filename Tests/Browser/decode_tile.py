@@ -1,13 +1,16 @@
 """Fetches a Mapbox vector tile and prints it decoded, as JSON: the response headers that matter and,
 per layer, its extent and features (id, geometry type, coordinates in tile units with y down,
-properties). Used by the Swift tile tests: an independent decoder (PyPI mapbox-vector-tile)."""
+properties). Used by the Swift tile tests: an independent decoder (PyPI mapbox-vector-tile).
+Arguments: the tile URL, and optionally a bearer token."""
 import json
 import sys
 import urllib.request
 
 import mapbox_vector_tile
 
-with urllib.request.urlopen(sys.argv[1]) as response:
+# An optional second argument: a bearer token to send.
+headers = {"Authorization": f"Bearer {sys.argv[2]}"} if len(sys.argv) > 2 else {}
+with urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers=headers)) as response:
     data = response.read()
     headers = {name: response.headers.get(name) for name in ("Content-Type", "Shikong-Tile-Cache", "Shikong-Tile-Thinned")}
 tile = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True}) if data else {}

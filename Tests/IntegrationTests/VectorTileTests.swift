@@ -21,10 +21,11 @@ struct VectorTileTests {
         var features: [String: (type: String, x: Double, y: Double, properties: [String: Any])]
     }
 
-    static func decode(_ url: String) async throws -> DecodedTile {
+    /// The tile at `url`, fetched with `token` (a bearer token) when given.
+    static func decode(_ url: String, token: String? = nil) async throws -> DecodedTile {
         let python = TestPlatform.repositoryRoot.appendingPathComponent(".venv/bin/python").path
         let script = TestPlatform.repositoryRoot.appendingPathComponent("Tests/Browser/decode_tile.py").path
-        let (status, output) = try await runToolDetached(python, [script, url])
+        let (status, output) = try await runToolDetached(python, [script, url] + (token.map { [$0] } ?? []))
         try #require(status == 0, "\(output)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
         let headers = object["headers"] as? [String: Any] ?? [:]

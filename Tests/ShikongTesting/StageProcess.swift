@@ -16,6 +16,7 @@ public final class StageProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var child: ChildProcess?
     private var starts = 0
+    private var port = 0
     /// More options for the command line (e.g. `--metrics-port`, `--heartbeat-interval`, `--no-live-layer`).
     public let extraArguments: [String]
 
@@ -47,10 +48,12 @@ public final class StageProcess: @unchecked Sendable {
 
     public func start() throws {
         let configuration = platform.configuration
+        let port = freePort()
+        lock.withLock { self.port = port }
         var arguments = [
             stage == .ingest ? "ingest" : stage == .process ? "process" : stage == .project ? "project" : "serve",
             "--kafka", configuration.kafkaBootstrap, "--mqtt", "\(configuration.mqttHost):\(configuration.mqttPort)",
-            "--database", configuration.database.url, "--http-port", String(freePort()), "--instance", configuration.instance,
+            "--database", configuration.database.url, "--http-port", String(port), "--instance", configuration.instance,
             "--topics-dir", TestPlatform.repositoryRoot.appendingPathComponent("topics").path, "--feed", "city/+/air@EPSG:4326",
         ]
         if stage == .ingest { arguments.append("--ack-after-archive") }
@@ -89,6 +92,9 @@ public final class StageProcess: @unchecked Sendable {
         lock.unlock()
         current?.stop(signal: SIGTERM, timeout: 30)
     }
+
+    /// The HTTP port of the current (or last) start (`serve` answers on it).
+    public var httpPort: Int { lock.withLock { port } }
 
     public var isRunning: Bool {
         lock.lock()

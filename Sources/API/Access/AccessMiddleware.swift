@@ -108,6 +108,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         if let collection = await registry.unscopedCollection(name) {
             classification = collection.metadata.classification
             if Clearance(label: classification) > .public { touched.sensitive = true }
+            // Features with levels of their own: a caller cleared above public may receive non-public ones.
+            if collection.metadata.classificationProperty != nil && caller.clearance > .public { touched.sensitive = true }
             guard caller.sees(classification: classification) else {
                 throw Problem.notFound("no collection \(name); GET /collections lists them")
             }

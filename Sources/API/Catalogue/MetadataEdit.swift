@@ -6,8 +6,8 @@ import Foundation
 /// Unknown members are refused, so a misspelt field is not silently dropped.
 enum MetadataEdit {
     static let fields: Set<String> = [
-        "id", "title", "description", "keywords", "domain", "industry", "theme", "classification", "source", "update_frequency",
-        "allow_outside_service_area", "properties", "indexed",
+        "id", "title", "description", "keywords", "domain", "industry", "theme", "classification", "classification_property", "source",
+        "update_frequency", "allow_outside_service_area", "properties", "indexed",
     ]
 
     /// The metadata in `body` for the collection `id` (`nil`: the body must name it).
@@ -43,6 +43,9 @@ enum MetadataEdit {
                 "property \(property.name) has type \(property.type); types are \(CollectionProperty.types.joined(separator: ", "))")
         }
         if let title = metadata.title, title.trimmingCharacters(in: .whitespaces).isEmpty { throw Problem.badRequest("title must not be empty") }
+        if let property = metadata.classificationProperty, property.count > 200 {
+            throw Problem.badRequest("classification_property names a feature property: at most 200 characters (an empty string removes it)")
+        }
         return metadata
     }
 
@@ -62,6 +65,7 @@ enum MetadataEdit {
         var industry: String?
         var theme: String?
         var classification: String?
+        var classificationProperty: String?
         var source: String?
         var updateFrequency: String?
         var allowOutsideServiceArea: Bool?
@@ -72,13 +76,14 @@ enum MetadataEdit {
             case title, description, keywords, domain, industry, theme, classification, source, properties, indexed
             case updateFrequency = "update_frequency"
             case allowOutsideServiceArea = "allow_outside_service_area"
+            case classificationProperty = "classification_property"
         }
 
         func metadata(id: String) -> CollectionMetadata {
             CollectionMetadata(
                 id: id, title: title, description: description, keywords: keywords, domain: domain, industry: industry, theme: theme,
-                classification: classification, source: source, updateFrequency: updateFrequency, allowOutsideServiceArea: allowOutsideServiceArea,
-                properties: properties, indexed: indexed)
+                classification: classification, classificationProperty: classificationProperty, source: source, updateFrequency: updateFrequency,
+                allowOutsideServiceArea: allowOutsideServiceArea, properties: properties, indexed: indexed)
         }
     }
 }

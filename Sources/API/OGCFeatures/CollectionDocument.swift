@@ -24,7 +24,7 @@ enum CollectionDocument {
         ]
         for (key, value) in [
             ("domain", metadata.domain), ("industry", metadata.industry), ("theme", metadata.theme), ("source", metadata.source),
-            ("updateFrequency", metadata.updateFrequency),
+            ("updateFrequency", metadata.updateFrequency), ("classificationProperty", metadata.classificationProperty),
         ] {
             if let value { document[key] = value }
         }

@@ -51,6 +51,9 @@ enum OpenAPISchemas {
                 "itemType": string, "crs": strings, "storageCrs": string,
                 "kind": ["type": "string", "enum": ["entities", "sensors", "readings", "aggregates", "alerts"]] as Object,
                 "classification": string, "domain": string, "industry": string, "theme": string, "source": string, "updateFrequency": string,
+                "classificationProperty": [
+                    "type": "string", "description": "The feature property holding each feature's own level (see classification_property).",
+                ] as Object,
                 "properties": ["type": "array", "items": anyObject] as Object,
             ] as Object,
         ],
@@ -64,6 +67,11 @@ enum OpenAPISchemas {
                 "id": string, "title": string, "description": string, "keywords": strings, "domain": string, "industry": string, "theme": string,
                 "classification": ["type": "string", "enum": ["public", "government", "classified"]] as Object, "source": string,
                 "update_frequency": string, "allow_outside_service_area": ["type": "boolean"] as Object,
+                "classification_property": [
+                    "type": "string",
+                    "description":
+                        "The feature property holding each feature's own level: public, government or classified (公开, 政务, 涉密). A feature above the caller's clearance is hidden on every read (items, exports, statistics, tiles, history, diff, replay, live); one without a level there, or with an unknown one, has the collection's level. An empty string removes it.",
+                ] as Object,
                 "indexed": [
                     "type": "array", "items": string,
                     "description":

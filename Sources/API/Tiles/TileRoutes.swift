@@ -39,7 +39,7 @@ struct TileRoutes: Sendable {
             let address = try Self.address(context)
             let tileRequest = try TileRequest(QueryString.parameters(request), collection: collection, limits: tiles.features.limits)
             // Security (issue 13) will key the cache by the caller's clearance here.
-            return Self.response(try await tiles.tile(collection, tileRequest, at: address, principal: ""))
+            return Self.response(try await tiles.tile(collection, tileRequest, at: address))
         }
         router.get("/tiles") { request, _ in
             let url = request.url("/tiles")

@@ -9,6 +9,13 @@ import ReadModel
 /// time; `GET /collections/{c}/diff?from=T1&to=T2[&bbox=…]`: what was added, removed and changed.
 struct EntityHistoryRoutes: Sendable {
     let timeTravel: EntityTimeTravel
+    /// For the collection's feature classification (the access gate has checked the collection itself).
+    let registry: CollectionRegistry
+
+    /// What the caller may not see of `collection`'s features.
+    func hidden(_ collection: String) async -> FeatureClassification? {
+        await registry.unscopedCollection(collection).flatMap { FeatureClassification.current($0) }
+    }
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/collections/:collection/items/:feature/history") { request, requestContext in
@@ -16,7 +23,7 @@ struct EntityHistoryRoutes: Sendable {
             let encodedID = try requestContext.parameters.require("feature")
             let id = encodedID.removingPercentEncoding ?? encodedID
             let raw = request.uri.queryParameters.get("raw") == "true"
-            let versions = try await timeTravel.history(collection: collection, entityID: id, raw: raw)
+            let versions = try await timeTravel.history(collection: collection, entityID: id, raw: raw, hidden: await hidden(collection))
             guard !versions.isEmpty else { throw Problem.notFound("collection \(collection) has no entity \(id) in its history") }
             let features = versions.map { version -> String in
                 var properties: [(String, JSONValue)] = [
@@ -45,7 +52,8 @@ struct EntityHistoryRoutes: Sendable {
             let limit = try IntegerParameter.parse(parameters.get("limit"), name: "limit", default: 1_000, range: 1...10_000)
             let offset = try IntegerParameter.offset(parameters.get("offset"))
             let bbox = try parameters.get("bbox").map { text throws(ParameterError) in try BoundingBox(parsing: text) }
-            let diff = try await timeTravel.diff(collection: collection, from: from, to: to, bbox: bbox, limit: limit, offset: offset)
+            let diff = try await timeTravel.diff(
+                collection: collection, from: from, to: to, bbox: bbox, limit: limit, offset: offset, hidden: await hidden(collection))
             return Self.geoJSON(EntityDiffGeoJSON.render(diff, from: from, to: to, collection: collection))
         }
     }

@@ -13,6 +13,8 @@ import ReadModel
 /// archive; `sensors` or `readings` names the sensor readings, any other name an entity collection.
 struct ReplayRoute: Sendable {
     let context: APIContext
+    /// For the collections' feature classification (the access gate has checked the collections themselves).
+    let registry: CollectionRegistry
     let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -30,9 +32,21 @@ struct ReplayRoute: Sendable {
                 throw Problem.badRequest("speed must be a number of times real time (0 or max: as fast as possible), not \(speedText)")
             }
             let bbox = try parameters.get("bbox").map { text throws(ParameterError) in try BoundingBox(parsing: text) }
-            let sensors = names.contains("sensors") || names.contains("readings")
+            // The caller's clearance against the features' own levels, taken now: the body is written
+            // after the handler returns, outside the caller's scope.
+            var classifications: [String: FeatureClassification] = [:]
+            for name in names {
+                if let collection = await registry.unscopedCollection(name), let classification = FeatureClassification.current(collection) {
+                    classifications[name] = classification
+                }
+            }
+            // Readings carry fixed properties and no level of their own: a classification property
+            // on the sensor collections leaves them out of a replay for callers below classified.
+            let sensors =
+                (names.contains("sensors") || names.contains("readings")) && classifications["sensors"] == nil && classifications["readings"] == nil
+            let entityCollections = names.filter { $0 != "sensors" && $0 != "readings" }
             let query = ArchiveReplay(
-                from: from, to: to, bbox: bbox, sensors: sensors, entityCollections: names.filter { $0 != "sensors" && $0 != "readings" })
+                from: from, to: to, bbox: bbox, sensors: sensors, entityCollections: entityCollections, classifications: classifications)
             let body = ResponseBody { [context, logger] writer in
                 var cursor: (Date, UUID)?
                 var previous: Date?

@@ -61,14 +61,16 @@ public struct CatalogueProjection: Projection {
             if event.type == CatalogueEvent.registered {
                 try await connection.query(
                     """
-                    INSERT INTO \(unescaped: table) AS c (id, kind, title, description, keywords, domain, industry, theme, classification, source,
-                        update_frequency, allow_outside_service_area, properties, indexed, registered_at, updated_at, event_id)
+                    INSERT INTO \(unescaped: table) AS c (id, kind, title, description, keywords, domain, industry, theme, classification,
+                        classification_property, source, update_frequency, allow_outside_service_area, properties, indexed, registered_at, updated_at,
+                        event_id)
                     VALUES (\(data.id), \(data.kind?.rawValue ?? "entities"), \(data.title ?? data.id), \(data.description ?? ""), \(data.keywords ?? []),
-                        \(data.domain), \(data.industry), \(data.theme), \(data.classification ?? "public"), \(data.source), \(data.updateFrequency),
-                        \(data.allowOutsideServiceArea ?? false), coalesce(\(properties)::jsonb, '[]'::jsonb), \(data.indexed ?? []), \(recorded)::timestamptz,
-                        \(recorded)::timestamptz, \(event.id))
+                        \(data.domain), \(data.industry), \(data.theme), \(data.classification ?? "public"), nullif(\(data.classificationProperty), ''),
+                        \(data.source), \(data.updateFrequency), \(data.allowOutsideServiceArea ?? false), coalesce(\(properties)::jsonb, '[]'::jsonb),
+                        \(data.indexed ?? []), \(recorded)::timestamptz, \(recorded)::timestamptz, \(event.id))
                     ON CONFLICT (id) DO UPDATE SET
                         properties = coalesce(\(properties)::jsonb, c.properties),
+                        classification_property = coalesce(c.classification_property, EXCLUDED.classification_property),
                         domain = coalesce(c.domain, EXCLUDED.domain), industry = coalesce(c.industry, EXCLUDED.industry),
                         theme = coalesce(c.theme, EXCLUDED.theme), source = coalesce(c.source, EXCLUDED.source),
                         update_frequency = coalesce(c.update_frequency, EXCLUDED.update_frequency),
@@ -83,6 +85,8 @@ public struct CatalogueProjection: Projection {
                         keywords = coalesce(\(data.keywords)::text[], keywords), domain = coalesce(\(data.domain), domain),
                         industry = coalesce(\(data.industry), industry), theme = coalesce(\(data.theme), theme),
                         classification = coalesce(\(data.classification), classification), source = coalesce(\(data.source), source),
+                        classification_property = CASE WHEN \(data.classificationProperty)::text IS NULL THEN classification_property
+                            ELSE nullif(\(data.classificationProperty), '') END,
                         update_frequency = coalesce(\(data.updateFrequency), update_frequency),
                         allow_outside_service_area = coalesce(\(data.allowOutsideServiceArea), allow_outside_service_area),
                         properties = coalesce(\(properties)::jsonb, properties), indexed = coalesce(\(data.indexed)::text[], indexed),

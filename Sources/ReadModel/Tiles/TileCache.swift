@@ -21,8 +21,9 @@ public final class TileCache: Sendable {
         public var row: Int
         /// The query parameters in canonical order.
         public var parameters: String
-        /// Who asked, as far as it changes what they may see (a clearance level once security
-        /// filters reads; empty until then).
+        /// Who asked, as far as it changes what they may see: their clearance when the
+        /// collection's features carry levels (``FeatureClassification``), else empty (whoever
+        /// may see the collection sees the same tile).
         public var principal: String
 
         public init(collection: String, matrixSet: String, zoom: Int, column: Int, row: Int, parameters: String, principal: String) {

@@ -24,12 +24,12 @@ public struct TileStore: Sendable {
         public var cached: Bool
     }
 
-    /// The tile at `address` of `collection` for `request`. `principal` keys the cache by what the
-    /// caller may see (empty until reads are filtered by clearance).
-    public func tile(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress, principal: String = "") async throws -> Tile {
+    /// The tile at `address` of `collection` for `request`, as ``Caller/current`` may see it: the
+    /// cache is keyed by the caller's clearance when the collection's features carry levels.
+    public func tile(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress) async throws -> Tile {
         let key = TileCache.Key(
             collection: collection.id, matrixSet: address.matrixSet.id, zoom: address.zoom, column: address.column, row: address.row,
-            parameters: request.canonical, principal: principal)
+            parameters: request.canonical, principal: FeatureClassification.cacheKey(collection))
         return try await render(key, kind: collection.kind, asOf: request.items.asOf, address: address) {
             try TileStatement.make(collection, request, address, limits: limits)
         }

@@ -37,7 +37,11 @@ public struct EntityTimeTravel: Sendable {
     /// correction replaced it entirely, until then. With `raw` the bitemporal rows as stored: a
     /// change that ends a version's valid range closes that row's system range and adds a copy with
     /// the shorter valid range.
-    public func history(collection: String, entityID: String, raw: Bool = false) async throws -> [Version] {
+    ///
+    /// `hidden`: the caller's clearance against each version's own level; a version above it is
+    /// left out (an entity with none left has no history for this caller).
+    public func history(collection: String, entityID: String, raw: Bool = false, hidden: FeatureClassification? = nil) async throws -> [Version] {
+        let (property, labels) = (hidden?.property, hidden?.hiddenLabels ?? [])
         let rows: [PostgresRow]
         if raw {
             rows = try await client.rows(
@@ -45,6 +49,7 @@ public struct EntityTimeTravel: Sendable {
                 SELECT version, event_id, lower(valid), upper(valid), lower(system), upper(system), retired, ST_AsGeoJSON(geom, 15, 0),
                        properties::text, source
                 FROM entity_versions WHERE collection = \(collection) AND entity_id = \(entityID) AND NOT isempty(system)
+                    AND NOT shikong_feature_hidden(properties, \(property), \(labels)::text[])
                 ORDER BY lower(system), lower(valid), version
                 """, logger: logger)
         } else {
@@ -56,6 +61,7 @@ public struct EntityTimeTravel: Sendable {
                        CASE WHEN bool_or(upper_inf(system)) OVER w THEN NULL ELSE max(upper(system)) OVER w END,
                        retired, ST_AsGeoJSON(geom, 15, 0), properties::text, source
                 FROM entity_versions WHERE collection = \(collection) AND entity_id = \(entityID) AND NOT isempty(system)
+                    AND NOT shikong_feature_hidden(properties, \(property), \(labels)::text[])
                 WINDOW w AS (PARTITION BY event_id)
                 ORDER BY event_id, upper_inf(system) DESC, lower(system) DESC
                 """, logger: logger)
@@ -108,12 +114,14 @@ public struct EntityTimeTravel: Sendable {
 
     /// What changed in a collection from the state at `from` to the state at `to`: each state is what
     /// the platform knew at that instant about what was valid at that instant. `bbox` (EPSG:4490)
-    /// limits it to entities whose geometry before or after intersects it.
+    /// limits it to entities whose geometry before or after intersects it. `hidden`: the caller's
+    /// clearance against each state's own level; a state above it counts as absent.
     public func diff(
         collection: String, from: Date, to: Date, bbox: BoundingBox? = nil, limit: Int = 1_000,
-        offset: Int = 0
+        offset: Int = 0, hidden: FeatureClassification? = nil
     ) async throws -> Diff {
         let (t1, t2) = (Timestamp.format(from), Timestamp.format(to))
+        let (property, labels) = (hidden?.property, hidden?.hiddenLabels ?? [])
         let rows = try await client.rows(
             """
             WITH bounds AS (
@@ -135,12 +143,14 @@ public struct EntityTimeTravel: Sendable {
                     SELECT geom, properties FROM entity_versions v
                     WHERE v.collection = \(collection) AND v.entity_id = c.entity_id
                       AND v.system @> \(t1)::timestamptz AND v.valid @> \(t1)::timestamptz AND NOT v.retired
+                      AND NOT shikong_feature_hidden(v.properties, \(property), \(labels)::text[])
                     LIMIT 1) v
             ), b AS (
                 SELECT c.entity_id, v.geom, v.properties FROM candidates c CROSS JOIN LATERAL (
                     SELECT geom, properties FROM entity_versions v
                     WHERE v.collection = \(collection) AND v.entity_id = c.entity_id
                       AND v.system @> \(t2)::timestamptz AND v.valid @> \(t2)::timestamptz AND NOT v.retired
+                      AND NOT shikong_feature_hidden(v.properties, \(property), \(labels)::text[])
                     LIMIT 1) v
             ), changes AS (
                 SELECT coalesce(a.entity_id, b.entity_id) AS entity_id,
@@ -172,7 +182,7 @@ public struct EntityTimeTravel: Sendable {
         }
         if diff.changes.isEmpty, offset > 0 {
             // Past the last page: the window counts are gone; count again without the page.
-            let all = try await self.diff(collection: collection, from: from, to: to, bbox: bbox, limit: 1, offset: 0)
+            let all = try await self.diff(collection: collection, from: from, to: to, bbox: bbox, limit: 1, offset: 0, hidden: hidden)
             (diff.added, diff.removed, diff.changed) = (all.added, all.removed, all.changed)
         }
         return diff
