@@ -4,9 +4,9 @@ import JSON
 /// Per-feature classification (R-SEC-1, issue 13): a collection whose metadata names a
 /// `classification_property` gives each feature the level that property holds (`public`,
 /// `government`, `classified`, or 公开, 政务, 涉密). A caller sees a feature whose level is at most
-/// their clearance. A feature without a label there, or with one that names no level, has the
-/// collection's level — which the caller has passed already, or the collection itself would be
-/// hidden — so an unreadable label never makes a feature more visible than its collection.
+/// their clearance. A feature without a label there (missing, null or empty) has the collection's
+/// level — which the caller has passed already, or the collection itself would be hidden. A label
+/// that names no level (a misspelling, a number) fails closed: only classified callers see it.
 ///
 /// Every read applies it: ``ReadPlan`` adds ``condition(properties:builder:)`` to each plan
 /// (items, single items, counts, exports, statistics, tiles, nearest, intersect); history, diff
@@ -35,22 +35,27 @@ public struct FeatureClassification: Sendable, Hashable {
         return FeatureClassification(property: property, clearance: caller.clearance)
     }
 
-    /// The labels of the levels above the clearance: a feature holding one is hidden.
-    public var hiddenLabels: [String] { Clearance.allCases.filter { $0 > clearance }.flatMap(\.labels) }
+    /// The labels of the levels up to the clearance: a feature holding any other label is hidden.
+    public var visibleLabels: [String] { Clearance.allCases.filter { $0 <= clearance }.flatMap(\.labels) }
 
     /// The SQL condition a feature must meet to be seen; `properties` is the `jsonb` expression of
     /// a feature's properties (``SourceRelation/properties``).
     public func condition(properties: String, builder: inout SQLBuilder) -> String {
-        "NOT shikong_feature_hidden(\(properties), \(builder.bind(property)), \(builder.bind(hiddenLabels))::text[])"
+        "NOT shikong_feature_hidden(\(properties), \(builder.bind(property)), \(builder.bind(visibleLabels))::text[])"
     }
 
     /// Whether a feature with these properties may be seen (the live subscriptions' test, the same
     /// rule as the SQL one).
     public func allows(_ properties: [(key: String, value: JSONValue)]) -> Bool {
-        guard case .string(let label)? = properties.first(where: { $0.key == property })?.value, let level = Clearance(featureLabel: label) else {
+        switch properties.first(where: { $0.key == property })?.value {
+        case nil, .null?:
             return true
+        case .string(let label)?:
+            if label.trimmingCharacters(in: .whitespaces).isEmpty { return true }
+            return Clearance(featureLabel: label).map { $0 <= clearance } ?? false
+        default:
+            return false
         }
-        return level <= clearance
     }
 
     /// What a tile cache key holds of the caller: their clearance when it hides features of `collection`.

@@ -39,11 +39,12 @@ struct FeatureClassificationTests {
         let name = "levels_\(marker)"
         let governmentMarker = "GOVMARK\(marker.uppercased())"
         let classifiedMarker = "SECMARK\(marker.uppercased())"
-        // Unknown and missing levels take the collection's (public); case, spaces and Chinese labels are read.
+        // A missing level takes the collection's (public); one that names no level fails closed
+        // (classified readers only); case, spaces and Chinese labels are read.
         let rows = [
             Row(code: "p1", name: "open-1", level: "public", lon: 114.300),
             Row(code: "p2", name: "open-2", level: "", lon: 114.301),
-            Row(code: "p3", name: "open-3", level: "top-secret-ish", lon: 114.302),
+            Row(code: "u1", name: "\(classifiedMarker)-unknown", level: "clasified", lon: 114.302),
             Row(code: "p4", name: "open-4", level: "公开", lon: 114.303),
             Row(code: "g1", name: governmentMarker, level: "government", lon: 114.304),
             Row(code: "g2", name: "\(governmentMarker)-2", level: "政务", lon: 114.305),
@@ -51,7 +52,7 @@ struct FeatureClassificationTests {
             Row(code: "c2", name: "\(classifiedMarker)-2", level: "Classified", lon: 114.307),
             Row(code: "c3", name: "\(classifiedMarker)-3", level: "涉密", lon: 114.308),
         ]
-        let publicCodes: Set<String> = ["p1", "p2", "p3", "p4"]
+        let publicCodes: Set<String> = ["p1", "p2", "p4"]
         let governmentCodes = publicCodes.union(["g1", "g2"])
         let allCodes = Set(rows.map(\.code))
 

@@ -46,7 +46,8 @@ public struct ArchiveReplay: Sendable {
         let prefixes = entityCollections.map { "entity:\($0)/" }
         let classified = classifications.sorted { $0.key < $1.key }
         let (classifiedPrefixes, properties) = (classified.map { "entity:\($0.key)/" }, classified.map(\.value.property))
-        let hiddenLabels = Array(Set(classified.flatMap(\.value.hiddenLabels))).sorted()
+        // Every entry is the same caller's, so they see the same labels.
+        let visibleLabels = Array(Set(classified.flatMap(\.value.visibleLabels))).sorted()
         let rows = try await client.rows(
             """
             SELECT event_id, type, occurred_at, convert_from(value, 'UTF8') FROM event_archive
@@ -57,7 +58,7 @@ public struct ArchiveReplay: Sendable {
               AND NOT (topic = \(Topics.spatialEntities) AND EXISTS (
                   SELECT 1 FROM unnest(\(classifiedPrefixes)::text[], \(properties)::text[]) AS c(prefix, property)
                   WHERE split_part(subject, '/', 1) || '/' = c.prefix
-                    AND shikong_feature_hidden(convert_from(value, 'UTF8')::jsonb #> '{data,properties}', c.property, \(hiddenLabels)::text[])))
+                    AND shikong_feature_hidden(convert_from(value, 'UTF8')::jsonb #> '{data,properties}', c.property, \(visibleLabels)::text[])))
               AND (\(afterTime)::timestamptz IS NULL OR (occurred_at, event_id) > (\(afterTime)::timestamptz, \(afterID)))
             ORDER BY occurred_at, event_id LIMIT \(Self.pageSize)
             """, logger: logger)

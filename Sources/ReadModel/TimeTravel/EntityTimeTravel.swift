@@ -41,7 +41,7 @@ public struct EntityTimeTravel: Sendable {
     /// `hidden`: the caller's clearance against each version's own level; a version above it is
     /// left out (an entity with none left has no history for this caller).
     public func history(collection: String, entityID: String, raw: Bool = false, hidden: FeatureClassification? = nil) async throws -> [Version] {
-        let (property, labels) = (hidden?.property, hidden?.hiddenLabels ?? [])
+        let (property, labels) = (hidden?.property, hidden?.visibleLabels ?? [])
         let rows: [PostgresRow]
         if raw {
             rows = try await client.rows(
@@ -121,7 +121,7 @@ public struct EntityTimeTravel: Sendable {
         offset: Int = 0, hidden: FeatureClassification? = nil
     ) async throws -> Diff {
         let (t1, t2) = (Timestamp.format(from), Timestamp.format(to))
-        let (property, labels) = (hidden?.property, hidden?.hiddenLabels ?? [])
+        let (property, labels) = (hidden?.property, hidden?.visibleLabels ?? [])
         let rows = try await client.rows(
             """
             WITH bounds AS (
