@@ -110,7 +110,11 @@ public enum APIServer {
         ReplayRoute(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)
-        let live = LiveRoutes(store: store, hub: context.live, logger: logger)
+        let live = LiveRoutes(
+            store: store, hub: context.live,
+            caller: { [access = context.access, anonymousReads = context.anonymousReads] request in
+                try await AccessMiddleware<BasicWebSocketRequestContext>.caller(of: request, store: access, anonymousReads: anonymousReads)
+            }, logger: logger)
         live.addRoutes(to: router)
         // WebSocket upgrades go to their own router: the same paths as the Server-Sent Events.
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)

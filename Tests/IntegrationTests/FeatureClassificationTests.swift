@@ -77,13 +77,16 @@ struct FeatureClassificationTests {
 
         // Live subscribers from before the import, with a minute's margin replayed from the archive.
         let since = Timestamp.format(Date().addingTimeInterval(-60))
-        let subscribers = try readers.map { reader in
+        // Over Server-Sent Events and over a WebSocket (whose session runs after the upgrade request).
+        func subscribe(_ reader: Reader, webSocket: Bool) throws -> LiveClient {
             try LiveClient(
-                (reader.bearer.map { ["--header", "Authorization: Bearer \($0)"] } ?? []) + [
+                (webSocket ? ["--ws"] : []) + (reader.bearer.map { ["--header", "Authorization: Bearer \($0)"] } ?? []) + [
                     platform.baseURL + "/collections/\(name)/live?since=\(since)"
                 ])
         }
-        defer { subscribers.forEach { $0.stop() } }
+        let subscribers = try readers.map { try subscribe($0, webSocket: false) }
+        let webSockets = try readers.map { try subscribe($0, webSocket: true) }
+        defer { (subscribers + webSockets).forEach { $0.stop() } }
 
         let csv = "code,name,level,wkt\n" + rows.map { "\($0.code),\($0.name),\($0.level),POINT(\($0.lon) 30.59)" }.joined(separator: "\n") + "\n"
         let uploaded = try await platform.request("POST", "/imports?collection=\(name)&filename=levels.csv&id_field=code", text: csv)
@@ -97,7 +100,7 @@ struct FeatureClassificationTests {
         #expect(described["classificationProperty"] as? String == "level", "\(described)")
 
         var failures: [String] = []
-        for (reader, subscriber) in zip(readers, subscribers) {
+        for ((reader, subscriber), webSocket) in zip(zip(readers, subscribers), webSockets) {
             func fetch(_ path: String, method: String = "GET", body: String? = nil) async throws -> APIAnswer {
                 try await platform.request(method, path, text: body, token: reader.token)
             }
@@ -203,17 +206,20 @@ struct FeatureClassificationTests {
                 for forbidden in reader.forbidden where described.contains(forbidden) { failures.append("\(reader.label) tile holds \(forbidden)") }
             }
 
-            // Live: every feature it may see, and nothing else.
-            _ = try await subscriber.wait(timeout: .seconds(60)) { lines in
-                Set(lines.filter(\.isFeature).compactMap(\.featureID)) == reader.visible
-            }
-            let messages = subscriber.received.filter(\.isFeature)
-            if Set(messages.compactMap(\.featureID)) != reader.visible {
-                failures.append("\(reader.label) live: \(Set(messages.compactMap(\.featureID)).sorted()), expected \(reader.visible.sorted())")
-            }
-            for line in subscriber.received {
-                for forbidden in reader.forbidden where (line.data ?? "").contains(forbidden) {
-                    failures.append("\(reader.label) live holds \(forbidden)")
+            // Live, over both transports: every feature it may see, and nothing else.
+            for (transport, client) in [("live", subscriber), ("live over WebSocket", webSocket)] {
+                _ = try await client.wait(timeout: .seconds(60)) { lines in
+                    Set(lines.filter(\.isFeature).compactMap(\.featureID)) == reader.visible
+                }
+                let messages = client.received.filter(\.isFeature)
+                if Set(messages.compactMap(\.featureID)) != reader.visible {
+                    failures.append(
+                        "\(reader.label) \(transport): \(Set(messages.compactMap(\.featureID)).sorted()), expected \(reader.visible.sorted())")
+                }
+                for line in client.received {
+                    for forbidden in reader.forbidden where (line.data ?? "").contains(forbidden) {
+                        failures.append("\(reader.label) \(transport) holds \(forbidden)")
+                    }
                 }
             }
         }

@@ -50,18 +50,24 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func authenticate(_ request: Request, context: Context) async throws -> Caller {
-        guard let header = request.headers[.authorization] else { return .anonymous(readsPublic: anonymousReads) }
-        guard header.lowercased().hasPrefix("bearer "), case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty
-        else {
-            throw Problem.unauthorized("the Authorization header must be 'Bearer <token>' (POST /auth/login gives one)", invalidToken: true)
-        }
         do {
-            return try await store.authenticate(token: token)
+            return try await Self.caller(of: request, store: store, anonymousReads: anonymousReads)
         } catch let refusal as AccessStore.Refusal {
             let problem = Problem.unauthorized(Problem.reason(refusal), invalidToken: true)
             await observer.refused(request, context: context, caller: .anonymous(readsPublic: false), collections: [], problem: problem)
             throw problem
         }
+    }
+
+    /// The caller a request's bearer token names, or an anonymous one without a token. Throws a 401
+    /// problem for a malformed header and ``AccessStore/Refusal`` for a token that is not valid.
+    static func caller(of request: Request, store: AccessStore, anonymousReads: Bool) async throws -> Caller {
+        guard let header = request.headers[.authorization] else { return .anonymous(readsPublic: anonymousReads) }
+        guard header.lowercased().hasPrefix("bearer "), case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty
+        else {
+            throw Problem.unauthorized("the Authorization header must be 'Bearer <token>' (POST /auth/login gives one)", invalidToken: true)
+        }
+        return try await store.authenticate(token: token)
     }
 
     private func check(_ rule: AccessRule?, caller: Caller, request: Request, context: Context, touched: inout Touched) async throws {

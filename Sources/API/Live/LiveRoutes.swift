@@ -1,3 +1,4 @@
+import Access
 import Hummingbird
 import HummingbirdWebSocket
 import Live
@@ -12,6 +13,9 @@ import ReadModel
 struct LiveRoutes: Sendable {
     let store: FeatureStore
     let hub: LiveHub?
+    /// Who a request comes from. A WebSocket session runs after the upgrade, outside the access
+    /// gate's scope: it is given its caller again from the upgrade request's token.
+    let caller: @Sendable (Request) async throws -> Caller
     let logger: Logger
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -39,17 +43,20 @@ struct LiveRoutes: Sendable {
                 return .upgrade([:])
             },
             onUpgrade: { inbound, outbound, context in
-                let (hub, subscription) = try await subscription(context.request, parameters: context.requestContext.parameters)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    // The client closing ends the inbound stream, and with it the session.
-                    group.addTask { for try await _ in inbound {} }
-                    group.addTask {
-                        try await run(LiveSession(hub: hub, subscription: subscription)) { frame in
-                            try await outbound.write(.text(frame.json))
+                let caller = try await caller(context.request)
+                try await Caller.$current.withValue(caller) {
+                    let (hub, subscription) = try await subscription(context.request, parameters: context.requestContext.parameters)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        // The client closing ends the inbound stream, and with it the session.
+                        group.addTask { for try await _ in inbound {} }
+                        group.addTask {
+                            try await run(LiveSession(hub: hub, subscription: subscription)) { frame in
+                                try await outbound.write(.text(frame.json))
+                            }
                         }
+                        try await group.next()
+                        group.cancelAll()
                     }
-                    try await group.next()
-                    group.cancelAll()
                 }
             })
     }

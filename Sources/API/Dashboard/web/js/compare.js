@@ -18,6 +18,9 @@ export class Compare {
     this.second = null;
     this.secondManager = null;
     this.active = false;
+    // Each run's number: a run that a later one overtook (opening the view runs with the default
+    // times while the user may already have asked for others) draws nothing.
+    this.runs = 0;
     elements.run.addEventListener('click', () => this.run().catch((error) => this.status(error.message)));
   }
 
@@ -71,6 +74,7 @@ export class Compare {
     const t1 = fromLocalInput(this.el.t1.value);
     const t2 = fromLocalInput(this.el.t2.value);
     if (!collection || !t1 || !t2) return;
+    const run = ++this.runs;
     if (!this.secondManager || this.secondManager.only !== collection) {
       if (this.secondManager) for (const entry of this.secondManager.entries.values()) {
         for (const layer of this.secondManager.styleLayers(entry)) if (this.second.getLayer(layer)) this.second.removeLayer(layer);
@@ -78,12 +82,14 @@ export class Compare {
       }
       this.secondManager = new LayerManager(this.second, { only: collection });
       await this.secondManager.load();
+      if (run !== this.runs) return;
     }
     this.manager.setTime({ as_of: iso(t1) });
     this.secondManager.setTime({ as_of: iso(t2) });
     this.el.leftLabel.textContent = `T1 ${beijing(t1)}`;
     this.el.rightLabel.textContent = `T2 ${beijing(t2)}`;
     const diff = await getJSON(`/collections/${encodeURIComponent(collection)}/diff`, { from: iso(t1), to: iso(t2), limit: 500 });
+    if (run !== this.runs) return;
     this.draw(diff);
     const summary = diff.summary ?? { added: 0, removed: 0, changed: 0 };
     this.el.summary.textContent = t('summary', summary.added, summary.removed, summary.changed);
