@@ -29,9 +29,10 @@ struct EditionTests {
         #expect(second["counts"] as? [String: Int] == ["read": 3, "upserted": 2, "unchanged": 1, "retired": 1, "failed": 0])
         let summary = second["message"] as? String ?? ""
         #expect(summary.contains("compared parcels_2026.csv with the 3 entities of source \(name) (the collection)"), "\(summary)")
-        // The count alone would be 3 before the projection saw anything (A, B, C) as well as after (A, B, D).
+        // The count alone would be 3 before the projection saw anything (A, B, C) as well as after (A, B, D):
+        // wait until D is there and C is not (1 only then; 0 before, or with both).
         let retiredAndAdded = try await platform.waitForCount(
-            "SELECT count(*)::int FROM entity_current WHERE collection = \(name) AND entity_id IN ('C', 'D')"
+            "SELECT (count(*) FILTER (WHERE entity_id = 'D') - count(*) FILTER (WHERE entity_id = 'C'))::int FROM entity_current WHERE collection = \(name)"
         ) { $0 == 1 }
         #expect(retiredAndAdded == 1)
         #expect(try await platform.waitForCount("SELECT count(*)::int FROM entity_current WHERE collection = \(name)") { $0 == 3 } == 3)
