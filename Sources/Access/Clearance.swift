@@ -33,8 +33,8 @@ public enum Clearance: Int, Sendable, Comparable, CaseIterable, CustomStringConv
         }
     }
 
-    /// The level a feature's label names, or `nil` for anything else (the feature then has its
-    /// collection's level).
+    /// The level a feature's label names, or `nil` for anything else (a label that names no level:
+    /// the feature is then seen only by classified callers).
     public init?(featureLabel: String) {
         let label = featureLabel.trimmingCharacters(in: CharacterSet(charactersIn: " ")).lowercased()
         guard let level = Self.allCases.first(where: { $0.labels.contains(label) }) else { return nil }

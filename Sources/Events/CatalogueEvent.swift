@@ -79,8 +79,8 @@ public struct CollectionMetadata: Codable, Sendable, Equatable {
     public var classification: String?
     /// The feature property that holds each feature's own level (`public`, `government`,
     /// `classified`, or 公开, 政务, 涉密): a feature above a caller's clearance is hidden from them on
-    /// every read. A feature without a level there (or with an unknown one) has the collection's.
-    /// An empty string removes it.
+    /// every read. A feature without a level there has the collection's; one with a label that names
+    /// no level is seen only by classified callers. An empty string removes it.
     public var classificationProperty: String?
     /// Where the data comes from, e.g. a file name, an agency, a feed.
     public var source: String?

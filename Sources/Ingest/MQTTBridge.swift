@@ -89,18 +89,7 @@ public final class MQTTBridge: Service {
         // Held messages of this feed go on now, not when every feed is known: the subscriber
         // writes nothing (not even this feed's SUBSCRIBE, whose acknowledgement makes the feed
         // ready) until the messages it has handed over are confirmed.
-        let released = holding.withLock { state -> [(MQTTMessage, @Sendable (Bool) -> Void)] in
-            guard !state.open else { return [] }
-            var released: [(MQTTMessage, @Sendable (Bool) -> Void)] = []
-            state.held.removeAll { entry in
-                guard feeds.feed(for: entry.0.topic) != nil else { return false }
-                released.append(entry)
-                return true
-            }
-            return released
-        }
-        if !released.isEmpty { logger.info("messages held for the feed go on", metadata: ["task": "\(taskID)", "count": "\(released.count)"]) }
-        for (message, confirm) in released { take(message, confirm: confirm) }
+        releaseHeld(why: "messages held for feed \(taskID) go on") { [feeds] message in feeds.feed(for: message.topic) != nil }
     }
 
     /// Stops taking the feed's new messages: unsubscribes its filter unless another active feed
@@ -134,14 +123,24 @@ public final class MQTTBridge: Service {
     /// Tells the bridge every active feed is known (the task runtime read the tasks topic and
     /// activated them): messages held until then go their way.
     public func feedsKnown() {
-        let held = holding.withLock { state -> [(MQTTMessage, @Sendable (Bool) -> Void)] in
+        releaseHeld(why: "messages held until the feeds were known go on", opening: true) { _ in true }
+    }
+
+    /// Takes the held messages `selected` picks (all of them, and holds no more, when `opening`).
+    private func releaseHeld(why: Logger.Message, opening: Bool = false, _ selected: (MQTTMessage) -> Bool) {
+        let released = holding.withLock { state -> [(MQTTMessage, @Sendable (Bool) -> Void)] in
             guard !state.open else { return [] }
-            state.open = true
-            defer { state.held = [] }
-            return state.held
+            state.open = opening
+            var released: [(MQTTMessage, @Sendable (Bool) -> Void)] = []
+            state.held.removeAll { entry in
+                guard selected(entry.0) else { return false }
+                released.append(entry)
+                return true
+            }
+            return released
         }
-        if !held.isEmpty { logger.info("messages held until the feeds were known go on", metadata: ["count": "\(held.count)"]) }
-        for (message, confirm) in held { take(message, confirm: confirm) }
+        if !released.isEmpty { logger.info(why, metadata: ["count": "\(released.count)"]) }
+        for (message, confirm) in released { take(message, confirm: confirm) }
     }
 
     /// Appends one message, as its feed's; a message no feed knows is held while the feeds are not

@@ -1,5 +1,6 @@
 import Access
 import JSON
+import Foundation
 
 /// Per-feature classification (R-SEC-1, issue 13): a collection whose metadata names a
 /// `classification_property` gives each feature the level that property holds (`public`,
@@ -51,7 +52,8 @@ public struct FeatureClassification: Sendable, Hashable {
         case nil, .null?:
             return true
         case .string(let label)?:
-            if label.trimmingCharacters(in: .whitespaces).isEmpty { return true }
+            // Spaces only, as the SQL rule's btrim.
+            if label.trimmingCharacters(in: CharacterSet(charactersIn: " ")).isEmpty { return true }
             return Clearance(featureLabel: label).map { $0 <= clearance } ?? false
         default:
             return false

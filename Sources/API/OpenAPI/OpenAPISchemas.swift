@@ -70,7 +70,7 @@ enum OpenAPISchemas {
                 "classification_property": [
                     "type": "string",
                     "description":
-                        "The feature property holding each feature's own level: public, government or classified (公开, 政务, 涉密). A feature above the caller's clearance is hidden on every read (items, exports, statistics, tiles, history, diff, replay, live); one without a level there, or with an unknown one, has the collection's level. An empty string removes it.",
+                        "The feature property holding each feature's own level: public, government or classified (公开, 政务, 涉密). A feature above the caller's clearance is hidden on every read (items, exports, statistics, tiles, history, diff, replay, live); one without a level there has the collection's level, and one whose label names no level is seen only by classified callers. An empty string removes it.",
                 ] as Object,
                 "indexed": [
                     "type": "array", "items": string,
