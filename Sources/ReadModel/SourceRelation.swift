@@ -20,6 +20,9 @@ public struct SourceRelation: Sendable {
     public var bucketTime: String
     /// Decimal digits of coordinates in GeoJSON output.
     public var geometryDigits = 15
+    /// Whether the relation's table has the partial indexes of each thinning level on
+    /// `shikong_thin_level(key)` (migration 23), so a thinned tile reads and counts only its level.
+    public var levelIndexed = false
 
     public init(
         relation: String, conditions: [String] = [], key: String, keyType: String = "text", properties: String, exportProperties: String? = nil,

@@ -1,8 +1,9 @@
 """Fetches a Mapbox vector tile and prints it decoded, as JSON: the response headers that matter and,
 per layer, its extent and features (id, geometry type, coordinates in tile units with y down,
 properties). Used by the Swift tile tests: an independent decoder (PyPI mapbox-vector-tile).
-Arguments: the tile URL, and optionally a bearer token."""
+Arguments: the tile URL (or a file holding a tile), and optionally a bearer token."""
 import json
+import os
 import sys
 import urllib.request
 
@@ -10,9 +11,14 @@ import mapbox_vector_tile
 
 # An optional second argument: a bearer token to send.
 headers = {"Authorization": f"Bearer {sys.argv[2]}"} if len(sys.argv) > 2 else {}
-with urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers=headers)) as response:
-    data = response.read()
-    headers = {name: response.headers.get(name) for name in ("Content-Type", "Shikong-Tile-Cache", "Shikong-Tile-Thinned")}
+if os.path.isfile(sys.argv[1]):
+    with open(sys.argv[1], "rb") as file:
+        data = file.read()
+    headers = {}
+else:
+    with urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers=headers)) as response:
+        data = response.read()
+        headers = {name: response.headers.get(name) for name in ("Content-Type", "Shikong-Tile-Cache", "Shikong-Tile-Thinned")}
 tile = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True}) if data else {}
 layers = {
     name: {

@@ -33,7 +33,7 @@ extension OpenAPIDocument {
         "/collections/{collectionId}/tiles/{tileMatrixSetId}/{z}/{x}/{y}": [
             "get": operation(
                 "collectionTile",
-                "A Mapbox vector tile of the collection (one layer named after it; the property id is the feature id). Cached until its features change; below zoom 14 lines and polygons are simplified to half a pixel; a tile over --max-tile-features is thinned evenly and says so in Shikong-Tile-Thinned",
+                "A Mapbox vector tile of the collection (one layer named after it; the property id is the feature id). Cached until its features change; below zoom 14 lines and polygons are simplified to half a pixel; a tile over --max-tile-features holds a uniform sample of its features, the same at every zoom, and says so in Shikong-Tile-Thinned and Shikong-Tile-Level (one feature in 4^level)",
                 tag: "Tiles",
                 parameters: parameters(["collectionId"]) + tileAddress
                     + parameters(["datetime", "as_of", "filter", "filter-lang", "filter-crs", "properties"]),

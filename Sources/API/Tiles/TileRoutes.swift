@@ -70,7 +70,10 @@ struct TileRoutes: Sendable {
     static func response(_ tile: TileStore.Tile) -> Response {
         var headers: HTTPFields = [.contentType: mediaType, .cacheControl: "no-cache"]
         headers[HTTPFields.Element.Name("Shikong-Tile-Cache")!] = tile.cached ? "hit" : "miss"
-        if tile.thinned { headers[HTTPFields.Element.Name("Shikong-Tile-Thinned")!] = "true" }
+        if tile.thinned {
+            headers[HTTPFields.Element.Name("Shikong-Tile-Thinned")!] = "true"
+            headers[HTTPFields.Element.Name("Shikong-Tile-Level")!] = "\(tile.level)"
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: tile.data))
     }
 
@@ -89,7 +92,7 @@ struct TileRoutes: Sendable {
         return TileMatrixSetDocument.tileset(
             title: "\(collection.title) (\(set.id))", tilesURL: url, set: set, base: request.baseURL, layers: [layer], query: query,
             description:
-                "One layer named after the collection. Parameters: datetime, as_of, filter, filter-lang, filter-crs, properties, property=value. Below zoom \(tiles.limits.fullDetailZoom) lines and polygons are simplified to half a pixel; a tile over \(tiles.limits.maximumFeatures) features is thinned evenly (Shikong-Tile-Thinned: true)."
+                "One layer named after the collection. Parameters: datetime, as_of, filter, filter-lang, filter-crs, properties, property=value. Below zoom \(tiles.limits.fullDetailZoom) lines and polygons are simplified to half a pixel; a tile over \(tiles.limits.maximumFeatures) features holds a uniform sample, the same features at every zoom (Shikong-Tile-Thinned: true, Shikong-Tile-Level: k, one feature in 4^k)."
         )
     }
 

@@ -21,8 +21,10 @@ public struct EntitySource: CollectionSource {
     public func relation(_ collection: ServedCollection, time: SourceTime, builder: inout SQLBuilder) -> SourceRelation {
         let id = builder.bind(collection.id)
         guard time.asOf != nil || time.datetime != nil else {
-            return SourceRelation(
+            var current = SourceRelation(
                 relation: "entity_current", conditions: ["collection = \(id)"], key: "entity_id", properties: "properties", bucketTime: "valid_from")
+            current.levelIndexed = true
+            return current
         }
         // What the platform knew at `as_of` (or now) about what was valid at `datetime` (or then).
         let known = time.asOf.map { builder.bind(Timestamp.format($0)) + "::timestamptz" } ?? "now()"
@@ -45,7 +47,9 @@ public struct EntitySource: CollectionSource {
             latestInInterval
             ? "SELECT DISTINCT ON (entity_id) \(columns) FROM entity_versions WHERE \(selection) ORDER BY entity_id, lower(valid) DESC"
             : "SELECT \(columns) FROM entity_versions WHERE \(selection)"
-        return SourceRelation(relation: "(\(versions)) AS versions", key: "entity_id", properties: "properties", bucketTime: "valid_from")
+        var history = SourceRelation(relation: "(\(versions)) AS versions", key: "entity_id", properties: "properties", bucketTime: "valid_from")
+        history.levelIndexed = true
+        return history
     }
 
     public func extentQuery(_ collection: ServedCollection) -> PostgresQuery {

@@ -41,6 +41,8 @@ public final class TileCache: Sendable {
     public struct Entry: Sendable {
         public var tile: ByteBuffer
         public var thinned: Bool
+        /// The thinning level the tile holds.
+        public var level = 0
         var kind: SourceKind
         /// The area its features were selected from (degrees, EPSG:4490).
         var area: BoundingBox

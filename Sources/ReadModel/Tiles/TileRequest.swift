@@ -30,18 +30,20 @@ public struct TileLimits: Sendable, Hashable {
     public var extent = 4096
     /// Units drawn beyond each edge, so lines and symbols continue across tile borders.
     public var buffer = 64
-    /// Most features in one tile. A tile that would hold more is thinned evenly (see ``cells``).
+    /// Most features in one tile. A tile that would hold more is thinned: it holds the features of
+    /// the smallest thinning level within the cap (see ``TileStatement``).
     public var maximumFeatures = 10_000
     /// Below this zoom, lines and polygons are simplified to half a display pixel (256 px tiles)
     /// and those that collapse are dropped.
     public var fullDetailZoom = 14
-    /// A thinned tile is cut into `cells` × `cells` squares, each keeping at most
-    /// `maximumFeatures / cells²` features: dense areas are thinned evenly, sparse ones keep all.
-    public var cells = 16
     /// Bytes of tiles the in-memory cache keeps.
     public var cacheBytes = 256 << 20
 
     public init() {}
+
+    /// The count at a sparse thinning level that a tile's density is estimated from (a thirty-second
+    /// of the cap: a few percent of the tile's work, within about 6 % at the default cap).
+    public var densityThreshold: Int { max(4, maximumFeatures / 32) }
 
     /// The selection margin, in tile widths.
     public var margin: Double { Double(buffer) / Double(extent) }

@@ -1,61 +1,129 @@
+import Database
 import Foundation
 import GeoVocabulary
 import PostgresNIO
 
 /// The SQL of a vector tile: the collection's read (``ReadPlan``: its source relation at the
-/// request's times, the property filters and CQL2 filter) restricted to the tile's area, cut,
-/// generalised and encoded by PostGIS (`ST_AsMVTGeom`, `ST_AsMVT`), so a tile is filtered exactly
-/// where items are, except within a tile unit of the buffer's edge (`&&` compares single-precision
-/// boxes, and points are snapped to the grid before the clip). One row: the tile (`bytea`, NULL
-/// when empty) and whether it was thinned.
+/// request's times, the property filters, the CQL2 filter and the caller's clearance) restricted to
+/// the tile's area, cut, generalised and encoded by PostGIS (`ST_AsMVTGeom`, `ST_AsMVT`), so a tile
+/// is filtered exactly where items are, except within a tile unit of the buffer's edge (`&&`
+/// compares single-precision boxes, and points are snapped to the grid before the clip).
 ///
 /// Generalisation: below ``TileLimits/fullDetailZoom`` lines and polygons are simplified to half a
 /// display pixel and dropped when they collapse; `ST_AsMVTGeom` snaps every vertex to the tile's
-/// 4096-unit grid. A tile whose area holds more than ``TileLimits/maximumFeatures`` features is
-/// cut into ``TileLimits/cells``² squares, each keeping the first `maximumFeatures / cells²` features
-/// the spatial index finds there; the rest are left out of that tile (not of deeper zooms, where
-/// tiles are smaller), and the response says the tile was thinned.
+/// 4096-unit grid.
+///
+/// Thinning: every feature has a level from a hash of its id (`shikong_thin_level`, migration 23),
+/// level ≥ k with probability 4^-k. A tile holds the features of the smallest level `k` at which
+/// its area has at most ``TileLimits/maximumFeatures`` of them (those that pass the read's filters):
+/// level 0, every feature, when it is under the cap (exact, as `/items?bbox=` returns them);
+/// otherwise a uniform sample of one feature in 4^k, the same features at every zoom from the one
+/// where they appear, so tiles nest and do not flicker. What is dropped is dropped evenly, not by
+/// place: a thinned tile keeps the relative density of its area (a sparse part of it is thinned as
+/// much as a dense one), and each zoom in brings back three quarters of what was left out. A tile
+/// so dense that level 7 (1 in 16,384) is still over the cap keeps the first features its index
+/// finds.
+///
+/// The level is chosen in two statements: ``density(_:_:_:limits:)`` counts the area's features at
+/// the sparsest levels first, through the partial indexes of those levels (entity tables), until
+/// a count reaches ``TileLimits/densityThreshold`` and estimates the whole from it; or, where the
+/// relation has no such indexes, counts every level exactly in one pass. Then
+/// ``make(_:_:_:limits:level:final:)`` reads that level (at most the cap and one more row); over
+/// the cap, the next level is read (``TileStore``).
 public enum TileStatement {
-    public static func make(_ collection: ServedCollection, _ request: TileRequest, _ tile: TileAddress, limits: TileLimits) throws
-        -> PostgresQuery
-    {
-        var plan = try ReadPlan(collection, request.items)
-        let relation = plan.relation
-        let area = tile.matrixSet.degrees(zoom: tile.zoom, column: tile.column, row: tile.row, margin: limits.margin)
-        var builder = plan.builder
-        let inArea = "geom && \(envelope(area, builder: &builder))"
-        let geometry = self.geometry(tile: tile, limits: limits, builder: &builder)
-        let selected = properties(relation, request: request, builder: &builder)
-        plan.builder = builder
-        plan.conditions.append(inArea)
+    /// The features of the tile at thinning `level` (0: all), at most `maximumFeatures + 1` of them.
+    /// One row: the tile (`bytea`, NULL when empty or when over the cap and not `final`) and how many
+    /// features the level holds there, up to the cap and one.
+    public static func make(
+        _ collection: ServedCollection, _ request: TileRequest, _ tile: TileAddress, limits: TileLimits, level: Int, final: Bool = false
+    ) throws -> PostgresQuery {
+        var read = try Read(collection, request, tile, limits: limits)
+        let geometry = self.geometry(tile: tile, limits: limits, builder: &read.plan.builder)
+        let selected = properties(read.plan.relation, request: request, builder: &read.plan.builder)
         let cap = limits.maximumFeatures
-        let cells = self.cells(tile, area: area, limits: limits)
-        let perCell = max(1, cap / cells.count)
         // The tile geometry is computed where the rows are read: above a lateral join PostGIS
         // re-creates its coordinate transformation for every row (measured: 1.5 ms a point).
-        let select = "SELECT \(relation.key)::text AS id, \(geometry) AS geom, \(selected) AS p FROM \(plan.from)"
-        let conditions = plan.conditions.joined(separator: " AND ")
-        // Counting stops at cap + 1; the features are read again only when the tile is not thinned.
         let sql = """
-            WITH counted AS (
-                SELECT count(*) > \(plan.builder.bind(cap)) AS over FROM (SELECT 1 FROM \(plan.from) WHERE \(conditions) LIMIT \(plan.builder.bind(cap + 1))) AS c
+            WITH chosen AS MATERIALIZED (
+                SELECT \(read.plan.relation.key)::text AS id, \(geometry) AS geom, \(selected) AS p FROM \(read.plan.from)
+                WHERE \(read.conditions(level: level)) LIMIT \(read.plan.builder.bind(cap + 1))
             ),
-            chosen AS (
-                \(select) WHERE \(conditions) AND NOT (SELECT over FROM counted)
-                UNION ALL
-                SELECT DISTINCT ON (id) id, geom, p FROM (
-                    SELECT picked.* FROM unnest(\(plan.builder.bind(cells.map(\.west)))::float8[], \(plan.builder.bind(cells.map(\.south)))::float8[],
-                        \(plan.builder.bind(cells.map(\.east)))::float8[], \(plan.builder.bind(cells.map(\.north)))::float8[]) AS cell(w, s, e, n)
-                    CROSS JOIN LATERAL (
-                        \(select) WHERE \(conditions) AND geom && ST_MakeEnvelope(cell.w, cell.s, cell.e, cell.n, 4490)
-                        LIMIT \(plan.builder.bind(perCell))
-                    ) AS picked
-                ) AS cells WHERE (SELECT over FROM counted)
-            )
-            SELECT (SELECT ST_AsMVT(t, \(plan.builder.bind(collection.id)), \(limits.extent), 'geom') FROM chosen AS t),
-                   (SELECT over FROM counted)
+            counted AS (SELECT count(*)::int AS n FROM chosen)
+            SELECT (SELECT ST_AsMVT(t, \(read.plan.builder.bind(collection.id)), \(limits.extent), 'geom')
+                    FROM (SELECT * FROM chosen LIMIT \(read.plan.builder.bind(cap))) AS t
+                    WHERE (SELECT n FROM counted) <= \(read.plan.builder.bind(cap)) OR \(read.plan.builder.bind(final))),
+                   (SELECT n FROM counted)
             """
-        return plan.builder.query(sql)
+        return read.plan.builder.query(sql)
+    }
+
+    /// How many features the tile's area holds at each thinning level: one row of eight nullable
+    /// integers, for levels 0 … 7. Through level indexes: levels 7, 6, … each counted (at most the
+    /// cap and one) only while the one above stayed under ``TileLimits/densityThreshold``, level 0
+    /// never. Without: every level exactly, in one pass over the area.
+    public static func density(_ collection: ServedCollection, _ request: TileRequest, _ tile: TileAddress, limits: TileLimits) throws
+        -> PostgresQuery
+    {
+        var read = try Read(collection, request, tile, limits: limits)
+        let deepest = Migrations.deepestThinLevel
+        guard read.plan.relation.levelIndexed else {
+            let counts = (0...deepest).map { "(count(*) FILTER (WHERE level >= \($0)))::int" }.joined(separator: ", ")
+            return read.plan.builder.query(
+                "SELECT \(counts) FROM (SELECT \(read.level) AS level FROM \(read.plan.from) WHERE \(read.conditions(level: 0))) AS area")
+        }
+        let limit = read.plan.builder.bind(limits.maximumFeatures + 1)
+        let threshold = read.plan.builder.bind(limits.densityThreshold)
+        func count(_ level: Int) -> String {
+            "(SELECT count(*)::int FROM (SELECT 1 FROM \(read.plan.from) WHERE \(read.conditions(level: level)) LIMIT \(limit)) AS c)"
+        }
+        // A CASE evaluates its subquery only when taken: the denser levels are not read once a
+        // sparser one was dense enough to estimate from.
+        var from = "(SELECT \(count(deepest)) AS n) AS l\(deepest)"
+        for level in stride(from: deepest - 1, through: 1, by: -1) {
+            from += " CROSS JOIN LATERAL (SELECT CASE WHEN l\(level + 1).n < \(threshold) THEN \(count(level)) END AS n) AS l\(level)"
+        }
+        let columns = ["NULL::int"] + (1...deepest).map { "l\($0).n" }
+        return read.plan.builder.query("SELECT \(columns.joined(separator: ", ")) FROM \(from)")
+    }
+
+    /// The level to read first from the counts of ``density(_:_:_:limits:)`` (index = level, `nil`
+    /// = not counted): the smallest level with at most the cap, from exact counts when every level
+    /// was counted; else estimated from the sparsest level whose count reached the threshold (its
+    /// count × 4^level features in all); 0 when none did (the area holds under 4 × threshold).
+    public static func level(counts: [Int?], limits: TileLimits) -> Int {
+        let cap = limits.maximumFeatures
+        let exact = counts.compactMap { $0 }
+        if exact.count == counts.count, !exact.isEmpty {
+            return exact.firstIndex { $0 <= cap } ?? exact.count - 1
+        }
+        for level in stride(from: counts.count - 1, through: 1, by: -1) {
+            guard let count = counts[level] else { break }
+            guard count >= limits.densityThreshold else { continue }
+            let estimate = Double(count) * pow(4, Double(level))
+            return (0...level).first { estimate / pow(4, Double($0)) <= Double(cap) } ?? level
+        }
+        return 0
+    }
+
+    /// The tile's read: the plan with the tile's area, and the level of each feature.
+    struct Read {
+        var plan: ReadPlan
+        /// `shikong_thin_level` of the feature's id, as the level indexes are defined on it.
+        let level: String
+
+        init(_ collection: ServedCollection, _ request: TileRequest, _ tile: TileAddress, limits: TileLimits) throws {
+            plan = try ReadPlan(collection, request.items)
+            let area = tile.matrixSet.degrees(zoom: tile.zoom, column: tile.column, row: tile.row, margin: limits.margin)
+            plan.conditions.append("geom && \(TileStatement.envelope(area, builder: &plan.builder))")
+            let key = plan.relation.key
+            level = plan.relation.levelIndexed ? "shikong_thin_level(\(key))" : "shikong_thin_level((\(key))::text)"
+        }
+
+        /// Every condition of the read, and the level's. The level is a literal: the planner proves
+        /// a partial index's predicate from constants only. A number, not data.
+        func conditions(level minimum: Int) -> String {
+            (plan.conditions + (minimum > 0 ? ["\(level) >= \(minimum)"] : [])).joined(separator: " AND ")
+        }
     }
 
     /// The geometry in tile coordinates.
@@ -84,23 +152,5 @@ public enum TileStatement {
 
     static func envelope(_ box: BoundingBox, builder: inout SQLBuilder) -> String {
         "ST_MakeEnvelope(\(builder.bind(box.west))::float8, \(builder.bind(box.south))::float8, \(builder.bind(box.east))::float8, \(builder.bind(box.north))::float8, 4490)"
-    }
-
-    /// The thinning squares in degrees: equal in the tile matrix set's own coordinates.
-    static func cells(_ tile: TileAddress, area: BoundingBox, limits: TileLimits) -> [BoundingBox] {
-        let set = tile.matrixSet
-        // Sub-tiles of a deeper zoom are exactly the squares of this tile (so `cells` is a power of two).
-        let shift = max(0, Int(log2(Double(max(1, limits.cells))).rounded(.down)))
-        let count = 1 << shift
-        guard tile.zoom + shift <= 30 else { return [area] }
-        var cells: [BoundingBox] = []
-        cells.reserveCapacity(count * count)
-        for row in 0..<count {
-            for column in 0..<count {
-                cells.append(
-                    set.degrees(zoom: tile.zoom + shift, column: (tile.column << shift) + column, row: (tile.row << shift) + row))
-            }
-        }
-        return cells
     }
 }

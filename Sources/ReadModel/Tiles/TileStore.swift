@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import Logging
 import PostgresNIO
@@ -16,11 +17,13 @@ public struct TileStore: Sendable {
         self.limits = limits
     }
 
-    /// A rendered tile: its bytes (empty: no feature there), whether it was thinned and whether it
-    /// came from the cache.
+    /// A rendered tile: its bytes (empty: no feature there), whether it was thinned and at which
+    /// level (``TileStatement``), and whether it came from the cache.
     public struct Tile: Sendable {
         public var data: ByteBuffer
         public var thinned: Bool
+        /// The thinning level the tile holds (0: every feature).
+        public var level = 0
         public var cached: Bool
     }
 
@@ -31,7 +34,7 @@ public struct TileStore: Sendable {
             collection: collection.id, matrixSet: address.matrixSet.id, zoom: address.zoom, column: address.column, row: address.row,
             parameters: request.canonical, principal: FeatureClassification.cacheKey(collection))
         return try await render(key, kind: collection.kind, asOf: request.items.asOf, address: address) {
-            try TileStatement.make(collection, request, address, limits: limits)
+            try await thinned(collection, request, at: address)
         }
     }
 
@@ -40,25 +43,55 @@ public struct TileStore: Sendable {
         let key = TileCache.Key(
             collection: BasemapStatement.name, matrixSet: address.matrixSet.id, zoom: address.zoom, column: address.column, row: address.row,
             parameters: "", principal: "")
-        return try await render(key, kind: BasemapStatement.kind, asOf: nil, address: address) { BasemapStatement.make(address, limits: limits) }
+        return try await render(key, kind: BasemapStatement.kind, asOf: nil, address: address) {
+            var data = ByteBuffer()
+            for try await (tile, _) in try await features.client.query(BasemapStatement.make(address, limits: limits), logger: features.logger)
+                .decode((ByteBuffer?, Bool?).self)
+            {
+                data = tile ?? ByteBuffer()
+            }
+            return Tile(data: data, thinned: false, cached: false)
+        }
     }
 
-    private func render(_ key: TileCache.Key, kind: SourceKind, asOf: Date?, address: TileAddress, statement: () throws -> PostgresQuery)
+    /// Renders a collection's tile: the level its density calls for, then the next one while the
+    /// level read holds more than the cap (the estimate was low), up to the deepest.
+    private func thinned(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress) async throws -> Tile {
+        var counts: [Int?] = []
+        let density = try TileStatement.density(collection, request, address, limits: limits)
+        for try await row in try await features.client.query(density, logger: features.logger)
+            .decode((Int?, Int?, Int?, Int?, Int?, Int?, Int?, Int?).self)
+        {
+            counts = [row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7]
+        }
+        var level = TileStatement.level(counts: counts, limits: limits)
+        while true {
+            let final = level >= Migrations.deepestThinLevel
+            let query = try TileStatement.make(collection, request, address, limits: limits, level: level, final: final)
+            var data: ByteBuffer?
+            var count = 0
+            for try await (tile, rows) in try await features.client.query(query, logger: features.logger).decode((ByteBuffer?, Int).self) {
+                data = tile
+                count = rows
+            }
+            if count <= limits.maximumFeatures || final {
+                return Tile(data: data ?? ByteBuffer(), thinned: level > 0 || count > limits.maximumFeatures, level: level, cached: false)
+            }
+            level += 1
+        }
+    }
+
+    private func render(_ key: TileCache.Key, kind: SourceKind, asOf: Date?, address: TileAddress, draw: () async throws -> Tile)
         async throws -> Tile
     {
-        if let entry = cache.tile(key) { return Tile(data: entry.tile, thinned: entry.thinned, cached: true) }
+        if let entry = cache.tile(key) { return Tile(data: entry.tile, thinned: entry.thinned, level: entry.level, cached: true) }
         let generation = cache.generation
-        let query = try statement()
-        var data = ByteBuffer()
-        var thinned = false
-        try await features.evaluating {
-            for try await (tile, over) in try await features.client.query(query, logger: features.logger).decode((ByteBuffer?, Bool?).self) {
-                data = tile ?? ByteBuffer()
-                thinned = over ?? false
-            }
-        }
+        var tile = Tile(data: ByteBuffer(), thinned: false, cached: false)
+        try await features.evaluating { tile = try await draw() }
         let area = address.matrixSet.degrees(zoom: address.zoom, column: address.column, row: address.row, margin: limits.margin)
-        cache.insert(key, TileCache.Entry(tile: data, thinned: thinned, kind: kind, area: area, asOf: asOf), renderedFrom: generation)
-        return Tile(data: data, thinned: thinned, cached: false)
+        var entry = TileCache.Entry(tile: tile.data, thinned: tile.thinned, kind: kind, area: area, asOf: asOf)
+        entry.level = tile.level
+        cache.insert(key, entry, renderedFrom: generation)
+        return tile
     }
 }
