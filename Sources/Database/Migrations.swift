@@ -366,7 +366,9 @@ public enum Migrations {
                 applied.insert(version)
             }
             for migration
-                in (all + [tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification, tileThinning])
+                in (all + [
+                    tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification, tileThinning,
+                ])
                 .sorted(by: {
                     $0.version < $1.version
                 })

@@ -252,7 +252,10 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "The entity collection of admin region polygons that stats?group_by=admin uses by default.")
     var adminRegions = "wuhan_districts"
 
-    @Option(help: "Vector tiles: the most features one tile holds; a tile over it holds a uniform sample, the same features at every zoom (Shikong-Tile-Thinned).")
+    @Option(
+        help:
+            "Vector tiles: the most features one tile holds; a tile over it holds a uniform sample, the same features at every zoom (Shikong-Tile-Thinned)."
+    )
     var maxTileFeatures = TileLimits().maximumFeatures
 
     @Option(help: "Vector tiles: megabytes of rendered tiles kept in memory (dropped when their features change).")

@@ -98,7 +98,9 @@ struct TileThinningTests {
                 #expect(ids.count <= Self.cap, "\(ids.count) features")
                 #expect(ids == (try await expected(zoom: 12, x: x, y: y, level: tile.level)))
                 let quarter = Self.degrees(zoom: 12, x: x, y: y)
-                let shownAbove = dense.filter { parentIDs.contains($0.id) && $0.lon > quarter.0 && $0.lon < quarter.2 && $0.lat > quarter.1 && $0.lat < quarter.3 }
+                let shownAbove = dense.filter {
+                    parentIDs.contains($0.id) && $0.lon > quarter.0 && $0.lon < quarter.2 && $0.lat > quarter.1 && $0.lat < quarter.3
+                }
                 #expect(!shownAbove.isEmpty)
                 #expect(Set(shownAbove.map(\.id)).isSubset(of: ids), "missing at zoom 12: \(Set(shownAbove.map(\.id)).subtracting(ids))")
             }
@@ -112,13 +114,16 @@ struct TileThinningTests {
             // tile is the level's sample of the features that pass.
             let filtered = try TileRequest(
                 [("filter", "name LIKE 'd%' AND NOT (name LIKE '%1')")], collection: collection, limits: QueryLimits())
-            let filteredTile = try await store.tile(collection, filtered, at: try TileAddress(.webMercatorQuad, zoom: 11, column: parentX, row: parentY))
+            let filteredTile = try await store.tile(
+                collection, filtered, at: try TileAddress(.webMercatorQuad, zoom: 11, column: parentX, row: parentY))
             let file = directory.appendingPathComponent("filtered.mvt")
             try Data(filteredTile.data.readableBytesView).write(to: file)
             let filteredIDs = Set(try await VectorTileTests.decode(file.path).features.keys)
             #expect(filteredTile.thinned && filteredIDs.count <= Self.cap && !filteredIDs.isEmpty)
             #expect(filteredIDs.allSatisfy { !$0.hasSuffix("1") })
-            let passing = try await expected(zoom: 11, x: parentX, y: parentY, level: filteredTile.level).filter { !$0.hasSuffix("1") && $0.hasPrefix("d") }
+            let passing = try await expected(zoom: 11, x: parentX, y: parentY, level: filteredTile.level).filter {
+                !$0.hasSuffix("1") && $0.hasPrefix("d")
+            }
             #expect(filteredIDs == passing)
         }
     }
