@@ -41,8 +41,8 @@ public enum TileStatement {
         let geometry = self.geometry(tile: tile, limits: limits, builder: &read.plan.builder)
         let selected = properties(read.plan.relation, request: request, builder: &read.plan.builder)
         let cap = limits.maximumFeatures
-        // The tile geometry is computed where the rows are read: above a lateral join PostGIS
-        // re-creates its coordinate transformation for every row (measured: 1.5 ms a point).
+        // Read once (materialised) with the tile geometry computed where the rows are read, then
+        // counted and encoded: one more row than the cap tells the caller to read the next level.
         let sql = """
             WITH chosen AS MATERIALIZED (
                 SELECT \(read.plan.relation.key)::text AS id, \(geometry) AS geom, \(selected) AS p FROM \(read.plan.from)
