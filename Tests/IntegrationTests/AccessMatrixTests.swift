@@ -1,4 +1,5 @@
 import Access
+import Crypto
 import Foundation
 import Logging
 import ShikongTesting
@@ -241,6 +242,11 @@ struct AccessMatrixTests {
             "matrix-expired-\(marker)", clearance: .classified, grants: [Grant(role: .admin)], lifetime: .seconds(1))
         let revoked = try await platform.makeUser("matrix-revoked-\(marker)", clearance: .classified, grants: [Grant(role: .admin)])
         try await platform.withDatabase { client in try await AccessStore(client: client, logger: Logger(label: "t")).revoke(token: revoked) }
+        // A token is stored as the lower-case hex of its SHA-256, as every earlier release stored it.
+        let digest = SHA256.hash(data: Data(revoked.utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(
+            try await platform.waitForCount("SELECT count(*)::int FROM access_tokens WHERE digest = \(digest) AND revoked_at IS NOT NULL") { $0 == 1 }
+                == 1)
         try await Task.sleep(for: .milliseconds(1_500))
         let tokens: [Caller: TestPlatform.Token] = [
             .anonymous: .anonymous, .noRole: .bearer(noRole), .noClearance: .bearer(noClearance), .expired: .bearer(expired),

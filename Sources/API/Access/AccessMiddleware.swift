@@ -63,7 +63,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     /// problem for a malformed header and ``AccessStore/Refusal`` for a token that is not valid.
     static func caller(of request: Request, store: AccessStore, anonymousReads: Bool) async throws -> Caller {
         guard let header = request.headers[.authorization] else { return .anonymous(readsPublic: anonymousReads) }
-        guard header.lowercased().hasPrefix("bearer "), case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty
+        guard header.utf8.count > 7, header.utf8.prefix(7).elementsEqual("bearer ".utf8, by: { $0 | 0x20 == $1 }),
+            case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty
         else {
             throw Problem.unauthorized("the Authorization header must be 'Bearer <token>' (POST /auth/login gives one)", invalidToken: true)
         }

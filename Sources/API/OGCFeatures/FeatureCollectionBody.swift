@@ -11,7 +11,8 @@ enum FeatureCollectionBody {
         if request.limit == 0 { limit = [] }
         var links: [String] = []
         func link(_ href: String, _ rel: String, _ type: String = "application/geo+json", _ title: String? = nil) {
-            let escaped = href.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            let needsEscape = href.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }
+            let escaped = needsEscape ? href.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") : href
             links.append(#"{"href":"\#(escaped)","rel":"\#(rel)","type":"\#(type)"\#(title.map { #","title":"\#($0)""# } ?? "")}"#)
         }
         var selfParameters = carried + limit

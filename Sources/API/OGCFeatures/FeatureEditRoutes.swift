@@ -277,6 +277,6 @@ struct FeatureInput {
 /// Path segments in links.
 enum APIPath {
     static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: QueryString.unreserved) ?? text
+        QueryString.percentEncoded(text)
     }
 }

@@ -68,7 +68,7 @@ struct FeatureRoutes: Sendable {
             }
             let collectionURL = request.url("/collections/\(collection.id)")
             let selfURL = QueryString.url(
-                "\(collectionURL)/items/\(id.addingPercentEncoding(withAllowedCharacters: QueryString.unreserved) ?? id)", items.carried)
+                "\(collectionURL)/items/\(QueryString.percentEncoded(id))", items.carried)
             let links =
                 #","links":[{"href":\#(Self.quoted(selfURL)),"rel":"self","type":"application/geo+json"},{"href":\#(Self.quoted(collectionURL)),"rel":"collection","type":"application/json"}]}"#
             var headers: HTTPFields = [.contentCrs: items.crs.header]
