@@ -19,16 +19,16 @@ struct TileLevelTests {
         #expect(TileStatement.level(counts: [Int](repeating: 20_000, count: 8), limits: Self.limits) == 7)
     }
 
-    @Test("sparse levels counted through their indexes: estimated from the sparsest count at the threshold")
+    @Test("levels 7, 5, 3, 1 counted through their indexes: estimated from the sparsest count at the threshold")
     func estimated() {
-        // Nothing reached the threshold (312): under 4 × 312 features, all of them.
-        #expect(TileStatement.level(counts: [nil, 300, 75, 18, 5, 1, 0, 0], limits: Self.limits) == 0)
-        // 3,000,000 features: level 6 holds about 732 → 732 × 4^6 ≈ 3.0M → level 5 holds ≈ 2,900.
-        #expect(TileStatement.level(counts: [nil, nil, nil, nil, nil, nil, 732, 183], limits: Self.limits) == 5)
+        // The threshold is 156: level 1 under it, so about 4 × 140 features in all, every one kept.
+        #expect(TileStatement.level(counts: [nil, 140, nil, 9, nil, 1, nil, 0], limits: Self.limits) == 0)
+        // 3,000,000 features: level 7 holds about 183 → 183 × 4^7 ≈ 3.0M → level 5 holds ≈ 2,930.
+        #expect(TileStatement.level(counts: [nil, nil, nil, nil, nil, nil, nil, 183], limits: Self.limits) == 5)
         // 35,000 features: level 3 holds about 547 → level 1 ≈ 8,750.
-        #expect(TileStatement.level(counts: [nil, nil, nil, 547, 137, 34, 8, 2], limits: Self.limits) == 1)
-        // Exactly the cap by the estimate: every feature; one more: the next level.
-        #expect(TileStatement.level(counts: [nil, nil, 625, 156, 39, 10, 2, 1], limits: Self.limits) == 0)
-        #expect(TileStatement.level(counts: [nil, nil, 626, 156, 39, 10, 2, 1], limits: Self.limits) == 1)
+        #expect(TileStatement.level(counts: [nil, nil, nil, 547, nil, 34, nil, 2], limits: Self.limits) == 1)
+        // Just within the cap by the estimate (156 × 64 = 9,984): every feature; one more: the next level.
+        #expect(TileStatement.level(counts: [nil, nil, nil, 156, nil, 10, nil, 1], limits: Self.limits) == 0)
+        #expect(TileStatement.level(counts: [nil, nil, nil, 157, nil, 10, nil, 1], limits: Self.limits) == 1)
     }
 }

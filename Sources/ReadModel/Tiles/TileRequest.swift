@@ -41,9 +41,9 @@ public struct TileLimits: Sendable, Hashable {
 
     public init() {}
 
-    /// The count at a sparse thinning level that a tile's density is estimated from (a thirty-second
-    /// of the cap: a few percent of the tile's work, within about 6 % at the default cap).
-    public var densityThreshold: Int { max(4, maximumFeatures / 32) }
+    /// The count at a sparse thinning level that a tile's density is estimated from (a sixty-fourth
+    /// of the cap: a few percent of the tile's work, within about 8 % at the default cap).
+    public var densityThreshold: Int { max(4, maximumFeatures / 64) }
 
     /// The selection margin, in tile widths.
     public var margin: Double { Double(buffer) / Double(extent) }
