@@ -366,7 +366,9 @@ public enum Migrations {
                 applied.insert(version)
             }
             for migration
-                in (all + [tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification])
+                in (all + [
+                    tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification, readOnlyRole,
+                ])
                 .sorted(by: {
                     $0.version < $1.version
                 })
