@@ -13,7 +13,12 @@ import ReadModel
 
 /// What the API's routes work with.
 public struct APIContext: Sendable {
+    /// The platform's own connection: writes, and the reads that belong to them (token checks,
+    /// baselines of edits and imports).
     public var database: PostgresClient
+    /// The read model's connection: the read-only role where the platform runs one (migration 24),
+    /// so no read can write whatever SQL it runs; `database` otherwise.
+    public var reader: PostgresClient
     /// Produces re-driven dead letters; without it, re-drive answers 503.
     public var producer: KafkaProducer?
     /// The process's metrics, exported on `/metrics`.
@@ -66,6 +71,7 @@ public struct APIContext: Sendable {
         importBaseline: any ImportBaseline, serviceArea: BoundingBox
     ) {
         self.database = database
+        self.reader = database
         self.producer = producer
         self.metrics = metrics
         self.lag = lag

@@ -31,13 +31,14 @@ public enum APIServer {
         configuration: Configuration, context: APIContext, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol & Sendable {
         let client = context.database
+        let reader = context.reader
         let router = Router()
         // Outermost, so it times whole requests and sees the status of every answer, problems included.
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: HeaderLimitMiddleware(maximumBytes: context.queryLimits.maximumHeaderBytes))
         router.add(middleware: FormQueryMiddleware())
-        let store = FeatureStore(client: client, limits: context.queryLimits, logger: logger)
+        let store = FeatureStore(client: reader, limits: context.queryLimits, logger: logger)
         // Every route below passes the access gate (a route's rule is one line of AccessPolicy), which
         // tells the audit trail what it let through and what it refused.
         let audit = AuditTrail(producer: context.producer, logger: logger)
@@ -102,11 +103,11 @@ public enum APIServer {
         DashboardRoutes(assets: dashboard).addRoutes(to: router)
         CatalogueRoutes(store: store, producer: context.producer, logger: logger).addRoutes(to: router)
         StatisticsRoutes(store: store, defaultRegions: context.adminRegions).addRoutes(to: router)
-        MeasurementRoutes(store: store, spatial: SpatialQueries(client: client, logger: logger)).addRoutes(to: router)
+        MeasurementRoutes(store: store, spatial: SpatialQueries(client: reader, logger: logger)).addRoutes(to: router)
         DeadLetterRoutes(context: context, logger: logger).addRoutes(to: router)
         MetricsRoute(context: context).addRoutes(to: router)
-        NodeRoutes(reads: NodeReads(client: client, logger: logger)).addRoutes(to: router)
-        EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: client, logger: logger), registry: store.registry).addRoutes(to: router)
+        NodeRoutes(reads: NodeReads(client: reader, logger: logger)).addRoutes(to: router)
+        EntityHistoryRoutes(timeTravel: EntityTimeTravel(client: reader, logger: logger), registry: store.registry).addRoutes(to: router)
         ReplayRoute(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ImportRoutes(context: context, registry: store.registry, logger: logger).addRoutes(to: router)
         ItemRoutes(context: context, store: store).addRoutes(to: router)

@@ -61,6 +61,18 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         return configuration
     }
 
+    /// `reader`'s user, password and database on this configuration's pool size, and its TLS unless
+    /// `reader`'s URL named an `sslmode` of its own.
+    public func reading(as reader: DatabaseConfiguration) -> DatabaseConfiguration {
+        var configuration = reader
+        configuration.poolSize = poolSize
+        if reader.tls == .disable && reader.caFile == nil {
+            configuration.tls = tls
+            configuration.caFile = caFile
+        }
+        return configuration
+    }
+
     /// The pool configuration PostgresNIO takes.
     public func client() throws -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(

@@ -368,6 +368,7 @@ public enum Migrations {
             for migration
                 in (all + [
                     tiles, access, tasks, taskRuns, operations, nodes, audit, volatileAccess, readingPartitions, featureClassification, tileThinning,
+                    readOnlyRole,
                 ])
                 .sorted(by: {
                     $0.version < $1.version

@@ -34,6 +34,10 @@ public enum LocalPlatform {
                 httpHost: stackConfiguration.host, httpPort: httpPort, feeds: feeds, serviceArea: serviceArea, instance: instance)
             // The local broker keeps its log in memory: sources are acknowledged once the archive has an event.
             configuration.acknowledgeAfterArchive = true
+            // The reads connect as the read-only role (trust authentication on loopback, as the platform's own user).
+            var reader = configuration.database
+            reader.username = Migrations.readerRole
+            configuration.readDatabase = reader
             configuration.dataDirectory = stackConfiguration.dataDirectory
             configuration.topics = topics
             configuration.mqttUsername = platformAccount?.account.name

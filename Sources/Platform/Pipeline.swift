@@ -80,6 +80,12 @@ public final class Pipeline: Sendable {
                 processors: Self.processorGroups(configuration),
                 logger: Logger(label: "shikong.lag"))
             services.append(lag)
+            // The read model's own pool, as the read-only role when one is configured.
+            var reader = database
+            if let readDatabase = configuration.readDatabase {
+                reader = PostgresClient(configuration: try readDatabase.client(), backgroundLogger: logger)
+                services.append(reader)
+            }
             var context = APIContext(
                 database: database, producer: producer, metrics: PlatformMetrics.registry, lag: lag, gazetteer: engine,
                 importBaseline: EntityBaseline(client: database, logger: Logger(label: "shikong.import")),
@@ -94,6 +100,7 @@ public final class Pipeline: Sendable {
                 logger: Logger(label: "shikong.import"))
             services.append(imports)
             context.imports = imports
+            context.reader = reader
             context.queryLimits = configuration.queryLimits
             context.readiness = readiness
             context.dependencies = dependencies
@@ -113,7 +120,7 @@ public final class Pipeline: Sendable {
             live.bufferBytes = configuration.liveBufferBytes
             live.heartbeat = configuration.liveHeartbeat
             let hub = LiveHub(
-                configuration: live, archive: LiveArchive(client: database, logger: Logger(label: "shikong.live")),
+                configuration: live, archive: LiveArchive(client: reader, logger: Logger(label: "shikong.live")),
                 logger: Logger(label: "shikong.live"))
             context.live = hub
             context.checkCondition = { text, source in _ = try LiveConditions.compiler(text, source) }

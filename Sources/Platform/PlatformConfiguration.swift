@@ -19,6 +19,10 @@ public struct PlatformConfiguration: Sendable {
     public var mqttHost: String
     public var mqttPort: Int
     public var database: DatabaseConfiguration
+    /// Where the API's reads connect: the read-only role of migration 24 (`shikong_reader`), so a
+    /// read cannot write whatever SQL it runs. `nil`: reads share `database`'s connection. The local
+    /// stack sets it; `--read-database` (env `SHIKONG_READ_DATABASE_URL`) for a platform of separate processes.
+    public var readDatabase: DatabaseConfiguration?
     public var httpHost: String
     public var httpPort: Int
     /// MQTT feeds the bridge subscribes to.

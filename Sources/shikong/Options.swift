@@ -37,6 +37,15 @@ struct ExternalServiceOptions: ParsableArguments {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(
+        name: .customLong("read-database"),
+        help: """
+            PostgreSQL URL the API's reads connect with: a role that may only SELECT (migration 24 creates shikong_reader; give it \
+            a password), e.g. postgres://shikong_reader:…@host:port/database. Pool size and TLS as --database. Default: reads use \
+            --database. Env SHIKONG_READ_DATABASE_URL.
+            """)
+    var readDatabase: String?
+
     @Option(help: "HTTP API listen address. Env SHIKONG_HTTP_HOST.")
     var httpHost: String = env("SHIKONG_HTTP_HOST", "127.0.0.1")
 
@@ -95,6 +104,12 @@ struct ExternalServiceOptions: ParsableArguments {
         configuration.mqttUsername = mqttUsername ?? environment["SHIKONG_MQTT_USERNAME"]
         configuration.mqttPassword = mqttPassword ?? environment["SHIKONG_MQTT_PASSWORD"]
         configuration.mqttCAFile = mqttCaFile ?? environment["SHIKONG_MQTT_CA_FILE"]
+        if let readDatabase = readDatabase ?? environment["SHIKONG_READ_DATABASE_URL"] {
+            guard let reader = DatabaseConfiguration(url: readDatabase) else {
+                throw ValidationError("--read-database must look like postgres://user@host:port/database, not \(readDatabase)")
+            }
+            configuration.readDatabase = parts.database.reading(as: reader)
+        }
         for property in kafkaProperties {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--kafka-property must be key=value, not \(property)") }

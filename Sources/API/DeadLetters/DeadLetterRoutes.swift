@@ -82,7 +82,7 @@ struct DeadLetterRoutes: Sendable {
         throw Problem.notFound("no dead letter \(id.uuidString.lowercased())")
     }
 
-    private var reads: DeadLetterReads { DeadLetterReads(client: context.database, logger: logger) }
+    private var reads: DeadLetterReads { DeadLetterReads(client: context.reader, logger: logger) }
 
     private static func describe(_ row: DeadLetterReads.Letter, base: String) -> [String: any Sendable] {
         let id = row.id.uuidString.lowercased()

@@ -53,7 +53,7 @@ struct ReplayRoute: Sendable {
                 let pacing = ContinuousClock.now
                 var sent = 0
                 while true {
-                    let page = try await query.page(after: cursor, client: context.database, logger: logger)
+                    let page = try await query.page(after: cursor, client: context.reader, logger: logger)
                     for event in page {
                         if speed > 0, let previous {
                             let gap = event.occurredAt.timeIntervalSince(previous) / speed
