@@ -61,8 +61,8 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         return configuration
     }
 
-    /// `reader`'s user, password and database on this configuration's pool size, and its TLS unless
-    /// `reader`'s URL named an `sslmode` of its own.
+    /// `reader`'s user, password and database on this configuration's pool size; with this
+    /// configuration's TLS too, unless `reader` asks for TLS or names a CA file itself.
     public func reading(as reader: DatabaseConfiguration) -> DatabaseConfiguration {
         var configuration = reader
         configuration.poolSize = poolSize

@@ -12,7 +12,7 @@ struct TileCacheTests {
     }
 
     static func entry(area: BoundingBox, asOf: Date? = nil, kind: SourceKind = .entities) -> TileCache.Entry {
-        TileCache.Entry(tile: ByteBuffer(string: "tile"), thinned: false, kind: kind, area: area, asOf: asOf)
+        TileCache.Entry(tile: ByteBuffer(string: "tile"), kind: kind, area: area, asOf: asOf)
     }
 
     let wuhan = BoundingBox(west: 114.2, south: 30.5, east: 114.4, north: 30.7)

@@ -40,18 +40,17 @@ public final class TileCache: Sendable {
     /// A cached tile and what invalidates it.
     public struct Entry: Sendable {
         public var tile: ByteBuffer
-        public var thinned: Bool
-        /// The thinning level the tile holds.
-        public var level = 0
+        /// The thinning level the tile holds (0: every feature; ``TileStatement``).
+        public var level: Int
         var kind: SourceKind
         /// The area its features were selected from (degrees, EPSG:4490).
         var area: BoundingBox
         var asOf: Date?
         var lastUse: UInt64 = 0
 
-        public init(tile: ByteBuffer, thinned: Bool, kind: SourceKind, area: BoundingBox, asOf: Date?) {
+        public init(tile: ByteBuffer, level: Int = 0, kind: SourceKind, area: BoundingBox, asOf: Date?) {
             self.tile = tile
-            self.thinned = thinned
+            self.level = level
             self.kind = kind
             self.area = area
             self.asOf = asOf

@@ -17,14 +17,15 @@ public struct TileStore: Sendable {
         self.limits = limits
     }
 
-    /// A rendered tile: its bytes (empty: no feature there), whether it was thinned and at which
-    /// level (``TileStatement``), and whether it came from the cache.
+    /// A rendered tile: its bytes (empty: no feature there), the thinning level it holds
+    /// (``TileStatement``), and whether it came from the cache.
     public struct Tile: Sendable {
         public var data: ByteBuffer
-        public var thinned: Bool
         /// The thinning level the tile holds (0: every feature).
         public var level = 0
         public var cached: Bool
+        /// Whether features of the tile's area were left out (level 0 holds them all).
+        public var thinned: Bool { level > 0 }
     }
 
     /// The tile at `address` of `collection` for `request`, as ``Caller/current`` may see it: the
@@ -50,7 +51,7 @@ public struct TileStore: Sendable {
             {
                 data = tile ?? ByteBuffer()
             }
-            return Tile(data: data, thinned: false, cached: false)
+            return Tile(data: data, cached: false)
         }
     }
 
@@ -75,7 +76,7 @@ public struct TileStore: Sendable {
                 count = rows
             }
             if count <= limits.maximumFeatures || final {
-                return Tile(data: data ?? ByteBuffer(), thinned: level > 0 || count > limits.maximumFeatures, level: level, cached: false)
+                return Tile(data: data ?? ByteBuffer(), level: level, cached: false)
             }
             level += 1
         }
@@ -84,14 +85,12 @@ public struct TileStore: Sendable {
     private func render(_ key: TileCache.Key, kind: SourceKind, asOf: Date?, address: TileAddress, draw: () async throws -> Tile)
         async throws -> Tile
     {
-        if let entry = cache.tile(key) { return Tile(data: entry.tile, thinned: entry.thinned, level: entry.level, cached: true) }
+        if let entry = cache.tile(key) { return Tile(data: entry.tile, level: entry.level, cached: true) }
         let generation = cache.generation
-        var tile = Tile(data: ByteBuffer(), thinned: false, cached: false)
+        var tile = Tile(data: ByteBuffer(), cached: false)
         try await features.evaluating { tile = try await draw() }
         let area = address.matrixSet.degrees(zoom: address.zoom, column: address.column, row: address.row, margin: limits.margin)
-        var entry = TileCache.Entry(tile: tile.data, thinned: tile.thinned, kind: kind, area: area, asOf: asOf)
-        entry.level = tile.level
-        cache.insert(key, entry, renderedFrom: generation)
+        cache.insert(key, TileCache.Entry(tile: tile.data, level: tile.level, kind: kind, area: area, asOf: asOf), renderedFrom: generation)
         return tile
     }
 }
