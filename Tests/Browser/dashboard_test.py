@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timezone
 
 from playwright.sync_api import sync_playwright
@@ -145,27 +147,30 @@ with sync_playwright() as playwright:
     payload = json.dumps({"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "lon": 114.31, "lat": 30.55, "values": {"pm25": 168, "aqi": 218}})
     subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(config["mqtt_port"]), "-q", "1", "-t", f"city/{sensor}/air", "-m", payload], check=True)
     published = time.monotonic()
-    seen = None
-    # Seconds on a quiet machine; the whole suite's load can hold the pipeline up for a minute.
-    while time.monotonic() - published < 120:
-        if page.evaluate(
+    # The reading on the live sensor layer, and the alert it raises (a threshold rule on this
+    # sensor) on the alerts layer, fed by its own subscription: watched together. Seconds on a quiet
+    # machine; with the whole suite's load (another platform streaming at its sustained rate on the
+    # same two cores) the pipeline has taken over two minutes.
+    results["live_seconds"] = results["alert_seconds"] = None
+    while time.monotonic() - published < 240 and (results["live_seconds"] is None or results["alert_seconds"] is None):
+        if results["live_seconds"] is None and page.evaluate(
             "(id) => window.shikong.map.querySourceFeatures('c:sensors').some((f) => f.properties.sensor_id === id)", sensor
         ):
-            seen = time.monotonic() - published
-            break
-        page.wait_for_timeout(200)
-    results["live_seconds"] = seen
-    # The reading raises an alert (a threshold rule on this sensor): it appears on the alerts layer,
-    # fed by its own subscription.
-    seen = None
-    while time.monotonic() - published < 150:
-        if page.evaluate(
+            results["live_seconds"] = time.monotonic() - published
+        if results["alert_seconds"] is None and page.evaluate(
             "(rule) => window.shikong.map.querySourceFeatures('c:alerts').some((f) => f.properties.rule === rule)", config["alert_rule"]
         ):
-            seen = time.monotonic() - published
-            break
+            results["alert_seconds"] = time.monotonic() - published
         page.wait_for_timeout(200)
-    results["alert_seconds"] = seen
+    if results["live_seconds"] is None:
+        # Where it stopped: not projected yet (the pipeline), or projected and not drawn (the live layer).
+        headers = {"Authorization": f"Bearer {config['token']}"} if config.get("token") else {}
+        request = urllib.request.Request(f"{config['base']}/collections/sensors/items/{sensor}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                results["live_projected"] = response.status == 200
+        except urllib.error.HTTPError as error:
+            results["live_projected"] = f"HTTP {error.code}"
     page.evaluate("window.shikong.map.jumpTo({center: [114.33, 30.58], zoom: 11})")
     idle(page)
     results["live_drawn"] = page.evaluate(

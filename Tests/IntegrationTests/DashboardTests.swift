@@ -91,14 +91,16 @@ struct DashboardTests {
         #expect(compared.contains { $0.first == "420117" && $0.dropFirst().first == "removed" }, "\(compared)")
         #expect(results["compare_left"] as? Int == 13 && results["compare_right"] as? Int == 12)
         #expect((results["compare_highlighted"] as? [String] ?? []).contains("changed"))
-        let live = try #require(results["live_seconds"] as? Double, "the MQTT reading never reached the map")
-        // It appears at the next poll (2.5 s) on a quiet machine; the bound only says it appears.
-        #expect(live < 120, "the MQTT reading took \(live) s to reach the map")
+        let live = try #require(
+            results["live_seconds"] as? Double,
+            "the MQTT reading never reached the map (in the sensors collection: \(results["live_projected"] ?? "?"))")
+        // Seconds on a quiet machine; the bound only says it appears.
+        #expect(live < 240, "the MQTT reading took \(live) s to reach the map")
         #expect(results["live_drawn"] as? Bool == true)
         let streams = Set(results["live_streams"] as? [String] ?? [])
         #expect(streams.isSuperset(of: ["/collections/sensors/live", "/collections/alerts/live"]), "live subscriptions opened: \(streams)")
         let alert = try #require(results["alert_seconds"] as? Double, "the alert never reached the alerts layer")
-        #expect(alert < 150)
+        #expect(alert < 240, "the alert took \(alert) s to reach the map")
         #expect((results["search_found"] as? String ?? "").contains("武昌区"), "\(results["search_found"] ?? "")")
         let center = results["search_center"] as? [Double] ?? []
         #expect(center.count == 2 && abs(center[0] - 114.3) < 0.1 && abs(center[1] - 30.55) < 0.1, "\(center)")
