@@ -26,7 +26,12 @@ public enum Timestamp {
 
     /// Parses an RFC 3339 date-time. Returns `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses an RFC 3339 date-time from its UTF-8 bytes (a field of a record, read in place).
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
         var index = 0
         func number(_ digits: Int) -> Int? {
             guard index + digits <= bytes.count else { return nil }

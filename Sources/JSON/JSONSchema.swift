@@ -166,8 +166,11 @@ public struct JSONSchema: Sendable {
         }
     }
 
+    /// A member name as a JSON Pointer token (RFC 6901). Runs for every member validated, and
+    /// almost no name holds `~` or `/`.
     private static func escape(_ name: String) -> String {
-        name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard name.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return name }
+        return name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     /// Checks that every keyword is known and that patterns and references compile.

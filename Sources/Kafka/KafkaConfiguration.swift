@@ -65,6 +65,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeoutMilliseconds: Int = 6_000
     /// `fetch.wait.max.ms`: how long the broker may hold a fetch. Default 10 (low latency).
     public var fetchWaitMaxMilliseconds: Int = 10
+    /// `fetch.queue.backoff.ms`: once the local queue of fetched messages holds `queued.min.messages`,
+    /// how long librdkafka waits before fetching that partition again. Default 10. librdkafka's own
+    /// default, 1000, leaves a consumer faster than the broker's batches idle for most of each second:
+    /// the aggregator read a backlog at 130k messages/s with it and at 360k with 10.
+    public var fetchQueueBackoffMilliseconds: Int = 10
     /// `partition.assignment.strategy`. Default `range`.
     public var assignmentStrategy: String = "range"
 
@@ -82,6 +87,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "session.timeout.ms": String(sessionTimeoutMilliseconds),
             "heartbeat.interval.ms": String(max(500, sessionTimeoutMilliseconds / 4)),
             "fetch.wait.max.ms": String(fetchWaitMaxMilliseconds),
+            "fetch.queue.backoff.ms": String(fetchQueueBackoffMilliseconds),
             "partition.assignment.strategy": assignmentStrategy,
         ]
         all.merge(client.rdKafkaProperties) { _, explicit in explicit }

@@ -82,7 +82,12 @@ public final class KafkaConsumer: Sendable {
     /// Waits up to `timeout` for the first message, then returns it with any others already fetched,
     /// at most `maxMessages`. An empty array means nothing arrived in time.
     public func poll(maxMessages: Int = 500, timeout: Duration = .milliseconds(100)) async throws(KafkaError) -> [KafkaMessage] {
-        let result: Result<[KafkaMessage], KafkaError> = await withCheckedContinuation { continuation in
+        try await pollRecords(maxMessages: maxMessages, timeout: timeout).messages
+    }
+
+    /// Polls like `poll`, but lends the records in place instead of copying each value and header.
+    public func pollRecords(maxMessages: Int = 500, timeout: Duration = .milliseconds(100)) async throws(KafkaError) -> KafkaRecordBatch {
+        let result: Result<KafkaRecordBatch, KafkaError> = await withCheckedContinuation { continuation in
             queue.async { [self] in continuation.resume(returning: pollNow(maxMessages: maxMessages, timeout: timeout)) }
         }
         return try result.get()
@@ -93,53 +98,67 @@ public final class KafkaConsumer: Sendable {
         KafkaConsumerBatches(consumer: self, maxMessages: maxMessages, timeout: timeout)
     }
 
-    private func pollNow(maxMessages: Int, timeout: Duration) -> Result<[KafkaMessage], KafkaError> {
+    private func pollNow(maxMessages: Int, timeout: Duration) -> Result<KafkaRecordBatch, KafkaError> {
         guard !closed.isSet else {
             return .failure(KafkaError(code: .closed, message: "consumer is closed"))
         }
-        var messages: [KafkaMessage] = []
-        messages.reserveCapacity(min(maxMessages, 1_024))
+        var raws: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+        var topics: [String] = []
+        raws.reserveCapacity(min(maxMessages, 1_024))
+        topics.reserveCapacity(min(maxMessages, 1_024))
         var wait = Int32(clamping: timeout.milliseconds)
         // A batch mostly comes from one topic: its name is copied once, not once per message.
         var topicNames = TopicNameCache()
-        while messages.count < maxMessages, let raw = rd_kafka_consumer_poll(handle.pointer, wait) {
-            defer { rd_kafka_message_destroy(raw) }
-            wait = 0
-            let message = raw.pointee
-            guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
-                let error = KafkaError(message.err, context: "consume")
-                KafkaMetrics.consumeFailed(group: groupID)
-                if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    return .failure(error)
+        var failure: KafkaError?
+        // The first message is waited for; the rest are taken from the consumer's queue in one call
+        // (`rd_kafka_consumer_poll` reads the clock and locks the queue once per message).
+        let queue = rd_kafka_queue_get_consumer(handle.pointer)
+        defer { if let queue { rd_kafka_queue_destroy(queue) } }
+        var popped = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: min(maxMessages, 1_024))
+        messages: while raws.count < maxMessages {
+            var taken = 0
+            if raws.isEmpty || queue == nil {
+                guard let raw = rd_kafka_consumer_poll(handle.pointer, wait) else { break }
+                popped[0] = raw
+                taken = 1
+                wait = 0
+            } else {
+                taken = popped.withUnsafeMutableBufferPointer { buffer in
+                    rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, min(buffer.count, maxMessages - raws.count))
                 }
-                context.warnRateLimited(error.message)
-                continue
+                if taken <= 0 { break }
             }
-            var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-            let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
-            messages.append(
-                KafkaMessage(
-                    topic: topicNames.name(of: message.rkt),
-                    partition: message.partition,
-                    offset: message.offset,
-                    key: message.key.map { Data(bytes: $0, count: message.key_len) },
-                    value: message.payload.map { Data(bytes: $0, count: message.len) } ?? Data(),
-                    headers: [KafkaHeader](rdKafkaMessage: raw),
-                    timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp))
+            for index in 0..<taken {
+                guard let raw = popped[index] else { continue }
+                let err = raw.pointee.err
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    rd_kafka_message_destroy(raw)
+                    if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+                    let error = KafkaError(err, context: "consume")
+                    KafkaMetrics.consumeFailed(group: groupID)
+                    if rd_kafka_fatal_error(handle.pointer, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                        failure = error
+                        for rest in popped[(index + 1)..<taken] { if let rest { rd_kafka_message_destroy(rest) } }
+                        break messages
+                    }
+                    context.warnRateLimited(error.message)
+                    continue
+                }
+                raws.append(raw)
+                topics.append(topicNames.name(of: raw.pointee.rkt))
+            }
         }
-        if !messages.isEmpty {
-            var counts: [String: Int] = [:]
-            for message in messages { counts[message.topic, default: 0] += 1 }
-            for (topic, count) in counts { KafkaMetrics.consumed(group: groupID, topic: topic, count: count) }
-        }
+        let batch = KafkaRecordBatch(raws: raws, topics: topics)
+        if let failure { return .failure(failure) }
+        topicNames.finish()
+        for (topic, count) in topicNames.counts { KafkaMetrics.consumed(group: groupID, topic: topic, count: count) }
         // Sampled on empty polls too, so a caught-up consumer reports 0 rather than its last backlog.
         if context.shouldSampleLag() {
             let lags = lagNow()
             context.recordLag(lags)
             for (partition, lag) in lags { KafkaMetrics.lag(group: groupID, partition: partition, value: lag) }
         }
-        return .success(messages)
+        return .success(batch)
     }
 
     /// Commits positions (the next offset to read, per partition) to the group, synchronously.
@@ -417,13 +436,25 @@ private let rebalanceCallback:
 private struct TopicNameCache {
     private var handle: OpaquePointer?
     private var name = ""
+    /// Messages per topic, counted as names are asked for.
+    private(set) var counts: [String: Int] = [:]
+    private var run = 0
 
     mutating func name(of topic: OpaquePointer?) -> String {
         guard let topic else { return "" }
         if topic != handle {
+            if run > 0 { counts[name, default: 0] += run }
             handle = topic
             name = String(cString: rd_kafka_topic_name(topic))
+            run = 0
         }
+        run += 1
         return name
+    }
+
+    /// Ends the count of the current run of one topic.
+    mutating func finish() {
+        if run > 0 { counts[name, default: 0] += run }
+        run = 0
     }
 }

@@ -72,6 +72,8 @@ struct Aggregate: AsyncParsableCommand {
     var messages = 1_000_000
     @Option(help: "Statistics: count (as the peers), or all (count, sum, avg, min, max, stddev, p50, p95 of pm25).")
     var statistics = "count"
+    @Option(name: .customLong("kafka-property"), help: "A librdkafka property for the consumer, name=value (repeatable).")
+    var kafkaProperties: [String] = []
 
     func run() async throws {
         var definition = AggregationDefinition(id: "bench", input: topic, window: .init(size: .minutes(1)), groupBy: [.sensor])
@@ -91,7 +93,8 @@ struct Aggregate: AsyncParsableCommand {
         probe.close()
         let positions = Dictionary(uniqueKeysWithValues: (0..<Int32(partitions)).map { (TopicPartition(topic: topic, partition: $0), Int64(0)) })
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: kafka), groupID: "live-bench"),
+            configuration: KafkaConsumerConfiguration(
+                client: KafkaClientConfiguration(bootstrapServers: kafka, properties: Self.properties(kafkaProperties)), groupID: "live-bench"),
             subscription: .partitions(positions))
         defer { consumer.close() }
         var read = 0
@@ -99,17 +102,17 @@ struct Aggregate: AsyncParsableCommand {
         var tooLate = 0
         var started: ContinuousClock.Instant?
         while read < messages {
-            let batch = try await consumer.poll(maxMessages: 10_000, timeout: .seconds(5))
+            let batch = try await consumer.pollRecords(maxMessages: 10_000, timeout: .seconds(5))
             if batch.isEmpty { break }
             let now = ProcessingTime.now()
             if started == nil {
                 started = .now
                 engine.expect(positions.keys, now: now)
             }
-            for message in batch {
-                guard message.header("ce_type") == "sensor.reading", let fields = try? SpatialEventFields(message) else { continue }
-                let failures = engine.process(
-                    fields, topic: message.topic, partition: message.partition, offset: message.offset, phase: .live, now: now)
+            // As the aggregator stage reads them: in place, the type from the parsed value.
+            for record in batch {
+                guard let fields = try? SpatialEventFields(record), fields.type == "sensor.reading" else { continue }
+                let failures = engine.process(fields, topic: record.topic, partition: record.partition, offset: record.offset, phase: .live, now: now)
                 tooLate += failures.count
             }
             read += batch.count
@@ -119,5 +122,11 @@ struct Aggregate: AsyncParsableCommand {
         print(
             "shikong aggregator (\(statistics)): \(read) messages in \(String(format: "%.2f", Fences.seconds(elapsed))) s = \(Fences.rate(read, elapsed)) msgs/s, \(windows) windows emitted + \(engine.windowCount) still open (no watermark passed them; bytewax closes its windows at the end of input), \(tooLate) too late"
         )
+    }
+
+    static func properties(_ pairs: [String]) -> [String: String] {
+        Dictionary(pairs.compactMap { pair in pair.firstIndex(of: "=").map { (String(pair[..<$0]), String(pair[pair.index(after: $0)...])) } }) {
+            _, last in last
+        }
     }
 }

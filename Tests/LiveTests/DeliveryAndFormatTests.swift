@@ -47,6 +47,35 @@ struct DeliveryAndFormatTests {
         let broken = KafkaMessage(
             topic: "t", partition: 0, offset: 0, key: nil, value: Data("{\"space\":{}}".utf8), headers: record.headers, timestampMilliseconds: nil)
         #expect(throws: EventDecodingError.self) { try SpatialEventFields(broken) }
+
+        // The envelope is read from the JSON; the headers only stand in for fields it lacks.
+        let withoutHeaders = try SpatialEventFields(
+            KafkaMessage(topic: "t", partition: 0, offset: 0, key: nil, value: record.value, headers: [], timestampMilliseconds: nil))
+        #expect(withoutHeaders.id == metadata.id.uuidString.lowercased() && withoutHeaders.type == "sensor.reading")
+        #expect(withoutHeaders.subject == "sensor:wh-1" && withoutHeaders.time == fields.time)
+        let bare = #"{"space":{"geometry":{"type":"Point","coordinates":[114.3,30.6,12.5]}},"data":{"values":{"pm25":1e1}}}"#
+        let fromHeaders = try SpatialEventFields(
+            KafkaMessage(topic: "t", partition: 0, offset: 0, key: nil, value: Data(bare.utf8), headers: record.headers, timestampMilliseconds: nil))
+        #expect(fromHeaders.id == fields.id && fromHeaders.subject == "sensor:wh-1" && fromHeaders.time == fields.time)
+        #expect(fromHeaders.longitude == 114.3 && fromHeaders.latitude == 30.6 && fromHeaders.value("pm25") == 10)
+        func reason(_ value: String, headers: [KafkaHeader] = []) -> String {
+            do {
+                _ = try SpatialEventFields(
+                    KafkaMessage(topic: "t", partition: 0, offset: 0, key: nil, value: Data(value.utf8), headers: headers, timestampMilliseconds: nil)
+                )
+                return ""
+            } catch {
+                return error.reason
+            }
+        }
+        #expect(reason(bare).contains("ce_id, ce_type, ce_subject and ce_time are required"))
+        let lateBad = #"{"id":"a","type":"t","subject":"s","occurred_at":"2026-13-01T00:00:00Z","space":{"geometry":{"coordinates":[1,2]}}}"#
+        #expect(reason(lateBad) == "occurred_at 2026-13-01T00:00:00Z is not RFC 3339")
+        let oneCoordinate = #"{"id":"a","type":"t","subject":"s","occurred_at":"2026-12-01T00:00:00Z","space":{"geometry":{"coordinates":[1]}}}"#
+        #expect(reason(oneCoordinate).contains("space.geometry.coordinates"))
+        let badSkipped =
+            #"{"id":"a","type":"t","subject":"s","occurred_at":"2026-12-01T00:00:00Z","n":-.5,"space":{"geometry":{"coordinates":[1,2]}}}"#
+        #expect(reason(badSkipped).contains("space.geometry.coordinates"), "a malformed number is refused even where it is skipped")
     }
 
     @Test("definitions refuse unknown fields and explain what is wrong")

@@ -78,6 +78,8 @@ public struct AggregationEngine: Sendable {
         /// Hashes of the event ids taken, by the start of the last window of their time: an event
         /// a stage upstream produced twice (after a crash) is counted once.
         var seen: [Int64: Set<UInt64>] = [:]
+        /// `WindowKey.text` of keys seen lately.
+        var keyTexts: [WindowKey: String] = [:]
 
         init(definition: AggregationDefinition, revision: UUID) {
             self.definition = definition
@@ -320,10 +322,9 @@ extension AggregationEngine.Aggregation {
             }
             return nil
         case .live:
-            if var clock = partitions[partitionKey] {
-                clock.newest = max(clock.newest ?? event.time, event.time)
-                clock.lastSeen = now
-                partitions[partitionKey] = clock
+            if let index = partitions.index(forKey: partitionKey) {
+                partitions.values[index].newest = max(partitions.values[index].newest ?? event.time, event.time)
+                partitions.values[index].lastSeen = now
             } else {
                 partitions[partitionKey] = AggregationEngine.PartitionClock(newest: event.time, lastSeen: now)
             }
@@ -368,25 +369,40 @@ extension AggregationEngine.Aggregation {
         start: Int64, key: WindowKey, region: Region?, event: SpatialEventFields, readings: [(name: String, value: Double)], partition: Int32,
         offset: Int64, late: Bool
     ) {
-        let keyText = key.text
+        let keyText = text(of: key)
+        // Reached by index through `values`, which changes the window in place: through optional
+        // subscripts (`windows[start]![keyText]!`) it is copied out and back for every event.
+        if let outer = windows.index(forKey: start), let inner = windows.values[outer].index(forKey: keyText) {
+            Self.apply(
+                &windows.values[outer].values[inner], readings: readings, event: event, partition: partition, offset: offset,
+                keepSamples: keepSamples, late: late)
+            return
+        }
         if windows[start] == nil {
             windows[start] = [:]
             let index = starts.partitioningIndex { $0 >= start }
             starts.insert(start, at: index)
         }
-        if windows[start]![keyText] == nil {
-            var window = WindowState(start: start, end: start + span.size, key: key.dictionary, keyText: keyText)
-            if let emitted = emitted.removeValue(forKey: AggregationEngine.WindowID(start: start, keyText: keyText)) {
-                window.emittedVersion = emitted.version
-                window.emittedDigest = emitted.digest
-                window.lateEvents = emitted.lateEvents
-            }
-            window.regionName = region?.name
-            window.regionCentroid = region.map { ($0.longitude, $0.latitude) }
-            windows[start]![keyText] = window
+        var window = WindowState(start: start, end: start + span.size, key: key.dictionary, keyText: keyText)
+        if let emitted = emitted.removeValue(forKey: AggregationEngine.WindowID(start: start, keyText: keyText)) {
+            window.emittedVersion = emitted.version
+            window.emittedDigest = emitted.digest
+            window.lateEvents = emitted.lateEvents
         }
-        Self.apply(
-            &windows[start]![keyText]!, readings: readings, event: event, partition: partition, offset: offset, keepSamples: keepSamples, late: late)
+        window.regionName = region?.name
+        window.regionCentroid = region.map { ($0.longitude, $0.latitude) }
+        Self.apply(&window, readings: readings, event: event, partition: partition, offset: offset, keepSamples: keepSamples, late: late)
+        windows[start]![keyText] = window
+    }
+
+    /// The key's text, written once per key: this runs for every event, and most keys recur.
+    private mutating func text(of key: WindowKey) -> String {
+        if let text = keyTexts[key] { return text }
+        // Keys that come and go (grid cells, moving sensors) would grow the cache without end.
+        if keyTexts.count >= 100_000 { keyTexts.removeAll(keepingCapacity: true) }
+        let text = key.text
+        keyTexts[key] = text
+        return text
     }
 
     /// One lookup of the window for the whole update: this runs for every event.

@@ -101,7 +101,7 @@ public final class AggregatorStage: Service {
         var lastCheckpoint = ContinuousClock.now
         var drain = StageDrain()
         while true {
-            let batch = try await consumer.poll(maxMessages: configuration.batchSize, timeout: .milliseconds(100))
+            let batch = try await consumer.pollRecords(maxMessages: configuration.batchSize, timeout: .milliseconds(100))
             if drain.shouldStop(batchIsEmpty: batch.isEmpty) { break }
             let now = ProcessingTime.now()
             if definitions.generation != generation {
@@ -113,21 +113,26 @@ public final class AggregatorStage: Service {
             outputs.mark(inputs: positions)
             var records: [OutgoingRecord] = []
             let types = Set(definitions.current.values.map(\.definition.eventType))
-            for message in batch {
-                positions[message.topicPartition] = message.offset + 1
-                guard let type = message.header("ce_type"), types.contains(type) else { continue }
-                let phase: AggregationEngine.Phase = message.offset < rebuildUntil[message.topicPartition] ?? 0 ? .rebuild : .live
+            for record in batch {
+                let partition = record.topicPartition
+                positions[partition] = record.offset + 1
+                let phase: AggregationEngine.Phase = record.offset < rebuildUntil[partition] ?? 0 ? .rebuild : .live
+                // Read in place, once; the type is known only after that, and a record of a type no
+                // aggregation reads is skipped even when it does not parse.
                 let fields: SpatialEventFields
                 do {
-                    fields = try SpatialEventFields(message)
+                    fields = try SpatialEventFields(record)
                 } catch {
-                    if phase == .live { records.append(try deadLetter(message, stage: Self.stage, reason: error.reason)) }
+                    if phase == .live, let type = record.header("ce_type"), types.contains(type) {
+                        records.append(try deadLetter(record.message, stage: Self.stage, reason: error.reason))
+                    }
                     continue
                 }
+                guard types.contains(fields.type) else { continue }
                 for failure in engine.process(
-                    fields, topic: message.topic, partition: message.partition, offset: message.offset, phase: phase, now: now)
+                    fields, topic: record.topic, partition: partition.partition, offset: record.offset, phase: phase, now: now)
                 {
-                    records.append(try deadLetter(message, stage: "\(Self.stage)/\(failure.aggregation)", reason: failure.reason))
+                    records.append(try deadLetter(record.message, stage: "\(Self.stage)/\(failure.aggregation)", reason: failure.reason))
                 }
             }
             if rebuilding, !positions.contains(where: { $0.value < rebuildUntil[$0.key] ?? 0 }) {

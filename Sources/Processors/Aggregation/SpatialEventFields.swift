@@ -2,10 +2,11 @@ import Events
 import Foundation
 import Kafka
 
-/// The fields of a spatialised event that windows and rules use, read straight from the record:
-/// the envelope from its `ce_*` headers, the position, sensor, theme and values from its JSON value
-/// with a scanner that materialises nothing else (a full decode costs ten times more, and the
-/// aggregator reads every event).
+/// The fields of a spatialised event that windows and rules use, read straight from the record's
+/// value with a scanner that materialises nothing else (a full decode costs ten times more, and the
+/// aggregator reads every event): the envelope (id, type, subject, time), the position, sensor,
+/// theme and values. The spatialiser writes the envelope into the JSON and into the `ce_*` headers
+/// alike; the headers are read only when the JSON lacks a field, so a record is parsed once.
 public struct SpatialEventFields: Sendable {
     public var id: String
     public var type: String
@@ -21,34 +22,45 @@ public struct SpatialEventFields: Sendable {
 
     /// Reads a record of a spatialised topic; throws the reason for a dead letter.
     public init(_ message: KafkaMessage) throws(EventDecodingError) {
-        var id: String?
-        var type: String?
-        var subject: String?
-        var time: String?
-        for header in message.headers {
-            switch header.key {
-            case "ce_id": id = String(decoding: header.value, as: UTF8.self)
-            case "ce_type": type = String(decoding: header.value, as: UTF8.self)
-            case "ce_subject": subject = String(decoding: header.value, as: UTF8.self)
-            case "ce_time": time = String(decoding: header.value, as: UTF8.self)
-            default: break
-            }
-        }
-        guard let id, let type, let subject, let time else {
-            throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required")
-        }
-        guard let date = Timestamp.parse(time) else { throw EventDecodingError("ce_time \(time) is not RFC 3339") }
-        self.id = id
-        self.type = type
-        self.subject = subject
-        self.time = Timestamp.epochMilliseconds(date)
         let scanned = message.value.withUnsafeBytes { buffer in
             var scanner = EventValueScanner(bytes: buffer)
             return scanner.scan()
         }
+        try self.init(scanned: scanned, header: message.header)
+    }
+
+    /// Reads a record in place, as `init(_:)` does, without copying its value.
+    public init(_ record: KafkaRecordView) throws(EventDecodingError) {
+        let scanned = record.withValue { buffer in
+            var scanner = EventValueScanner(bytes: buffer)
+            return scanner.scan()
+        }
+        try self.init(scanned: scanned, header: record.header)
+    }
+
+    private init(scanned: EventValueScanner.Scanned?, header: (String) -> String?) throws(EventDecodingError) {
         guard let scanned else {
             throw EventDecodingError("the value is not a spatialised event with space.geometry.coordinates [longitude, latitude]")
         }
+        guard let id = scanned.id ?? header("ce_id"), let type = scanned.type ?? header("ce_type"),
+            let subject = scanned.subject ?? header("ce_subject")
+        else {
+            throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required")
+        }
+        if let invalid = scanned.invalidTime {
+            throw EventDecodingError("occurred_at \(invalid) is not RFC 3339")
+        } else if let time = scanned.time {
+            self.time = time
+        } else {
+            guard let text = header("ce_time") else {
+                throw EventDecodingError("envelope headers ce_id, ce_type, ce_subject and ce_time are required")
+            }
+            guard let date = Timestamp.parse(text) else { throw EventDecodingError("ce_time \(text) is not RFC 3339") }
+            self.time = Timestamp.epochMilliseconds(date)
+        }
+        self.id = id
+        self.type = type
+        self.subject = subject
         longitude = scanned.longitude
         latitude = scanned.latitude
         sensorID = scanned.sensorID
@@ -89,6 +101,13 @@ struct EventValueScanner {
     }
 
     struct Scanned {
+        var id: String?
+        var type: String?
+        var subject: String?
+        /// `occurred_at`, milliseconds since 1970.
+        var time: Int64?
+        /// An `occurred_at` that is not RFC 3339.
+        var invalidTime: String?
         var longitude: Double
         var latitude: Double
         var sensorID: String?
@@ -96,8 +115,17 @@ struct EventValueScanner {
         var values: [(name: String, value: Double)]
     }
 
+    /// `nil` when the value is not JSON, or has no `space.geometry.coordinates`, or a field this
+    /// reads is malformed (an `occurred_at` that is not RFC 3339).
     mutating func scan() -> Scanned? {
-        var coordinates: [Double]?
+        var id: String?
+        var type: String?
+        var subject: String?
+        var time: Int64?
+        var invalidTime: String?
+        var longitude = 0.0
+        var latitude = 0.0
+        var located = false
         var sensorID: String?
         var theme: String?
         var values: [(name: String, value: Double)] = []
@@ -107,8 +135,8 @@ struct EventValueScanner {
                     guard key == "geometry" else { return scanner.skipValue() }
                     return scanner.object { scanner, key in
                         guard key == "coordinates" else { return scanner.skipValue() }
-                        coordinates = scanner.numbers()
-                        return coordinates != nil
+                        located = scanner.position(&longitude, &latitude)
+                        return located
                     }
                 }
             } else if key == "data" {
@@ -131,11 +159,30 @@ struct EventValueScanner {
                     theme = scanner.string()
                     return theme != nil
                 }
+            } else if key == "id" {
+                guard let text = scanner.string() else { return false }
+                // As `ce_id` writes it: Foundation's encoder writes a UUID in capitals.
+                id = text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ? text.lowercased() : text
+                return true
+            } else if key == "type" {
+                type = scanner.string()
+                return type != nil
+            } else if key == "subject" {
+                subject = scanner.string()
+                return subject != nil
+            } else if key == "occurred_at" {
+                guard let bounds = scanner.stringBounds() else { return false }
+                let text = UnsafeRawBufferPointer(rebasing: scanner.bytes[bounds.range])
+                time = bounds.escaped ? nil : Timestamp.parse(utf8: text).map(Timestamp.epochMilliseconds)
+                if time == nil { invalidTime = Key(bytes: text, escaped: bounds.escaped).string }
+                return true
             }
             return scanner.skipValue()
         }
-        guard done, let coordinates, coordinates.count >= 2 else { return nil }
-        return Scanned(longitude: coordinates[0], latitude: coordinates[1], sensorID: sensorID, theme: theme, values: values)
+        guard done, located else { return nil }
+        return Scanned(
+            id: id, type: type, subject: subject, time: time, invalidTime: invalidTime, longitude: longitude, latitude: latitude,
+            sensorID: sensorID, theme: theme, values: values)
     }
 
     // MARK: - Tokens
@@ -184,23 +231,27 @@ struct EventValueScanner {
 
         static func == (key: Key, name: StaticString) -> Bool {
             if key.escaped { return key.string == name.description }
+            // Keys are short: a loop beats a call to memcmp.
             return name.withUTF8Buffer { expected in
-                expected.count == key.bytes.count
-                    && (expected.isEmpty || memcmp(expected.baseAddress!, key.bytes.baseAddress!, expected.count) == 0)
+                guard expected.count == key.bytes.count else { return false }
+                for index in 0..<expected.count where expected[index] != key.bytes[index] { return false }
+                return true
             }
         }
     }
 
-    /// An array of numbers.
-    mutating func numbers() -> [Double]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var result: [Double] = []
-        if take(UInt8(ascii: "]")) { return result }
+    /// An array of at least two numbers, the first two kept: a position's longitude and latitude
+    /// (a height, if any, is read and left).
+    mutating func position(_ longitude: inout Double, _ latitude: inout Double) -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        var count = 0
+        if take(UInt8(ascii: "]")) { return false }
         while true {
-            guard let value = number() else { return nil }
-            result.append(value)
+            guard let value = number() else { return false }
+            if count == 0 { longitude = value } else if count == 1 { latitude = value }
+            count += 1
             if take(UInt8(ascii: ",")) { continue }
-            return take(UInt8(ascii: "]")) ? result : nil
+            return take(UInt8(ascii: "]")) && count >= 2
         }
     }
 
@@ -212,10 +263,19 @@ struct EventValueScanner {
 
     /// The bytes between the quotes of the string at the position, which it passes; `nil` when
     /// there is no complete string there.
-    private mutating func stringBounds() -> (range: Range<Int>, escaped: Bool)? {
+    mutating func stringBounds() -> (range: Range<Int>, escaped: Bool)? {
         skipWhitespace()
         guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
+        // Most strings have no escape: find the closing quote and check for a backslash before it
+        // with memchr, which reads many bytes at a time.
+        if let base = bytes.baseAddress, start < bytes.endIndex, let quote = memchr(base + start, 0x22, bytes.endIndex - start) {
+            let end = base.distance(to: UnsafeRawPointer(quote))
+            if memchr(base + start, 0x5C, end - start) == nil {
+                index = end + 1
+                return (start..<end, false)
+            }
+        }
         var cursor = start
         var escaped = false
         while cursor < bytes.endIndex {
@@ -311,8 +371,32 @@ struct EventValueScanner {
         case UInt8(ascii: "n"):
             return literal("null")
         default:
-            return number() != nil
+            return skipNumber()
         }
+    }
+
+    /// Passes a number without computing its value (most numbers skipped are coordinates): `-`?
+    /// digits, then `.` digits and an exponent if any, as `number()` reads them.
+    private mutating func skipNumber() -> Bool {
+        var cursor = index
+        func digits() -> Bool {
+            let first = cursor
+            while cursor < bytes.endIndex, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 { cursor += 1 }
+            return cursor > first
+        }
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "-") { cursor += 1 }
+        guard digits() else { return false }
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: ".") {
+            cursor += 1
+            guard digits() else { return false }
+        }
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "e") || bytes[cursor] == UInt8(ascii: "E") {
+            cursor += 1
+            if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "+") || bytes[cursor] == UInt8(ascii: "-") { cursor += 1 }
+            _ = digits()
+        }
+        index = cursor
+        return true
     }
 
     private mutating func literal(_ word: StaticString) -> Bool {

@@ -2,7 +2,7 @@ import Events
 
 /// The grouping key of a window: the value of each grouping the aggregation uses. It is built for
 /// every event, so it holds optionals instead of a dictionary and writes its text in one pass.
-struct WindowKey: Sendable {
+struct WindowKey: Sendable, Hashable {
     var grid: String?
     var property: String?
     var region: String?

@@ -40,7 +40,14 @@ struct WindowState: Sendable {
         longitudeSum += longitude
         latitudeSum += latitude
         for (name, value) in readings {
-            values[name, default: ValueStatistics(keepSamples: keepSamples)].add(value)
+            // Not `values[name, default: …]`: its default closure is allocated for every reading.
+            if let index = values.index(forKey: name) {
+                values.values[index].add(value)
+            } else {
+                var statistics = ValueStatistics(keepSamples: keepSamples)
+                statistics.add(value)
+                values[name] = statistics
+            }
         }
         if let first = firstOffsets[partition] {
             if offset < first { firstOffsets[partition] = offset }
