@@ -29,23 +29,20 @@ public struct EntityChanges: Sendable {
     var isEmpty: Bool { rounds.isEmpty }
 
     mutating func append(_ message: KafkaMessage) throws(EventDecodingError) {
-        let event = try EntityEvent(jsonBytes: message.value)
-        let upsert = event.type == EntityEvent.upserted
-        guard upsert || event.type == EntityEvent.retired else { throw EventDecodingError("unknown entity event type \(event.type)") }
-        if upsert, event.space.geometry == nil { throw EventDecodingError("an upsert reached the projection without a geometry") }
-        let key = "\(event.data.collection)\u{1F}\(event.data.entityID)"
+        let change = try EntityChange(message)
+        let key = "\(change.collection)\u{1F}\(change.entityID)"
         let round = seen[key, default: 0]
         seen[key] = round + 1
         if rounds.count == round { rounds.append(Column()) }
-        rounds[round].eventIDs.append(event.id)
-        rounds[round].collections.append(event.data.collection)
-        rounds[round].entityIDs.append(event.data.entityID)
-        rounds[round].kinds.append(upsert ? "u" : "r")
-        rounds[round].validFrom.append(Timestamp.format(event.data.validFrom))
-        rounds[round].recordedAt.append(Timestamp.format(event.recordedAt))
-        rounds[round].geometries.append(event.space.geometry?.text ?? "")
-        rounds[round].properties.append((event.data.properties ?? .object([])).text)
-        rounds[round].hashes.append(event.data.contentHash ?? "")
-        rounds[round].sources.append(event.data.origin?.file ?? event.source)
+        rounds[round].eventIDs.append(change.eventID)
+        rounds[round].collections.append(change.collection)
+        rounds[round].entityIDs.append(change.entityID)
+        rounds[round].kinds.append(change.retires ? "r" : "u")
+        rounds[round].validFrom.append(Timestamp.format(milliseconds: change.validFrom))
+        rounds[round].recordedAt.append(Timestamp.format(milliseconds: change.recordedAt))
+        rounds[round].geometries.append(change.geometry)
+        rounds[round].properties.append(change.properties)
+        rounds[round].hashes.append(change.hash)
+        rounds[round].sources.append(change.source)
     }
 }

@@ -24,7 +24,7 @@ public struct EntityProjection: Projection {
     public func prepare(_ messages: [KafkaMessage]) -> (rows: EntityChanges, failures: [ProjectionFailure]) {
         var changes = EntityChanges()
         var failures: [ProjectionFailure] = []
-        for message in messages where message.header("ce_type")?.hasPrefix("entity.") == true {
+        for message in messages where EntityChange.isEntityChange(message) {
             do {
                 try changes.append(message)
             } catch {
@@ -33,6 +33,9 @@ public struct EntityProjection: Projection {
         }
         return (changes, failures)
     }
+
+    /// Replays fold the history in memory and write each version once (`EntityFold`).
+    public func makeFold() -> (any ProjectionFold)? { EntityFold() }
 
     public func write(_ changes: EntityChanges, on connection: PostgresConnection, tables: ProjectionTables, logger: Logger) async throws {
         for round in changes.rounds where !round.isEmpty {

@@ -30,6 +30,10 @@ public protocol Projection: Sendable {
     /// indexes are built and they are swapped in (the sensor projection partitions what landed in the
     /// default partition and applies the retention). Nothing by default.
     func finishShadows(_ tables: ProjectionTables, client: PostgresClient, logger: Logger) async throws
+
+    /// A fold for replays from the archive into empty shadows (`ProjectionFold`), or `nil` when the
+    /// projection replays through `write` only (the default).
+    func makeFold() -> (any ProjectionFold)?
 }
 
 extension Projection {
@@ -37,6 +41,8 @@ extension Projection {
     public var stage: String { "projections.\(name)" }
 
     public func finishShadows(_ tables: ProjectionTables, client: PostgresClient, logger: Logger) async throws {}
+
+    public func makeFold() -> (any ProjectionFold)? { nil }
 }
 
 /// A record a projection could not use, and why.
@@ -57,6 +63,10 @@ public struct ProjectionTables: Sendable, Hashable {
     public static let shadow = ProjectionTables(suffix: shadowSuffix)
 
     let suffix: String
+
+    init(suffix: String) {
+        self.suffix = suffix
+    }
 
     /// The quoted identifier of a table. Table names come from code, never from requests.
     public subscript(_ table: String) -> String { "\"\(table)\(suffix)\"" }

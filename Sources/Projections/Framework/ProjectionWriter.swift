@@ -91,7 +91,7 @@ struct ProjectionWriter<P: Projection>: Sendable {
         }
     }
 
-    private func deadLetter(_ failures: [(KafkaMessage, String)]) async throws {
+    func deadLetter(_ failures: [(KafkaMessage, String)]) async throws {
         guard !failures.isEmpty else { return }
         let records = try failures.map { message, reason in
             try DeadLetter(

@@ -80,23 +80,34 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         on connection: PostgresConnection, source: Source, until: Date?, started: ContinuousClock.Instant,
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws -> Report {
-        let deferred = try await createShadows(on: connection)
+        let fold = source == .archive ? projection.makeFold() : nil
+        var deferred = try await createShadows(deferringLookups: fold != nil, on: connection)
         let writer = ProjectionWriter(
             projection: projection, client: client, producer: producer, deadLetterTopic: deadLetterTopic, positions: shadowPositions,
             tables: .shadow, logger: logger)
         let replayed: Int
         switch source {
-        case .archive: replayed = try await replayArchive(until: until, writer: writer, progress: progress)
+        case .archive:
+            if let fold, let folded = try await replayArchive(folding: fold, until: until, writer: writer, progress: progress) {
+                replayed = folded
+            } else {
+                if fold != nil {
+                    // The database refused a row of the bulk write: replay record by record instead,
+                    // which finds that row and makes it a dead letter. That needs the lookup indexes.
+                    try await emptyShadows(on: connection)
+                    for definition in deferred where definition.lookup {
+                        try await connection.query(PostgresQuery(unsafeSQL: definition.sql), logger: logger)
+                    }
+                    deferred.removeAll { $0.lookup }
+                }
+                replayed = try await replayArchive(until: until, writer: writer, progress: progress)
+            }
         case .topics: replayed = try await replayTopics(until: until, writer: writer, progress: progress)
         }
         try await projection.finishShadows(.shadow, client: client, logger: logger)
         // The shadows are private until the swap: their non-btree indexes are built once, now, instead
         // of row by row during the replay.
-        progress(Progress(phase: "indexes", done: 0, total: deferred.count))
-        for (index, definition) in deferred.enumerated() {
-            try await connection.query(PostgresQuery(unsafeSQL: definition), logger: logger)
-            progress(Progress(phase: "indexes", done: index + 1, total: deferred.count))
-        }
+        try await buildIndexes(deferred.map(\.sql), progress: progress)
         if let until {
             let tables = try await keepSnapshot(at: until, on: connection)
             return Report(replayed: replayed, caughtUp: 0, elapsed: .now - started, tables: tables, switched: false)
@@ -115,13 +126,21 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
         return Report(replayed: replayed, caughtUp: caughtUp, elapsed: .now - started, tables: projection.tables, switched: true)
     }
 
+    /// An index left out of a shadow during the replay, made once it is filled.
+    struct DeferredIndex {
+        var sql: String
+        /// A B-tree the record-by-record replay looks rows up with (a fold needs none).
+        var lookup: Bool
+    }
+
     /// Creates the shadow tables like the live ones, without their non-btree (GiST, GIN…) indexes,
     /// whose definitions it returns: the replay needs only the btree ones (keys and lookups by event
     /// id), and building a spatial or range index once over a full table costs far less than keeping
-    /// it up to date through a replay. A partitioned table's shadow is partitioned the same way, with
-    /// the same partitions.
-    private func createShadows(on connection: PostgresConnection) async throws -> [String] {
-        var deferred: [String] = []
+    /// it up to date through a replay. A fold looks nothing up in the tables, so with
+    /// `deferringLookups` the non-unique btree indexes wait too. A partitioned table's shadow is
+    /// partitioned the same way, with the same partitions.
+    private func createShadows(deferringLookups: Bool, on connection: PostgresConnection) async throws -> [DeferredIndex] {
+        var deferred: [DeferredIndex] = []
         for table in projection.tables {
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(ProjectionTables.shadow[table])"), logger: logger)
             let partitionKey = try await connection.query(
@@ -135,22 +154,96 @@ public struct ProjectionRebuild<P: Projection>: Sendable {
                 logger: logger)
             let rows = try await connection.query(
                 """
-                SELECT i.relname, pg_get_indexdef(i.oid), format('DROP INDEX %I', i.relname)
+                SELECT i.relname, pg_get_indexdef(i.oid), format('DROP INDEX %I', i.relname), a.amname = 'btree'
                 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
-                WHERE x.indrelid = \(ProjectionTables.shadow.name(table))::regclass AND a.amname <> 'btree'
+                WHERE x.indrelid = \(ProjectionTables.shadow.name(table))::regclass
+                  AND (a.amname <> 'btree' OR (\(deferringLookups) AND NOT x.indisunique))
                 ORDER BY i.relname
                 """, logger: logger)
             var drops: [String] = []
-            for try await (_, definition, drop) in rows.decode((String, String, String).self) {
+            for try await (_, definition, drop, btree) in rows.decode((String, String, String, Bool).self) {
                 drops.append(drop)
                 // An index of a partitioned table is defined `ON ONLY` it; made again, it must reach every partition.
-                deferred.append(definition.replacingOccurrences(of: " ON ONLY ", with: " ON "))
+                deferred.append(DeferredIndex(sql: definition.replacingOccurrences(of: " ON ONLY ", with: " ON "), lookup: btree))
             }
             for drop in drops { try await connection.query(PostgresQuery(unsafeSQL: drop), logger: logger) }
             if partitionKey != nil { try await mirrorPartitions(of: table, on: connection) }
         }
         try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
         return deferred
+    }
+
+    /// Builds the deferred indexes two at a time (a GiST build uses one core).
+    private func buildIndexes(_ definitions: [String], progress: @escaping @Sendable (Progress) -> Void) async throws {
+        progress(Progress(phase: "indexes", done: 0, total: definitions.count))
+        var done = 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var waiting = definitions[...]
+            func start() {
+                guard let definition = waiting.popFirst() else { return }
+                group.addTask { try await client.query(PostgresQuery(unsafeSQL: definition), logger: logger) }
+            }
+            start()
+            start()
+            while try await group.next() != nil {
+                done += 1
+                progress(Progress(phase: "indexes", done: done, total: definitions.count))
+                start()
+            }
+        }
+    }
+
+    /// Empties the shadows and forgets their positions (before a replay starts over).
+    private func emptyShadows(on connection: PostgresConnection) async throws {
+        for table in projection.tables {
+            try await connection.query(PostgresQuery(unsafeSQL: "TRUNCATE \(ProjectionTables.shadow[table])"), logger: logger)
+        }
+        try await connection.query("DELETE FROM projection_positions WHERE projection = \(shadowPositions.projection)", logger: logger)
+    }
+
+    /// Replays the archive through the projection's fold: pages in log order per partition (the
+    /// next page read while one is folded), settled rows written as the fold goes, the rest and the
+    /// positions at the end. Returns `nil` when the database refuses a row (nothing is kept then).
+    private func replayArchive(
+        folding start: any ProjectionFold, until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void
+    ) async throws -> Int? {
+        var fold = start
+        let reader = ArchiveReader(client: client, logger: logger)
+        let range = ArchiveReader.TimeRange(until: until)
+        let partitions = try await reader.partitions(of: projection.topics, in: range)
+        let total = partitions.reduce(0) { $0 + $1.count }
+        let pageSize = 20_000
+        var done = 0
+        var next: [TopicPartition: Int64] = [:]
+        progress(Progress(phase: "replay", done: 0, total: total))
+        do {
+            for (partition, _, end) in partitions {
+                var pending: Task<[KafkaMessage], any Error>? = Task { try await reader.page(partition, after: -1, limit: pageSize, in: range) }
+                while let current = pending {
+                    let read = try await current.value
+                    // Up to the end seen when the replay started; what came later is caught up from the log.
+                    let page = read.filter { $0.offset < end }
+                    guard let last = page.last else { break }
+                    pending =
+                        read.count == pageSize && page.count == read.count
+                        ? Task { try await reader.page(partition, after: last.offset, limit: pageSize, in: range) } : nil
+                    try await writer.deadLetter(await fold.apply(page).map { ($0.message, $0.reason) })
+                    try await fold.writeSettled(client: client, tables: .shadow, logger: logger)
+                    next[partition] = last.offset + 1
+                    done += page.count
+                    progress(Progress(phase: "replay", done: done, total: total))
+                }
+            }
+            progress(Progress(phase: "write", done: 0, total: 1))
+            try await fold.writeRest(client: client, tables: .shadow, logger: logger)
+            try await client.withConnection { try await shadowPositions.save(next, on: $0, logger: logger) }
+            progress(Progress(phase: "write", done: 1, total: 1))
+        } catch {
+            guard case .data(let reason) = DatabaseFailure(error) else { throw error }
+            logger.warning("the bulk replay was refused a row; replaying record by record", metadata: ["reason": "\(reason)"])
+            return nil
+        }
+        return done
     }
 
     private func replayArchive(until: Date?, writer: ProjectionWriter<P>, progress: @Sendable (Progress) -> Void) async throws -> Int {
