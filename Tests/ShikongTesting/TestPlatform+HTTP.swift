@@ -40,6 +40,8 @@ extension TestPlatform {
             request.httpBody = Data(text.utf8)
         }
         request.setValue("wait=120", forHTTPHeaderField: "Prefer")
+        // Longer than that wait: the default (60 s) gave up on writes the server was still waiting for.
+        request.timeoutInterval = 180
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
