@@ -4,7 +4,11 @@ import Foundation
 /// (`2026-11-25T06:00:00.123Z`); read with any offset (`+08:00` for Beijing time) and 0–9 fraction digits.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let totalMilliseconds = epochMilliseconds(date)
+        format(milliseconds: epochMilliseconds(date))
+    }
+
+    /// Formats whole milliseconds since 1970.
+    public static func format(milliseconds totalMilliseconds: Int64) -> String {
         let milliseconds = Int(((totalMilliseconds % 1_000) + 1_000) % 1_000)
         let seconds = (totalMilliseconds - Int64(milliseconds)) / 1_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -150,8 +150,14 @@ public final class KafkaConsumer: Sendable {
         }
         let batch = KafkaRecordBatch(raws: raws, topics: topics)
         if let failure { return .failure(failure) }
-        topicNames.finish()
-        for (topic, count) in topicNames.counts { KafkaMetrics.consumed(group: groupID, topic: topic, count: count) }
+        // Runs of one topic, counted with a comparison each (the names of a run share their storage).
+        var start = 0
+        while start < topics.count {
+            var end = start + 1
+            while end < topics.count, topics[end] == topics[start] { end += 1 }
+            KafkaMetrics.consumed(group: groupID, topic: topics[start], count: end - start)
+            start = end
+        }
         // Sampled on empty polls too, so a caught-up consumer reports 0 rather than its last backlog.
         if context.shouldSampleLag() {
             let lags = lagNow()
@@ -436,25 +442,13 @@ private let rebalanceCallback:
 private struct TopicNameCache {
     private var handle: OpaquePointer?
     private var name = ""
-    /// Messages per topic, counted as names are asked for.
-    private(set) var counts: [String: Int] = [:]
-    private var run = 0
 
     mutating func name(of topic: OpaquePointer?) -> String {
         guard let topic else { return "" }
         if topic != handle {
-            if run > 0 { counts[name, default: 0] += run }
             handle = topic
             name = String(cString: rd_kafka_topic_name(topic))
-            run = 0
         }
-        run += 1
         return name
-    }
-
-    /// Ends the count of the current run of one topic.
-    mutating func finish() {
-        if run > 0 { counts[name, default: 0] += run }
-        run = 0
     }
 }

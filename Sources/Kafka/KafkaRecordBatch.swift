@@ -57,14 +57,14 @@ public struct KafkaRecordView: Sendable {
         }
     }
 
-    /// The last header called `name`, as UTF-8 text.
+    /// The first header called `name`, as UTF-8 text (as `KafkaMessage.header`).
     public func header(_ name: String) -> String? {
         withExtendedLifetime(batch) {
             var headers: OpaquePointer?
             guard rd_kafka_message_headers(raw, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR, let headers else { return nil }
             var value: UnsafeRawPointer?
             var size = 0
-            guard rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+            guard rd_kafka_header_get(headers, 0, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
             guard let value else { return "" }
             return String(decoding: UnsafeRawBufferPointer(start: value, count: size), as: UTF8.self)
         }

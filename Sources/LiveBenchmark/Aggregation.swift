@@ -72,8 +72,6 @@ struct Aggregate: AsyncParsableCommand {
     var messages = 1_000_000
     @Option(help: "Statistics: count (as the peers), or all (count, sum, avg, min, max, stddev, p50, p95 of pm25).")
     var statistics = "count"
-    @Option(name: .customLong("kafka-property"), help: "A librdkafka property for the consumer, name=value (repeatable).")
-    var kafkaProperties: [String] = []
 
     func run() async throws {
         var definition = AggregationDefinition(id: "bench", input: topic, window: .init(size: .minutes(1)), groupBy: [.sensor])
@@ -93,8 +91,7 @@ struct Aggregate: AsyncParsableCommand {
         probe.close()
         let positions = Dictionary(uniqueKeysWithValues: (0..<Int32(partitions)).map { (TopicPartition(topic: topic, partition: $0), Int64(0)) })
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(
-                client: KafkaClientConfiguration(bootstrapServers: kafka, properties: Self.properties(kafkaProperties)), groupID: "live-bench"),
+            configuration: KafkaConsumerConfiguration(client: KafkaClientConfiguration(bootstrapServers: kafka), groupID: "live-bench"),
             subscription: .partitions(positions))
         defer { consumer.close() }
         var read = 0
@@ -122,11 +119,5 @@ struct Aggregate: AsyncParsableCommand {
         print(
             "shikong aggregator (\(statistics)): \(read) messages in \(String(format: "%.2f", Fences.seconds(elapsed))) s = \(Fences.rate(read, elapsed)) msgs/s, \(windows) windows emitted + \(engine.windowCount) still open (no watermark passed them; bytewax closes its windows at the end of input), \(tooLate) too late"
         )
-    }
-
-    static func properties(_ pairs: [String]) -> [String: String] {
-        Dictionary(pairs.compactMap { pair in pair.firstIndex(of: "=").map { (String(pair[..<$0]), String(pair[pair.index(after: $0)...])) } }) {
-            _, last in last
-        }
     }
 }

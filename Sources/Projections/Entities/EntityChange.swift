@@ -41,10 +41,3 @@ struct EntityChange: Sendable {
         message.header("ce_type")?.hasPrefix("entity.") == true
     }
 }
-
-extension Timestamp {
-    /// Formats whole milliseconds since 1970.
-    static func format(milliseconds: Int64) -> String {
-        format(Date(timeIntervalSince1970: Double(milliseconds) / 1_000))
-    }
-}

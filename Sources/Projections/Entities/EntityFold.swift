@@ -31,15 +31,10 @@ struct EntityFold: ProjectionFold {
         var source: String
     }
 
-    struct Entity: Sendable {
-        /// Versions whose system range is still open, in version order.
-        var open: [Version] = []
-        var lastVersion = 0
-        /// The latest start of a system range among all its versions.
-        var knownFrom: Int64?
-    }
-
-    private var entities: [Key: Entity] = [:]
+    /// Per entity, its versions whose system range is still open, in version order. The last is
+    /// the newest version of all (the last change added it), so its number and its system start are
+    /// the entity's highest version and latest known time.
+    private var entities: [Key: [Version]] = [:]
     private var applied = Set<UUID>()
     private var settled: [(Key, Version)] = []
 
@@ -66,25 +61,26 @@ struct EntityFold: ProjectionFold {
     mutating func apply(_ change: EntityChange) {
         guard !applied.contains(change.eventID) else { return }
         let key = Key(collection: change.collection, entityID: change.entityID)
-        var entity = entities[key] ?? Entity()
+        let open = entities[key] ?? []
         let unchanged =
             !change.retires && !change.hash.isEmpty
-            && entity.open.contains { version in
+            && open.contains { version in
                 version.validTo == nil && !version.retired && version.hash == change.hash && version.validFrom <= change.validFrom
             }
         guard !unchanged else { return }
         applied.insert(change.eventID)
-        let known = max(change.recordedAt, entity.knownFrom ?? change.recordedAt)
+        let lastVersion = open.last?.version ?? 0
+        let known = max(change.recordedAt, open.last?.systemFrom ?? change.recordedAt)
         var stillOpen: [Version] = []
         var kept: [Version] = []
-        for var version in entity.open {
+        for var version in open {
             guard version.validTo.map({ $0 > change.validFrom }) ?? true else {
                 stillOpen.append(version)
                 continue
             }
             if version.validFrom < change.validFrom {
                 var part = version
-                part.version = entity.lastVersion + kept.count + 1
+                part.version = lastVersion + kept.count + 1
                 part.validTo = change.validFrom
                 part.systemFrom = known
                 part.systemTo = nil
@@ -94,13 +90,10 @@ struct EntityFold: ProjectionFold {
             settled.append((key, version))
         }
         let added = Version(
-            version: entity.lastVersion + kept.count + 1, eventID: change.eventID, validFrom: change.validFrom, validTo: nil, systemFrom: known,
+            version: lastVersion + kept.count + 1, eventID: change.eventID, validFrom: change.validFrom, validTo: nil, systemFrom: known,
             systemTo: nil, retired: change.retires, geometry: change.geometry, properties: change.properties, hash: change.hash,
             source: change.source)
-        entity.open = stillOpen + kept + [added]
-        entity.lastVersion = added.version
-        entity.knownFrom = known
-        entities[key] = entity
+        entities[key] = stillOpen + kept + [added]
     }
 
     mutating func writeSettled(client: PostgresClient, tables: ProjectionTables, logger: Logger) async throws {
@@ -114,8 +107,8 @@ struct EntityFold: ProjectionFold {
         // change closes it) unless that version retires it.
         var rows = settled.map { ($0.0, $0.1, false) }
         settled.removeAll()
-        for (key, entity) in entities {
-            for version in entity.open { rows.append((key, version, version.version == entity.lastVersion && !version.retired)) }
+        for (key, open) in entities {
+            for version in open { rows.append((key, version, version.version == open.last?.version && !version.retired)) }
         }
         entities.removeAll()
         // Two connections at once: the database's work per row (GeoJSON, jsonb, indexes) is the cost.
