@@ -80,7 +80,8 @@ public final class LiveHub: Service, Sendable {
 
     public func run() async throws {
         let start = try await startPositions()
-        var consumerConfiguration = KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.groupID)
+        // Subscribers watch this tail: it fetches with the short wait.
+        var consumerConfiguration = KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.groupID).interactive()
         consumerConfiguration.autoOffsetReset = "earliest"
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, subscription: .partitions(start), logger: logger)
         defer { consumer.close() }

@@ -173,6 +173,7 @@ public final class Pipeline: Sendable {
                     configuration: stage("items", Topics.rawItems, ItemLocator.stage, parallel: true), producer: producer,
                     logger: Logger(label: "shikong.items"), process: locator.locate))
             var spatialiserStage = stage("spatialiser", Topics.rawSensorReadings, ReadingSpatialiser.stage)
+            spatialiserStage.consumer = spatialiserStage.consumer.interactive()
             spatialiserStage.refresh = { _ = await registry.catchUp() }
             services.append(
                 ProcessorStage(
@@ -238,18 +239,21 @@ public final class Pipeline: Sendable {
     /// definitions). `archiveCommitted` hears the archive's
     /// positions as it commits them (the durability gate of an ingest stage in the same process).
     ///
-    /// The archive runs as two consumers, each with its own stream of transactions: one for what
-    /// sources append (the `raw.*` topics, which the durability gate waits for) and one for what the
-    /// stages derive from them. A source's acknowledgement then never waits behind derived events, and
-    /// the two write in parallel. Their partitions differ, so their stored positions never overlap.
+    /// The archive runs as three consumers, each with its own stream of transactions: one for the
+    /// readings topic (which the durability gate waits for), one for what other sources append (the
+    /// other `raw.*` topics) and one for what the stages derive from them. A source's acknowledgement
+    /// then never waits behind derived events or an import, and the three write in parallel. Their
+    /// partitions differ, so their stored positions never overlap.
     static func projections(
         _ configuration: PlatformConfiguration, database: PostgresClient, producer: KafkaProducer,
         readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
     ) -> [any Service] {
-        func runner<P: Projection>(_ projection: P, group: String? = nil) -> ProjectionRunner<P> {
-            var runnerConfiguration = ProjectionRunner<P>.Configuration(
-                consumer: KafkaConsumerConfiguration(
-                    client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)")))
+        // Readings reach `sensor_readings` through the sensor projection, and an MQTT burst is
+        // acknowledged once the archive of appended topics holds it: those two fetch with the short wait.
+        func runner<P: Projection>(_ projection: P, group: String? = nil, interactive: Bool = false) -> ProjectionRunner<P> {
+            let consumer = KafkaConsumerConfiguration(
+                client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)"))
+            var runnerConfiguration = ProjectionRunner<P>.Configuration(consumer: interactive ? consumer.interactive() : consumer)
             if projection.name == ArchiveProjection.projectionName { runnerConfiguration.onCommit = archiveCommitted }
             runnerConfiguration.readiness = readiness
             return ProjectionRunner(
@@ -259,11 +263,16 @@ public final class Pipeline: Sendable {
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
         let appended = archived.filter { $0.hasPrefix("raw.") }
         let derived = archived.filter { !$0.hasPrefix("raw.") }
+        // The readings topic, which MQTT acknowledgements wait for, has a consumer of its own with the short
+        // wait; the other appended topics (imports, crawls) are read by a third.
+        let readings = appended.filter { $0 == Topics.rawSensorReadings }
+        let otherAppended = appended.filter { $0 != Topics.rawSensorReadings }
         var services: [any Service] = []
-        if !appended.isEmpty { services.append(runner(ArchiveProjection(topics: appended))) }
+        if !readings.isEmpty { services.append(runner(ArchiveProjection(topics: readings), interactive: true)) }
+        if !otherAppended.isEmpty { services.append(runner(ArchiveProjection(topics: otherAppended), group: "projection.archive.appended")) }
         if !derived.isEmpty { services.append(runner(ArchiveProjection(topics: derived), group: "projection.archive.derived")) }
         return services + [
-            runner(SensorProjection()), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
+            runner(SensorProjection(), interactive: true), runner(DeadLetterProjection()), runner(EntityProjection()), runner(ImportJobProjection()),
             runner(ItemProjection()), runner(GazetteerChangeProjection()), runner(CatalogueProjection()),
             runner(AggregateProjection()), runner(AlertProjection()), runner(DefinitionProjection()), runner(TaskProjection()),
             runner(TaskRunProjection()), runner(RegistryProjection()), runner(AuditProjection()),

@@ -92,8 +92,10 @@ public final class AggregatorStage: Service {
                 "rebuild until": "\(Self.describe(rebuildUntil))",
             ])
 
+        // Windows feed alerts and dashboards, and a backlog is read as fast as the broker hands it over:
+        // the short fetch wait.
         var consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group),
+            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive(),
             subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
@@ -158,7 +160,7 @@ public final class AggregatorStage: Service {
                 positions = Self.positions(subscribed, counts: try await producer.admin.fetchPartitionCounts(), known: positions)
                 consumer.close()
                 consumer = try KafkaConsumer(
-                    configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group),
+                    configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive(),
                     subscription: .partitions(positions), logger: logger)
             }
         }

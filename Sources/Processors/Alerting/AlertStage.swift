@@ -95,8 +95,9 @@ public final class AlertStage: Service {
             metadata: [
                 "rules": "\(engine.rules.keys.sorted())", "resume": "\(AggregatorStage.describe(positions))", "restored": "\(checkpoint != nil)",
             ])
+        // An alert is raised as soon as its aggregate or reading arrives: the short fetch wait.
         let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group),
+            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive(),
             subscription: .partitions(positions),
             logger: logger)
         defer { consumer.close() }
