@@ -93,10 +93,15 @@ public final class MQTTBridge: Service {
     }
 
     /// Stops taking the feed's new messages: unsubscribes its filter unless another active feed
-    /// has it. Messages the broker already sent or queued for the session still arrive and are
-    /// appended as the feed's (see `FeedTable`).
-    public func deactivate(taskID: String) {
-        if let filter = feeds.deactivate(taskID) { subscriber.unsubscribe(filter) }
+    /// has it, and calls `unsubscribed` once the broker confirmed that (at once when the filter stays).
+    /// Messages the broker already sent or queued for the session still arrive and are appended as
+    /// the feed's (see `FeedTable`).
+    public func deactivate(taskID: String, unsubscribed: @escaping @Sendable () -> Void = {}) {
+        if let filter = feeds.deactivate(taskID) {
+            subscriber.unsubscribe(filter, acknowledged: unsubscribed)
+        } else {
+            unsubscribed()
+        }
         logger.info("feed inactive", metadata: ["task": "\(taskID)"])
     }
 

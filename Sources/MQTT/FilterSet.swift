@@ -6,7 +6,7 @@ import Synchronization
 final class FilterSet: Sendable {
     enum Request: Sendable {
         case subscribe(String, @Sendable () -> Void)
-        case unsubscribe(String)
+        case unsubscribe(String, @Sendable () -> Void)
     }
 
     private struct State {
@@ -17,6 +17,8 @@ final class FilterSet: Sendable {
         var pending: [Request] = []
         /// Called once a filter's subscription is acknowledged on the current connection.
         var waiters: [String: [@Sendable () -> Void]] = [:]
+        /// Called once a filter's unsubscription is acknowledged (dropped if it is subscribed again first).
+        var unsubscribeWaiters: [String: [@Sendable () -> Void]] = [:]
         var acknowledged: Set<String> = []
     }
 
@@ -36,16 +38,18 @@ final class FilterSet: Sendable {
             switch request {
             case .subscribe(let filter, let callback):
                 state.givenUp.remove(filter)
+                state.unsubscribeWaiters[filter] = nil
                 if state.acknowledged.contains(filter) && state.desired.contains(filter) {
                     acknowledgedNow = callback
                     return
                 }
                 state.waiters[filter, default: []].append(callback)
                 if !state.desired.contains(filter) { state.desired.append(filter) }
-            case .unsubscribe(let filter):
+            case .unsubscribe(let filter, let callback):
                 state.desired.removeAll { $0 == filter }
                 state.acknowledged.remove(filter)
                 state.givenUp.insert(filter)
+                state.unsubscribeWaiters[filter, default: []].append(callback)
             }
             state.pending.append(request)
         }
@@ -62,7 +66,7 @@ final class FilterSet: Sendable {
                 case .subscribe(let filter, _):
                     unsubscribe.removeAll { $0 == filter }
                     if !subscribe.contains(filter) { subscribe.append(filter) }
-                case .unsubscribe(let filter):
+                case .unsubscribe(let filter, _):
                     subscribe.removeAll { $0 == filter }
                     if !unsubscribe.contains(filter) { unsubscribe.append(filter) }
                 }
@@ -96,8 +100,11 @@ final class FilterSet: Sendable {
     }
 
     func givenUp(_ filter: String) {
-        state.withLock { state in
-            if !state.desired.contains(filter) { state.givenUp.remove(filter) }
+        let waiters = state.withLock { state -> [@Sendable () -> Void] in
+            guard !state.desired.contains(filter) else { return [] }
+            state.givenUp.remove(filter)
+            return state.unsubscribeWaiters.removeValue(forKey: filter) ?? []
         }
+        for waiter in waiters { waiter() }
     }
 }

@@ -53,10 +53,11 @@ public final class MQTTSubscriber: Sendable {
     }
 
     /// Unsubscribes from `filter` on the live session (and on the next connection, if the broker is
-    /// not reachable now). Messages the broker already queued for the session are still delivered
-    /// and handed to the handler as usual.
-    public func unsubscribe(_ filter: String) {
-        filters.request(.unsubscribe(filter))
+    /// not reachable now); `acknowledged` is called once the broker confirmed it, so nothing published
+    /// after that reaches the session through `filter`. Messages the broker already queued for the
+    /// session are still delivered and handed to the handler as usual.
+    public func unsubscribe(_ filter: String, acknowledged: @escaping @Sendable () -> Void = {}) {
+        filters.request(.unsubscribe(filter, acknowledged))
     }
 
     /// The filters the subscriber holds now.

@@ -72,8 +72,8 @@ struct MQTTFeedRunner: TaskRunner {
                 monitor.setDetail("silent_sensors", .array(watcher.silentSensors.map(JSONValue.string)))
             }
         } catch is CancellationError {}
-        bridge.deactivate(taskID: taskID)
-        monitor.setDetail("subscribed", .bool(false))
+        // Unsubscribed only once the broker says so: what is published after the status shows it is not taken.
+        bridge.deactivate(taskID: taskID) { monitor.setDetail("subscribed", .bool(false)) }
     }
 
     private func report(_ body: (any SilentSensorReporter) async throws -> Void) async {
