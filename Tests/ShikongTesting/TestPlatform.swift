@@ -67,9 +67,12 @@ public final class TestPlatform: Sendable {
         var services = pipeline.services
         if let sync = DeviceAccessSync.local(stack: stack, configuration: configuration, logger: logger) { services.append(sync) }
         var groupConfiguration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
-        // As `ServiceGroupConfiguration.platform`, without taking the test process's signals.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
-        groupConfiguration.maximumCancellationDuration = .seconds(10)
+        // Without taking the test process's signals, and without `ServiceGroupConfiguration.platform`'s
+        // limits: a group whose cancellation outlasts its limit ends the process with a fatal error, and
+        // one platform slow to stop on a loaded machine took the whole run with it. `stop()` bounds the
+        // wait instead and stops the stack under a service that hangs.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(120)
+        groupConfiguration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: groupConfiguration)
         let running = Task { try await group.run() }
         let platform = TestPlatform(
