@@ -249,7 +249,7 @@ public final class Pipeline: Sendable {
         readiness: Readiness, archiveCommitted: (@Sendable ([TopicPartition: Int64]) -> Void)? = nil
     ) -> [any Service] {
         // Readings reach `sensor_readings` through the sensor projection, and an MQTT burst is
-        // acknowledged once the archive of appended topics holds it: those two fetch with the short wait.
+        // acknowledged once the archive of the readings topic holds it: those two fetch with the short wait.
         func runner<P: Projection>(_ projection: P, group: String? = nil, interactive: Bool = false) -> ProjectionRunner<P> {
             let consumer = KafkaConsumerConfiguration(
                 client: configuration.kafkaClient, groupID: configuration.group(group ?? "projection.\(projection.name)"))
@@ -261,12 +261,11 @@ public final class Pipeline: Sendable {
                 logger: Logger(label: "shikong.projection.\(projection.name)"))
         }
         let archived = configuration.topics?.topics.map(\.name) ?? [Topics.rawSensorReadings, Topics.spatialEvents, Topics.deadLetters]
-        let appended = archived.filter { $0.hasPrefix("raw.") }
-        let derived = archived.filter { !$0.hasPrefix("raw.") }
         // The readings topic, which MQTT acknowledgements wait for, has a consumer of its own with the short
-        // wait; the other appended topics (imports, crawls) are read by a third.
-        let readings = appended.filter { $0 == Topics.rawSensorReadings }
-        let otherAppended = appended.filter { $0 != Topics.rawSensorReadings }
+        // wait; the other appended topics (imports, crawls) one with the long wait; derived topics a third.
+        let readings = archived.filter { $0 == Topics.rawSensorReadings }
+        let otherAppended = archived.filter { $0.hasPrefix("raw.") && $0 != Topics.rawSensorReadings }
+        let derived = archived.filter { !$0.hasPrefix("raw.") }
         var services: [any Service] = []
         if !readings.isEmpty { services.append(runner(ArchiveProjection(topics: readings), interactive: true)) }
         if !otherAppended.isEmpty { services.append(runner(ArchiveProjection(topics: otherAppended), group: "projection.archive.appended")) }

@@ -94,10 +94,8 @@ public final class AggregatorStage: Service {
 
         // Windows feed alerts and dashboards, and a backlog is read as fast as the broker hands it over:
         // the short fetch wait.
-        var consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive(),
-            subscription: .partitions(positions),
-            logger: logger)
+        let consumerConfiguration = KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive()
+        var consumer = try KafkaConsumer(configuration: consumerConfiguration, subscription: .partitions(positions), logger: logger)
         defer { consumer.close() }
         configuration.readiness?.ready(Self.readinessPart)
         var lastCheckpoint = ContinuousClock.now
@@ -159,9 +157,7 @@ public final class AggregatorStage: Service {
                 subscribed = subscribed.union(wanted)
                 positions = Self.positions(subscribed, counts: try await producer.admin.fetchPartitionCounts(), known: positions)
                 consumer.close()
-                consumer = try KafkaConsumer(
-                    configuration: KafkaConsumerConfiguration(client: configuration.kafka, groupID: configuration.group).interactive(),
-                    subscription: .partitions(positions), logger: logger)
+                consumer = try KafkaConsumer(configuration: consumerConfiguration, subscription: .partitions(positions), logger: logger)
             }
         }
         if !rebuilding { try await saveCheckpoint(engine: engine, positions: positions, outputs: &outputs, store: store) }
