@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "geoformats-bench", targets: ["GeoFormatsBench"]),
         .executable(name: "gazetteer-bench", targets: ["GazetteerBenchmark"]),
         .executable(name: "live-bench", targets: ["LiveBenchmark"]),
+        .executable(name: "json-bench", targets: ["JSONBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -138,6 +139,7 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
+        .executableTarget(name: "JSONBenchmark", dependencies: ["JSON"], swiftSettings: settings),
         .executableTarget(
             name: "LiveBenchmark", dependencies: ["Processors", "SpatialIndex", "Events", "Kafka", "JSON", argumentParser], swiftSettings: settings),
 

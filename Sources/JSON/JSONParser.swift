@@ -1,6 +1,11 @@
 /// A strict RFC 8259 JSON parser that reports the line and column of an error and limits nesting.
-public struct JSONParser {
-    private let bytes: [UInt8]
+///
+/// It runs for every event a processor or projection reads, so it reads the bytes in place (no
+/// copy per string), makes a string of an ASCII run without validating it again, and checks the
+/// UTF-8 of other runs itself (the standard library's validating initialiser is not specialised
+/// across modules and cost more than the parse).
+public struct JSONParser: ~Copyable {
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     /// Nesting limit, so a hostile document cannot exhaust the stack.
@@ -8,12 +13,18 @@ public struct JSONParser {
 
     /// Parses a whole JSON text.
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(bytes: Array(text.utf8))
+        var text = text
+        return try text.withUTF8 { bytes in Result { () throws(JSONSyntaxError) in try parse(buffer: bytes) } }.get()
     }
 
     /// Parses a whole JSON text from its UTF-8 bytes.
     public static func parse(bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try parse(buffer: buffer) }
+    }
+
+    /// Parses a whole JSON text from UTF-8 bytes in memory the caller keeps alive for the call.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -21,7 +32,7 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -107,24 +118,34 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        // The common case: no escape, so the string is one run of the input.
         var run = index
-        var text = ""
-        // RFC 8259 §8.1: JSON text is UTF-8; ill-formed bytes are an error, never silently replaced.
-        func flush(_ end: Int) throws(JSONSyntaxError) {
-            guard run < end else { return }
-            guard let piece = String(validating: bytes[run..<end], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
-            text += piece
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = try piece(run, index, ascii: ascii)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in a string (escape it)") }
+            if byte >= 0x80 { ascii = false }
+            index += 1
         }
+        guard index < bytes.count else { throw error("unterminated string") }
+        var text = try piece(run, index, ascii: ascii)
+        run = index
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                try flush(index)
+                text += try piece(run, index, ascii: ascii)
                 index += 1
                 return text
             case UInt8(ascii: "\\"):
-                try flush(index)
+                text += try piece(run, index, ascii: ascii)
+                ascii = true
                 index += 1
                 guard index < bytes.count else { throw error("unfinished escape in a string") }
                 let escape = bytes[index]
@@ -147,9 +168,7 @@ public struct JSONParser {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-                    scalars.removeAll()
-                    scalars.append(scalar)
-                    text += String(scalars)
+                    text.unicodeScalars.append(scalar)
                 default:
                     throw error("invalid escape \\\(Character(Unicode.Scalar(escape)))")
                 }
@@ -157,15 +176,34 @@ public struct JSONParser {
             case 0..<0x20:
                 throw error("control character in a string (escape it)")
             default:
+                if byte >= 0x80 { ascii = false }
                 index += 1
             }
         }
         throw error("unterminated string")
     }
 
+    /// The text of the input's bytes `start ..< end` (no quote or escape among them). RFC 8259
+    /// §8.1: JSON text is UTF-8; ill-formed bytes are an error, never silently replaced.
+    private func piece(_ start: Int, _ end: Int, ascii: Bool) throws(JSONSyntaxError) -> String {
+        guard start < end else { return "" }
+        let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        guard ascii || UTF8Validation.isValid(run) else { throw error("invalid UTF-8 in a string") }
+        return String(decoding: run, as: UTF8.self)
+    }
+
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-            throw error("expected four hexadecimal digits after \\u")
+        guard index + 4 <= bytes.count else { throw error("expected four hexadecimal digits after \\u") }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("expected four hexadecimal digits after \\u")
+            }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value
@@ -174,34 +212,49 @@ public struct JSONParser {
     private mutating func number() throws(JSONSyntaxError) -> JSONValue {
         let start = index
         if peek(UInt8(ascii: "-")) { index += 1 }
-        func digits() -> Int {
-            let from = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            return index - from
-        }
         let integerStart = index
-        guard digits() > 0 else { throw error("expected digits in a number") }
-        if bytes[integerStart] == UInt8(ascii: "0"), index - integerStart > 1 { throw error("numbers must not have leading zeros") }
+        var integer: UInt64 = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            integer = integer &* 10 &+ UInt64(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        let integerDigits = index - integerStart
+        guard integerDigits > 0 else { throw error("expected digits in a number") }
+        if bytes[integerStart] == UInt8(ascii: "0"), integerDigits > 1 { throw error("numbers must not have leading zeros") }
+        var whole = true
         if peek(UInt8(ascii: ".")) {
             index += 1
+            whole = false
             guard digits() > 0 else { throw error("expected digits after the decimal point") }
         }
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
             index += 1
+            whole = false
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
             guard digits() > 0 else { throw error("expected digits in the exponent") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Up to 15 digits an integer is exact in a Double; anything else goes through the
+        // standard library's correctly rounded conversion.
+        if whole, integerDigits <= 15 {
+            let value = Double(integer)
+            return .number(start == integerStart ? value : -value)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw error("the number \(text) is out of range") }
         return .number(value)
     }
 
-    private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
-            throw error("expected a JSON value")
-        }
-        index += expected.count
+    private mutating func digits() -> Int {
+        let from = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") { index += 1 }
+        return index - from
+    }
+
+    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("expected a JSON value") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw error("expected a JSON value") }
+        index += count
         return value
     }
 
@@ -226,7 +279,7 @@ public struct JSONParser {
         let before = bytes[0..<min(index, bytes.count)]
         let line = before.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
         let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
+        let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<min(index, bytes.count)]), as: UTF8.self).count + 1
         return JSONSyntaxError(line: line, column: column, offset: index, reason: message)
     }
 }

@@ -60,39 +60,67 @@ struct AnyKey: CodingKey {
 extension JSONValue {
     /// Compact JSON text; object members in their order.
     public var text: String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(into output: inout String) {
+    /// Written as bytes (runs of a string copied whole), made a string once.
+    private func write(into output: inout [UInt8]) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += JSONValue.format(value)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): output.append(contentsOf: JSONValue.format(value).utf8)
         case .string(let value): JSONValue.writeString(value, into: &output)
         case .array(let items):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 item.write(into: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.writeString(member.key, into: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 member.value.write(into: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: #"\""#.utf8)
+            case 0x5C: output.append(contentsOf: #"\\"#.utf8)
+            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+            case 0x09: output.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: #"\u00"#.utf8)
+                output.append(digits[Int(byte >> 4)])
+                output.append(digits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Writes a JSON string literal, escaping what RFC 8259 requires.
     public static func writeString(_ text: String, into output: inout String) {
         output += "\""
+        // Most strings need no escape: appended whole, with no intermediate string.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            output += text
+            output += "\""
+            return
+        }
         var text = text
         text.withUTF8 { bytes in
             // Copies the runs between characters that need escaping whole. Bytes of multi-byte UTF-8

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value: object members keep their order, numbers are Doubles.
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

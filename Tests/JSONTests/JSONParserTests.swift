@@ -69,6 +69,54 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(bytes: Array(#""武汉 é 😀\n""#.utf8)) == .string("武汉 é 😀\n"))
     }
 
+    @Test("judges UTF-8 as the standard library does, on random bytes and on every edge of table 3-7")
+    func utf8AgreesWithStandardLibrary() throws {
+        var generator = SystemRandomNumberGenerator()
+        var cases: [[UInt8]] = [
+            [0xC2, 0x80], [0xC1, 0xBF], [0xE0, 0xA0, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF],
+            [0xF0, 0x90, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80],
+            [0xE4, 0xB8], [0xE4, 0xB8, 0x41], [0x80], [0xFE], [0xFF],
+        ]
+        // Runs biased towards lead and continuation bytes, so that most are near misses.
+        let alphabet: [UInt8] = [0x41, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE4, 0xED, 0xEF, 0xF0, 0xF4, 0xF5]
+        for _ in 0..<20_000 {
+            cases.append((0..<Int.random(in: 1...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        for bytes in cases {
+            let document = [0x22] + bytes + [0x22]
+            let parsed = try? JSONParser.parse(bytes: document)
+            let expected = String(validating: bytes, as: UTF8.self)
+            #expect(parsed?.string == expected, "\(bytes)")
+        }
+    }
+
+    @Test("reads integers exactly, long and fractional numbers as the standard library rounds them")
+    func numbers() throws {
+        for text in [
+            "0", "-0", "7", "-42", "999999999999999", "-999999999999999", "1234567890123456789", "9007199254740993", "0.1", "-2.5e-3", "1E2",
+            "114.85810320106516",
+        ] {
+            let parsed = try JSONParser.parse(text)
+            #expect(parsed == .number(Double(text)!), "\(text)")
+            #expect(parsed.number?.sign == Double(text)!.sign, "\(text)")
+        }
+        for text in ["1e400", "-", "1.", ".5", "-01", "1e", "+1"] {
+            #expect(throws: JSONSyntaxError.self, "\(text)") { try JSONParser.parse(text) }
+        }
+    }
+
+    @Test("writes every control character escaped, and other text as it is")
+    func writerEscapes() throws {
+        let text = String((0..<0x80).map { Character(Unicode.Scalar(UInt8($0))) }) + "武汉 é 😀"
+        let written = JSONValue.string(text).text
+        #expect(!written.utf8.contains { $0 < 0x20 })
+        #expect(try JSONParser.parse(written) == .string(text))
+        #expect(JSONValue.array([.string("a\u{1}b"), .null]).text == #"["a\u0001b",null]"#)
+        var appended = ""
+        JSONValue.writeString("tab\there \"q\" 武汉", into: &appended)
+        #expect(appended == #""tab\there \"q\" 武汉""#)
+    }
+
     @Test("parsing cost grows linearly with the number of members (a quadratic duplicate check grows 100-fold)")
     func linearInMembers() throws {
         func object(_ count: Int) -> [UInt8] { Array(("{" + (0..<count).map { #""m\#($0)":0"# }.joined(separator: ",") + "}").utf8) }
