@@ -23,9 +23,11 @@ public struct BackupRetention: Sendable {
         let deleted = backups.dropLast(keep).map(\.id)
         for id in deleted { try FileManager.default.removeItem(at: store.baseDirectory.appendingPathComponent(id)) }
         if FileManager.default.fileExists(atPath: store.walDirectory.path) {
-            try await programs.run(
-                "pg_archivecleanup", ["-x", BackupStore.walSuffix, store.walDirectory.path, oldestKept.startWALSegment],
-                log: store.root.appendingPathComponent(".archivecleanup.log"))
+            for suffix in BackupStore.walSuffixes {
+                try await programs.run(
+                    "pg_archivecleanup", ["-x", suffix, store.walDirectory.path, oldestKept.startWALSegment],
+                    log: store.root.appendingPathComponent(".archivecleanup.log"))
+            }
         }
         if !deleted.isEmpty { logger.notice("deleted old base backups", metadata: ["ids": "\(deleted.joined(separator: ", "))"]) }
         return deleted

@@ -11,13 +11,16 @@ public struct BackupStore: Sendable {
 
     public var baseDirectory: URL { root.appendingPathComponent("base") }
     public var walDirectory: URL { root.appendingPathComponent("wal") }
-    /// Archived segments are gzipped: `<segment>.gz`.
-    public static let walSuffix = ".gz"
+    /// Archived segments are compressed with zstd: `<segment>.zst`.
+    public static let walSuffix = ".zst"
+    /// What archives written before zstd hold (gzip): still restored and cleaned up.
+    public static let walSuffixes = [walSuffix, ".gz"]
 
     /// The archived WAL segments' names, oldest first.
     public func archivedSegments() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: walDirectory.path)) ?? []
-        return names.filter { $0.count == 24 + Self.walSuffix.count && $0.hasSuffix(Self.walSuffix) }.map { String($0.prefix(24)) }.sorted()
+        let segments = names.filter { name in Self.walSuffixes.contains { name.count == 24 + $0.count && name.hasSuffix($0) } }
+        return Set(segments.map { String($0.prefix(24)) }).sorted()
     }
 
     func directory(of backup: BaseBackupRecord) -> URL { baseDirectory.appendingPathComponent(backup.id) }

@@ -43,8 +43,10 @@ public struct PointInTimeRestore: Sendable {
         let wal = directory.appendingPathComponent("pg_wal")
         try files.createDirectory(at: wal, withIntermediateDirectories: true)
         try await programs.runTar(extract: source.appendingPathComponent("pg_wal.tar.gz"), into: wal, log: log)
+        // zstd, or gzip for segments archived before zstd.
+        let archived = "\"\(Self.escaped(store.walDirectory.path))/%f"
         var settings = [
-            "restore_command = 'test -f \"\(Self.escaped(store.walDirectory.path))/%f.gz\" && gzip -d -c \"\(Self.escaped(store.walDirectory.path))/%f.gz\" > \"%p\"'",
+            "restore_command = 'if test -f \(archived).zst\"; then zstd -d -q -c \(archived).zst\" > \"%p\"; else test -f \(archived).gz\" && gzip -d -c \(archived).gz\" > \"%p\"; fi'",
             "recovery_target_action = 'promote'",
             // The restored cluster must not archive into the store it restores from.
             "archive_mode = 'off'",

@@ -56,6 +56,17 @@ struct BackupRestoreTests {
             #expect(expected == ["A": 10, "B": 2, "D": 4])
             try await importEdition(["A": 100, "E": 5])
             try await WALArchive.flush(platform.configuration.database, logger: logger)
+            // Segments are archived with zstd; an archive an older version wrote holds gzip: every
+            // other segment is turned into one, and restores must read both.
+            let archived = store.archivedSegments()
+            #expect(archived.count >= 2)
+            for segment in archived.enumerated().filter({ $0.offset % 2 == 1 }).map(\.element) {
+                let path = store.walDirectory.appendingPathComponent(segment).path
+                #expect(FileManager.default.fileExists(atPath: path + ".zst"), "\(segment) was not archived with zstd")
+                let converted = try await runToolDetached("/bin/sh", ["-c", "zstd -d -q -c '\(path).zst' | gzip -1 > '\(path).gz' && rm '\(path).zst'"])
+                #expect(converted.status == 0, "\(converted.output)")
+            }
+            #expect(store.archivedSegments() == archived)
 
             // Point-in-time restore into a new cluster, to the moment of the as_of query.
             let restoredDirectory = root.appendingPathComponent("restored")
