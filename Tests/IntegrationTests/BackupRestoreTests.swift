@@ -63,7 +63,8 @@ struct BackupRestoreTests {
             for segment in archived.enumerated().filter({ $0.offset % 2 == 1 }).map(\.element) {
                 let path = store.walDirectory.appendingPathComponent(segment).path
                 #expect(FileManager.default.fileExists(atPath: path + ".zst"), "\(segment) was not archived with zstd")
-                let converted = try await runToolDetached("/bin/sh", ["-c", "zstd -d -q -c '\(path).zst' | gzip -1 > '\(path).gz' && rm '\(path).zst'"])
+                let converted = try await runToolDetached(
+                    "/bin/sh", ["-c", "zstd -d -q -c '\(path).zst' | gzip -1 > '\(path).gz' && rm '\(path).zst'"])
                 #expect(converted.status == 0, "\(converted.output)")
             }
             #expect(store.archivedSegments() == archived)
