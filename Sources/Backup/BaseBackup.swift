@@ -36,7 +36,7 @@ public struct BaseBackup: Sendable {
             "pg_basebackup",
             [
                 "--host", database.host, "--port", String(database.port), "--username", database.username, "--no-password",
-                "--pgdata", partial.path, "--format", "tar", "--gzip", "--wal-method", "stream", "--checkpoint", "fast",
+                "--pgdata", partial.path, "--format", "tar", "--compress", "client-zstd:1", "--wal-method", "stream", "--checkpoint", "fast",
                 "--label", "shikong \(id)",
             ],
             log: store.baseDirectory.appendingPathComponent(".\(id).log"), environment: environment)

@@ -39,10 +39,10 @@ public struct PointInTimeRestore: Sendable {
         try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let source = store.directory(of: backup)
         let log = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent)-restore.log")
-        try await programs.runTar(extract: source.appendingPathComponent("base.tar.gz"), into: directory, log: log)
+        try await programs.runTar(extract: Self.archive("base", in: source), into: directory, log: log)
         let wal = directory.appendingPathComponent("pg_wal")
         try files.createDirectory(at: wal, withIntermediateDirectories: true)
-        try await programs.runTar(extract: source.appendingPathComponent("pg_wal.tar.gz"), into: wal, log: log)
+        try await programs.runTar(extract: Self.archive("pg_wal", in: source), into: wal, log: log)
         // zstd, or gzip for segments archived before zstd.
         let archived = "\"\(Self.escaped(store.walDirectory.path))/%f"
         var settings = [
@@ -116,6 +116,13 @@ public struct PointInTimeRestore: Sendable {
         return formatter.string(from: date) + "+00"
     }
 
+    /// A base backup's tar file: zstd (`base.tar.zst`; PostgreSQL 15 leaves the streamed WAL,
+    /// `pg_wal.tar`, uncompressed then), or gzip in backups taken before 2026-12-06.
+    private static func archive(_ name: String, in backup: URL) -> URL {
+        let candidates = [".tar.zst", ".tar", ".tar.gz"].map { backup.appendingPathComponent(name + $0) }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[2]
+    }
+
     private static func escaped(_ path: String) -> String {
         path.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\"", with: "\\\"")
     }
@@ -130,9 +137,17 @@ public struct PointInTimeRestore: Sendable {
 }
 
 extension PostgresPrograms {
+    private static func compression(of archive: URL) -> [String] {
+        switch archive.pathExtension {
+        case "zst": ["--zstd"]
+        case "gz": ["--gzip"]
+        default: []
+        }
+    }
+
     func runTar(extract archive: URL, into directory: URL, log: URL) async throws {
         let child = try ChildProcess(
-            name: "tar", executable: "/usr/bin/tar", arguments: ["-xzf", archive.path, "-C", directory.path], log: log,
+            name: "tar", executable: "/usr/bin/tar", arguments: Self.compression(of: archive) + ["-xf", archive.path, "-C", directory.path], log: log,
             pidFile: log.deletingPathExtension().appendingPathExtension("tar.pid"))
         while child.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         guard child.status == 0 else { throw BackupError("unpacking \(archive.path) failed: \(Self.tail(of: log))") }

@@ -68,6 +68,12 @@ struct BackupRestoreTests {
                 #expect(converted.status == 0, "\(converted.output)")
             }
             #expect(store.archivedSegments() == archived)
+            // Likewise the first base backup becomes one as older versions took them (gzip tar files).
+            let first = store.baseDirectory.appendingPathComponent(base.id).path
+            #expect(FileManager.default.fileExists(atPath: first + "/base.tar.zst"))
+            let regzipped = try await runToolDetached(
+                "/bin/sh", ["-c", "cd '\(first)' && zstd -d -q --rm base.tar.zst && gzip -1 base.tar pg_wal.tar && ls"])
+            #expect(regzipped.status == 0 && regzipped.output.contains("base.tar.gz"), "\(regzipped.output)")
 
             // Point-in-time restore into a new cluster, to the moment of the as_of query.
             let restoredDirectory = root.appendingPathComponent("restored")
