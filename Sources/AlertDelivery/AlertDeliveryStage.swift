@@ -116,7 +116,7 @@ public final class AlertDeliveryStage: Service {
         logger.warning("alert not delivered; sent to the dead-letter topic", metadata: ["reason": "\(reason)"])
         return try? DeadLetter(
             failed: message, stage: "\(Self.stage)/\(message.header("ce_rule") ?? "")/\(index)", reason: reason,
-            eventID: message.header("ce_id").flatMap(UUID.init(uuidString:))
+            eventID: message.header("ce_id").flatMap(UUID.init(canonical:))
         ).record(topic: configuration.deadLetterTopic)
     }
 

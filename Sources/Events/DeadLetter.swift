@@ -51,7 +51,7 @@ public struct DeadLetter: Codable, Sendable {
     /// made the dead letter stored them in the database under its id.
     public init(unappended record: OutgoingRecord, stage: String, reason: String, keptElsewhere: Bool, at date: Date = Date()) {
         let headers = Dictionary(record.headers.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }) { first, _ in first }
-        let eventID = headers["ce_id"].flatMap(UUID.init(uuidString:))
+        let eventID = headers["ce_id"].flatMap(UUID.init(canonical:))
         let failedRecord = eventID.map { Array($0.uuidString.lowercased().utf8) } ?? Array(record.topic.utf8) + [0] + Array(record.value)
         self.id = EventIDGenerator.contentID(at: eventID?.version7Date ?? date, content: Array("\(stage)|".utf8) + failedRecord)
         self.eventID = eventID

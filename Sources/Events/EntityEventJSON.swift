@@ -28,13 +28,13 @@ extension EntityEvent {
             return value
         }
         guard json.members != nil else { throw fail("the event is not a JSON object") }
-        guard let id = UUID(uuidString: try text(json["id"], "id")) else { throw fail("id is not a UUID") }
+        guard let id = UUID(canonical: try text(json["id"], "id")) else { throw fail("id is not a UUID") }
         guard let space = json["space"], space.members != nil else { throw fail("space is missing or not an object") }
         guard let attributes = json["attributes"], attributes.members != nil else { throw fail("attributes is missing or not an object") }
         guard let data = json["data"], data.members != nil else { throw fail("data is missing or not an object") }
         var origin: ImportOrigin?
         if let value = optional(data["origin"]) {
-            guard let job = UUID(uuidString: try text(value["job"], "data.origin.job")) else { throw fail("data.origin.job is not a UUID") }
+            guard let job = UUID(canonical: try text(value["job"], "data.origin.job")) else { throw fail("data.origin.job is not a UUID") }
             guard let row = value["row"]?.number, row == row.rounded(), abs(row) < 1e15 else { throw fail("data.origin.row is not an integer") }
             origin = ImportOrigin(
                 job: job, file: try text(value["file"], "data.origin.file"), layer: try optionalText(value["layer"], "data.origin.layer"),

@@ -105,3 +105,42 @@ extension UUID {
         return Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
     }
 }
+
+extension UUID {
+    /// Reads the canonical text form (`8-4-4-4-12` hexadecimal digits, either case), as
+    /// `UUID(uuidString:)` does and nothing else. Every event id is read this way; Foundation's
+    /// reads it with `sscanf`, which cost 3 % of a rebuild.
+    public init?(canonical text: String) {
+        var text = text
+        guard let bytes = text.withUTF8({ Self.parseCanonical($0) }) else { return nil }
+        self.init(uuid: bytes)
+    }
+
+    private static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard text.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &uuid) { bytes in
+            var index = 0
+            for position in 0..<16 {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard text[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                }
+                guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return false }
+                bytes[position] = high << 4 | low
+                index += 2
+            }
+            return true
+        }
+        return valid ? uuid : nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -34,7 +34,7 @@ extension EventMetadata {
             }
             return value
         }
-        guard let id = UUID(uuidString: try required("ce_id")) else { throw EventDecodingError("ce_id is not a UUID") }
+        guard let id = UUID(canonical: try required("ce_id")) else { throw EventDecodingError("ce_id is not a UUID") }
         guard let occurredAt = Timestamp.parse(try required("ce_time")) else { throw EventDecodingError("ce_time is not RFC 3339") }
         guard let recordedAt = Timestamp.parse(try required("ce_recordedat")) else {
             throw EventDecodingError("ce_recordedat is not RFC 3339")

@@ -87,7 +87,7 @@ public enum SensorReadingEventJSON {
             }
             return date
         }
-        guard let id = UUID(uuidString: try text(json["id"], "id")) else {
+        guard let id = UUID(canonical: try text(json["id"], "id")) else {
             throw EventDecodingError("not a spatialised sensor.reading: id is not a UUID")
         }
         let space = json["space"]

@@ -247,7 +247,7 @@ public struct LiveError: Error, Sendable, CustomStringConvertible {
 extension LiveEvent {
     /// An event of the live tail: its envelope from the `ce_*` headers, its value parsed.
     init?(_ message: KafkaMessage) {
-        guard let id = message.header("ce_id").flatMap(UUID.init(uuidString:)) else { return nil }
+        guard let id = message.header("ce_id").flatMap(UUID.init(canonical:)) else { return nil }
         let recorded =
             message.header("ce_recordedat").flatMap(Timestamp.parse)
             ?? message.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) } ?? Date()

@@ -27,7 +27,7 @@ public struct EntityChecker: Sendable {
     }
 
     public func check(_ message: KafkaMessage) -> Result<OutgoingRecord, ProcessingFailure> {
-        let eventID = message.header("ce_id").flatMap(UUID.init(uuidString:))
+        let eventID = message.header("ce_id").flatMap(UUID.init(canonical:))
         do {
             return .success(try check(message.value))
         } catch {

@@ -37,7 +37,7 @@ extension ProcessingFailure {
         } catch {
             // The id header alone, when it is there, keeps the dead letter's id stable: a redelivered
             // copy of this record (at another offset) is then the same dead letter.
-            return .failure(ProcessingFailure(reason: "envelope: \(error.reason)", eventID: message.header("ce_id").flatMap(UUID.init(uuidString:))))
+            return .failure(ProcessingFailure(reason: "envelope: \(error.reason)", eventID: message.header("ce_id").flatMap(UUID.init(canonical:))))
         }
         do {
             return .success(try body(metadata))

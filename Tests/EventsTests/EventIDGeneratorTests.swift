@@ -60,4 +60,33 @@ struct EventIDGeneratorTests {
         let v4 = try #require(UUID(uuidString: "7c9e6679-7425-40de-944b-e07fc1f90ae7"))
         #expect(v4.version7Date == nil)
     }
+
+    @Test("reads event ids as UUID(uuidString:) does, in either case, and refuses whatever is not the canonical form")
+    func canonicalText() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789abcdefABCDEFg-{} ")
+        var texts = ["", "00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "01a24b3a-6f9f-7c84-bea1-2fb54f9e607b"]
+        for _ in 0..<5_000 {
+            let id = UUID().uuidString
+            texts.append(Bool.random(using: &generator) ? id : id.lowercased())
+            // One character replaced, removed or added: mostly malformed.
+            var characters = Array(id)
+            let position = Int.random(in: 0..<characters.count, using: &generator)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: characters[position] = alphabet.randomElement(using: &generator)!
+            case 1: characters.remove(at: position)
+            default: characters.insert(alphabet.randomElement(using: &generator)!, at: position)
+            }
+            texts.append(String(characters))
+        }
+        let canonical = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/
+        for text in texts {
+            if text.wholeMatch(of: canonical) != nil {
+                #expect(UUID(canonical: text) != nil && UUID(canonical: text) == UUID(uuidString: text), "\(text)")
+            } else {
+                // Foundation's `sscanf` lets some of these through (a hex pair cut short by a hyphen).
+                #expect(UUID(canonical: text) == nil, "\(text)")
+            }
+        }
+    }
 }

@@ -223,7 +223,7 @@ public final class AggregatorStage: Service {
     }
 
     private func deadLetter(_ message: KafkaMessage, stage: String, reason: String) throws -> OutgoingRecord {
-        try DeadLetter(failed: message, stage: stage, reason: reason, eventID: message.header("ce_id").flatMap(UUID.init(uuidString:)))
+        try DeadLetter(failed: message, stage: stage, reason: reason, eventID: message.header("ce_id").flatMap(UUID.init(canonical:)))
             .record(topic: configuration.deadLetterTopic)
     }
 

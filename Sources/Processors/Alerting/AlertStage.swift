@@ -133,7 +133,7 @@ public final class AlertStage: Service {
                 } catch let error as EventDecodingError {
                     records.append(
                         try DeadLetter(
-                            failed: message, stage: Self.stage, reason: error.reason, eventID: message.header("ce_id").flatMap(UUID.init(uuidString:))
+                            failed: message, stage: Self.stage, reason: error.reason, eventID: message.header("ce_id").flatMap(UUID.init(canonical:))
                         ).record(topic: configuration.deadLetterTopic))
                 }
             }

@@ -31,7 +31,7 @@ public struct ArchivedRecords: Sendable {
             message.header("ce_recordedat").flatMap(Timestamp.parse)
             ?? message.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) } ?? Date()
         let id =
-            message.header("ce_id").flatMap(UUID.init(uuidString:))
+            message.header("ce_id").flatMap(UUID.init(canonical:))
             ?? EventIDGenerator.contentID(at: recorded, content: Array("\(message.topic)/\(message.partition)/\(message.offset)".utf8))
         eventIDs.append(id)
         topics.append(message.topic)

@@ -95,7 +95,7 @@ struct ProjectionWriter<P: Projection>: Sendable {
         guard !failures.isEmpty else { return }
         let records = try failures.map { message, reason in
             try DeadLetter(
-                failed: message, stage: projection.stage, reason: reason, eventID: message.header("ce_id").flatMap(UUID.init(uuidString:))
+                failed: message, stage: projection.stage, reason: reason, eventID: message.header("ce_id").flatMap(UUID.init(canonical:))
             ).record(topic: deadLetterTopic)
         }
         try await producer.sendAll(records)
