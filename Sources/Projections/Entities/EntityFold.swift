@@ -124,6 +124,9 @@ struct EntityFold: ProjectionFold {
     /// Rows per insert.
     static let chunk = 20_000
 
+    /// An open bound (no end) in the milliseconds sent.
+    private static let open = Int64.min
+
     /// Inserts versions, and the current row of those flagged, each geometry parsed once.
     private static func insert(
         _ rows: [(Key, Version, Bool)], client: PostgresClient, tables: ProjectionTables, logger: Logger
@@ -131,20 +134,20 @@ struct EntityFold: ProjectionFold {
         for start in stride(from: 0, to: rows.count, by: chunk) {
             let slice = rows[start..<min(start + chunk, rows.count)]
             // Ranges are built by PostgreSQL from the bounds, so an equal pair gives `empty` as in SQL.
+            // Bounds go as milliseconds, not text to format and parse four times a row: `to_timestamp`
+            // rounds seconds to the microsecond, so a whole millisecond comes back exactly.
             try await client.query(
                 """
                 WITH incoming AS MATERIALIZED (
                     SELECT collection, entity_id, version, event_id,
-                           tstzrange(valid_from::timestamptz, NULLIF(valid_to, '')::timestamptz, '[)') AS valid,
-                           tstzrange(system_from::timestamptz, NULLIF(system_to, '')::timestamptz, '[)') AS system, retired,
+                           tstzrange(to_timestamp(valid_from::float8 / 1000), to_timestamp(NULLIF(valid_to, \(Self.open))::float8 / 1000), '[)') AS valid,
+                           tstzrange(to_timestamp(system_from::float8 / 1000), to_timestamp(NULLIF(system_to, \(Self.open))::float8 / 1000), '[)') AS system, retired,
                            CASE WHEN geom = '' THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(geom), 4490) END AS geom,
                            props::jsonb AS properties, NULLIF(hash, '') AS content_hash, source, is_current
                     FROM unnest(
                         \(slice.map(\.0.collection))::text[], \(slice.map(\.0.entityID))::text[], \(slice.map(\.1.version))::int[],
-                        \(slice.map(\.1.eventID))::uuid[], \(slice.map { Timestamp.format(milliseconds: $0.1.validFrom) })::text[],
-                        \(slice.map { $0.1.validTo.map(Timestamp.format(milliseconds:)) ?? "" })::text[],
-                        \(slice.map { Timestamp.format(milliseconds: $0.1.systemFrom) })::text[],
-                        \(slice.map { $0.1.systemTo.map(Timestamp.format(milliseconds:)) ?? "" })::text[], \(slice.map(\.1.retired))::bool[],
+                        \(slice.map(\.1.eventID))::uuid[], \(slice.map(\.1.validFrom))::int8[], \(slice.map { $0.1.validTo ?? Self.open })::int8[],
+                        \(slice.map(\.1.systemFrom))::int8[], \(slice.map { $0.1.systemTo ?? Self.open })::int8[], \(slice.map(\.1.retired))::bool[],
                         \(slice.map(\.1.geometry))::text[], \(slice.map(\.1.properties))::text[], \(slice.map(\.1.hash))::text[],
                         \(slice.map(\.1.source))::text[], \(slice.map(\.2))::bool[]
                     ) AS t(collection, entity_id, version, event_id, valid_from, valid_to, system_from, system_to, retired, geom, props, hash, source, is_current)
