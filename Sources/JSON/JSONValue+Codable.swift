@@ -92,8 +92,28 @@ extension JSONValue {
         }
     }
 
+    /// Writes a JSON string literal, escaping what RFC 8259 requires.
+    public static func writeString(_ text: String, into output: inout String) {
+        // Most strings need no escape: appended whole, with no intermediate string.
+        guard needsEscape(text) else {
+            output += "\""
+            output += text
+            output += "\""
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        writeString(text, into: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
+    }
+
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        guard needsEscape(text) else {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 0x22: output.append(contentsOf: #"\""#.utf8)
@@ -102,48 +122,18 @@ extension JSONValue {
             case 0x0D: output.append(contentsOf: #"\r"#.utf8)
             case 0x09: output.append(contentsOf: #"\t"#.utf8)
             case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
                 output.append(contentsOf: #"\u00"#.utf8)
-                output.append(digits[Int(byte >> 4)])
-                output.append(digits[Int(byte & 0x0F)])
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Writes a JSON string literal, escaping what RFC 8259 requires.
-    public static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        // Most strings need no escape: appended whole, with no intermediate string.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            output += text
-            output += "\""
-            return
-        }
-        var text = text
-        text.withUTF8 { bytes in
-            // Copies the runs between characters that need escaping whole. Bytes of multi-byte UTF-8
-            // sequences are all ≥ 0x80, so a run never splits a character.
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self) }
-                switch byte {
-                case 0x22: output += "\\\""
-                case 0x5C: output += "\\\\"
-                case 0x0A: output += "\\n"
-                case 0x0D: output += "\\r"
-                case 0x09: output += "\\t"
-                default:
-                    let hex = String(byte, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                }
-                runStart = index + 1
-            }
-            if runStart < bytes.count { output += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]), as: UTF8.self) }
-        }
-        output += "\""
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func needsEscape(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     }
 }

@@ -20,13 +20,19 @@ final class LiveClient: Sendable {
 
         /// The message object, as JSON text.
         var data: String? {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let value = object["data"],
-                !(value is NSNull), JSONSerialization.isValidJSONObject(value)
-            else { return nil }
+            guard let value = message, JSONSerialization.isValidJSONObject(value) else { return nil }
             return (try? JSONSerialization.data(withJSONObject: value)).map { String(decoding: $0, as: UTF8.self) }
         }
 
-        var json: [String: Any] { data.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:] }
+        var json: [String: Any] { message as? [String: Any] ?? [:] }
+
+        /// The line's `data` member, parsed when asked for.
+        private var message: Any? {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let value = object["data"],
+                !(value is NSNull)
+            else { return nil }
+            return value
+        }
         var isFeature: Bool { event == "message" || event == "feature" }
     }
 
