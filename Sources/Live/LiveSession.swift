@@ -7,7 +7,9 @@ import ReadModel
 /// live tail from the hub's positions P), replays from the archive what came between its start
 /// and P, then sends the buffer (skipping what the replay sent) and the live tail. No gap (the
 /// buffer starts exactly at P; the archive is waited for until it holds everything below P) and
-/// no duplicate (positions below the cursor are never sent twice).
+/// no duplicate (positions below the cursor are never sent twice). Its start is the cursor or time
+/// it was given, or else where the collection's projection has reached (what `/items` shows), so a
+/// client's snapshot taken after the first frame leaves no gap either.
 ///
 /// When the buffer overflows during the replay, the replay goes on to new positions instead;
 /// when it overflows live, the subscriber gets a `gap` frame with what it missed and where to
@@ -19,6 +21,8 @@ public struct LiveSession: Sendable {
     static let pageSize = 500
     /// How long to wait for the archive to reach the live tail's positions.
     static let archiveWait: Duration = .seconds(60)
+    /// How far behind the live tail (per partition) a subscription that starts now may begin.
+    static let maximumCatchUp: Int64 = 10_000
 
     public init(hub: LiveHub, subscription: LiveSubscription) {
         self.hub = hub
@@ -34,7 +38,7 @@ public struct LiveSession: Sendable {
         var target = handover
         switch subscription.start {
         case .now:
-            cursor = handover
+            cursor = await projectionStart(handover)
         case .cursor(let given):
             cursor = handover
             for (partition, offset) in given.positions { cursor[partition] = offset }
@@ -113,6 +117,35 @@ public struct LiveSession: Sendable {
             quietSince = ContinuousClock.now
         }
         for (partition, offset) in target.positions where offset > cursor[partition] ?? 0 { cursor[partition] = offset }
+    }
+
+    /// Where a subscription that starts now begins: in each partition where the collection's
+    /// projection is behind the live tail, at the projection's position (at most
+    /// ``maximumCatchUp`` back), so the events `/items` does not show yet come first on the stream
+    /// and a snapshot taken after the first frame misses nothing. The archive must hold those
+    /// events; when it does not within ``archiveWait``, the subscription starts at the tail.
+    private func projectionStart(_ handover: LiveCursor) async -> LiveCursor {
+        let projected: [TopicPartition: Int64]
+        do {
+            projected = try await hub.archive.projected(subscription.source.liveProjection)
+        } catch {
+            hub.logger.warning("live subscription starts at the tail: projection positions unreadable", metadata: ["error": "\(error)"])
+            return handover
+        }
+        var cursor = handover
+        for (partition, end) in handover.positions {
+            let reached = projected[partition] ?? 0
+            if reached < end { cursor[partition] = max(reached, end - Self.maximumCatchUp) }
+        }
+        guard cursor != handover else { return handover }
+        do {
+            try await waitForArchive(handover)
+            return cursor
+        } catch {
+            hub.logger.warning(
+                "live subscription starts at the tail: the archive is behind", metadata: ["collection": "\(subscription.collection.id)"])
+            return handover
+        }
     }
 
     /// Waits until the archive holds every event below `target`.

@@ -91,12 +91,16 @@ struct DashboardTests {
         #expect(compared.contains { $0.first == "420117" && $0.dropFirst().first == "removed" }, "\(compared)")
         #expect(results["compare_left"] as? Int == 13 && results["compare_right"] as? Int == 12)
         #expect((results["compare_highlighted"] as? [String] ?? []).contains("changed"))
-        let live = try #require(
-            results["live_seconds"] as? Double,
-            "the MQTT reading never reached the map (in the sensors collection: \(results["live_projected"] ?? "?"))")
+        // Where a reading that never showed stopped: when the collection had it, what each live
+        // layer went through, what the page warned of.
+        let liveDiagnosis = ["projected_seconds", "alert_seconds", "live_state", "map_bounds", "console_warnings"]
+            .map { "\($0): \(results[$0] ?? "none")" }.joined(separator: "; ")
+        let live = try #require(results["live_seconds"] as? Double, "the MQTT reading never reached the map (\(liveDiagnosis))")
         // Seconds on a quiet machine; the bound only says it appears.
         #expect(live < 240, "the MQTT reading took \(live) s to reach the map")
         #expect(results["live_drawn"] as? Bool == true)
+        let sensorsLayer = (results["live_state"] as? [String: Any])?["sensors"] as? [String: Any]
+        #expect(sensorsLayer?["connects"] as? Int ?? 0 >= 1, "the sensors layer's stream: \(liveDiagnosis)")
         let streams = Set(results["live_streams"] as? [String] ?? [])
         #expect(streams.isSuperset(of: ["/collections/sensors/live", "/collections/alerts/live"]), "live subscriptions opened: \(streams)")
         let alert = try #require(results["alert_seconds"] as? Double, "the alert never reached the alerts layer")

@@ -115,6 +115,52 @@ struct LiveSubscriptionTests {
         #expect(Set(Self.features(resumedWS.received)) == after)
     }
 
+    @Test("a subscription starting now begins where the projection is: what /items does not show yet comes before `live`")
+    func nowStartsAtTheProjection() async throws {
+        // A platform of its own: the test moves the sensors projection's stored positions back, as
+        // if it had not applied the feed yet, and no other test's readings may move them on.
+        let platform = try await TestPlatform.start()
+        defer { Task { await platform.discard() } }
+        var feed = Feed()
+        let prefix = feed.prefix
+        let publisher = try Self.publisher(platform, prefix)
+        defer { publisher.close() }
+        try await Self.publish(platform, publisher, feed.messages(40), prefix: prefix, total: 40)
+        let ours: PostgresQuery = "SELECT count(*)::int FROM event_archive WHERE topic = 'spatial.events' AND subject LIKE \("sensor:\(prefix)-%")"
+        #expect(try await platform.waitForCount(ours) { $0 == 40 } == 40, "the feed in the archive")
+        let filter = "sensor_id LIKE '\(prefix)-%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = platform.baseURL + "/collections/readings/live?filter=\(filter)"
+        func beforeLive(_ client: LiveClient) async throws -> [String] {
+            try await client.wait(timeout: .seconds(60)) { $0.contains { $0.event == "live" } }
+            let lines = client.received
+            let handover = try #require(lines.firstIndex { $0.event == "live" }, "no live message: \(lines.suffix(3))")
+            return Self.features(Array(lines[..<handover]))
+        }
+
+        // Projected already: a subscription from now has nothing of the feed to catch up on.
+        let current = try LiveClient([url])
+        defer { current.stop() }
+        #expect(try await beforeLive(current).isEmpty)
+
+        // The projection "behind" the feed: a new subscriber gets the feed first, from the archive.
+        let moved = try await platform.count(
+            """
+            UPDATE projection_positions AS p SET next_offset = ours.first
+            FROM (SELECT partition, min("offset") AS first FROM event_archive
+                  WHERE topic = 'spatial.events' AND subject LIKE \("sensor:\(prefix)-%") GROUP BY partition) AS ours
+            WHERE p.projection = 'sensors' AND p.topic = 'spatial.events' AND p.partition = ours.partition
+            RETURNING 1
+            """)
+        #expect(moved > 0)
+        let behind = try LiveClient([url])
+        defer { behind.stop() }
+        let caughtUp = try await beforeLive(behind)
+        let projected = try await platform.get("/collections/readings/items?filter=\(filter)&limit=100")
+        let expected = Set((projected.json["features"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        #expect(expected.count == 40)
+        #expect(Set(caughtUp) == expected && caughtUp.count == 40, "\(caughtUp.count) before live")
+    }
+
     @Test("a slow subscriber gets a gap with what it missed and where to resume; the others get everything")
     func slowSubscriberGap() async throws {
         let platform = try await TestPlatform.shared()

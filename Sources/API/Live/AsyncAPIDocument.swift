@@ -35,7 +35,9 @@ enum AsyncAPIDocument {
                 features as unnamed events, the others as named events; the cursor is the SSE id, so EventSource resumes by itself with \
                 Last-Event-ID); a WebSocket upgrade on the same path gets the same JSON objects as text frames (and pings). since=T \
                 replays every event recorded since T, and since=<cursor> (or Last-Event-ID) resumes right after a message, from the event \
-                archive, then hands over to the live tail with no gap and no duplicate. A subscriber that reads too slowly gets, once its \
+                archive, then hands over to the live tail with no gap and no duplicate. Without since, a subscription starts where the \
+                collection's projection has reached, so the events /items does not show yet come first: a snapshot of /items read after \
+                the first message, with the stream winning for every feature it touches, misses nothing. A subscriber that reads too slowly gets, once its \
                 buffer is full, a gap message with the number of matching events it missed and the cursor to resume from, and the \
                 connection ends; reconnecting with that cursor replays what was missed.
                 """,

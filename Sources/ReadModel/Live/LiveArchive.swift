@@ -25,6 +25,12 @@ public struct LiveArchive: Sendable {
         try await ProjectionPositions(projection: "archive").all(client: client, logger: logger)
     }
 
+    /// Per partition, the offset below which `projection` has applied every event (its stored
+    /// positions, written with its rows): what `/items` shows for its collections.
+    public func projected(_ projection: String) async throws -> [TopicPartition: Int64] {
+        try await ProjectionPositions(projection: projection).all(client: client, logger: logger)
+    }
+
     /// The first offset of `partition` recorded at or after `time`, or `nil` when there is none yet.
     public func firstOffset(_ partition: TopicPartition, recordedSince time: Date) async throws -> Int64? {
         let rows = try await client.query(

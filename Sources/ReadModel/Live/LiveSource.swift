@@ -15,6 +15,9 @@ public protocol LiveSource: CollectionSource {
     var liveTopics: [String] { get }
     /// The queryable a subscription's `datetime` applies to (as `/items` applies it), or `nil`.
     var liveTime: String? { get }
+    /// The projection whose tables `/items` reads for this kind of collection (its positions are
+    /// where a subscription starting now begins, so that a snapshot plus the stream miss nothing).
+    var liveProjection: String { get }
     /// The feature `event` makes in `collection`, or `nil` when the event is not about it.
     func liveFeature(_ event: LiveEvent, in collection: ServedCollection) -> LiveFeature?
 }

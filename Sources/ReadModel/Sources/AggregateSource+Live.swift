@@ -7,6 +7,7 @@ extension AggregateSource: LiveSource {
     public var liveTopics: [String] { [Topics.aggregatesOfReadings] }
     /// On a subscription, `datetime` applies to the window's start, as on `/items`.
     public var liveTime: String? { "window_start" }
+    public var liveProjection: String { "aggregates" }
 
     /// Every version of a window (the first, then each correction) is the window's new state,
     /// keyed by the window as in `/collections/aggregates/items`.

@@ -7,6 +7,7 @@ extension AlertSource: LiveSource {
     public var liveTopics: [String] { [Topics.alerts] }
     /// On a subscription, `datetime` applies to when the alert was raised, as on `/items`.
     public var liveTime: String? { "raised_at" }
+    public var liveProjection: String { "alerts" }
 
     /// Each event of an alert (raised, acknowledged, cleared) is the alert's new state, keyed by
     /// the alert as in `/collections/alerts/items`. The message carries what the event says: the

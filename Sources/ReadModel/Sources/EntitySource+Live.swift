@@ -6,6 +6,7 @@ extension EntitySource: LiveSource {
     public var liveTopics: [String] { [Topics.spatialEntities] }
     /// On a subscription, `datetime` applies to the version's valid time start.
     public var liveTime: String? { "valid_from" }
+    public var liveProjection: String { "entities" }
 
     /// An upsert is the entity's new version; a retirement removes it.
     public func liveFeature(_ event: LiveEvent, in collection: ServedCollection) -> LiveFeature? {

@@ -5,6 +5,7 @@ import JSON
 extension LocatedItemSource: LiveSource {
     public var liveTopics: [String] { [Topics.spatialItems] }
     public var liveTime: String? { "occurred_at" }
+    public var liveProjection: String { "items" }
 
     /// A placement is the item's latest position, keyed by the item.
     public func liveFeature(_ event: LiveEvent, in collection: ServedCollection) -> LiveFeature? {

@@ -34,6 +34,7 @@ struct LiveReading {
 extension ReadingSource: LiveSource {
     public var liveTopics: [String] { [Topics.spatialEvents] }
     public var liveTime: String? { "observed_at" }
+    public var liveProjection: String { "sensors" }
 
     /// Every reading is a new feature, keyed by its event id.
     public func liveFeature(_ event: LiveEvent, in collection: ServedCollection) -> LiveFeature? {
@@ -54,6 +55,7 @@ extension ReadingSource: LiveSource {
 extension SensorSource: LiveSource {
     public var liveTopics: [String] { [Topics.spatialEvents] }
     public var liveTime: String? { "observed_at" }
+    public var liveProjection: String { "sensors" }
 
     /// A reading is the sensor's new latest state, keyed by the sensor.
     public func liveFeature(_ event: LiveEvent, in collection: ServedCollection) -> LiveFeature? {

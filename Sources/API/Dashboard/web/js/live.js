@@ -1,7 +1,9 @@
 // Live layers: the collections whose features change by the second (sensors' latest readings,
 // open alerts) are GeoJSON sources kept current for the visible area by the live subscriptions
-// (`/collections/{c}/live`, Server-Sent Events): the stream opens first, then a snapshot from the
-// items API fills in what has not changed since, and every change is drawn as it comes. The stream
+// (`/collections/{c}/live`, Server-Sent Events): the stream opens first, and once its first frame
+// says the server has registered it (a subscription starts where the collection's projection has
+// reached, so nothing falls between), a snapshot from the items API fills in the features the
+// stream has not touched; every change is drawn as it comes. The stream
 // is read with fetch rather than EventSource so the caller's credentials go with it as with every
 // other request (api.js); a dropped stream or a `gap` resumes from the last cursor it carried.
 import { getJSON, headers, url } from './api.js';
@@ -53,10 +55,14 @@ class LiveLayer {
     this.entry = entry;
     this.bbox = bbox;
     this.features = new Map();
+    // Features the stream has changed or removed: the snapshot is older for them.
+    this.streamed = new Set();
     this.cursor = null;
     this.controller = new AbortController();
     this.redraw = null;
     this.alerts = entry.kind === 'alerts' || entry.id === 'alerts';
+    // What the layer has been through, for whoever asks why something is not on the map.
+    this.stats = { connects: 0, messages: 0, applied: 0, snapshot: null, lastError: null };
     this.run();
   }
 
@@ -67,9 +73,11 @@ class LiveLayer {
 
   /** An alert leaves the map once cleared; anything removed leaves it. */
   apply(feature, change) {
+    this.streamed.add(String(feature.id));
     const gone = change === 'removal' || (this.alerts && feature.properties?.status === 'cleared');
     if (gone) this.features.delete(String(feature.id));
     else this.features.set(String(feature.id), drawable(feature));
+    this.stats.applied += 1;
     this.scheduleRedraw();
   }
 
@@ -92,16 +100,18 @@ class LiveLayer {
         const extra = this.cursor ? { 'Last-Event-ID': this.cursor } : {};
         const response = await fetch(url(path, { bbox: this.bbox }), { headers: headers({ Accept: 'text/event-stream', ...extra }), signal });
         if (!response.ok) throw new Error(`${path}: ${response.status}`);
-        if (first) {
-          // The stream is open (and buffering on the server): what the snapshot says is older
-          // than anything the stream brings, so it fills in only features the stream has not.
-          first = false;
-          this.snapshot().catch((error) => console.warn('live layer snapshot', error.message));
-        }
+        this.stats.connects += 1;
         await readEvents(response.body, {
           onId: (id) => { if (id) this.cursor = id; },
           onMessage: (event, data) => {
             const message = JSON.parse(data);
+            this.stats.messages += 1;
+            if (first) {
+              // The server has registered the stream (headers alone do not say so): the snapshot,
+              // read from now on, is older than anything the stream brings.
+              first = false;
+              this.snapshot().catch((error) => console.warn('live layer snapshot', error.message));
+            }
             if (message.cursor) this.cursor = message.cursor;
             if (message.kind === 'feature') this.apply(message.feature, message.change);
             else if (message.kind === 'gap') console.info(`live layer ${this.entry.id}: ${message.missed} missed, resuming`);
@@ -109,6 +119,7 @@ class LiveLayer {
         });
       } catch (error) {
         if (signal.aborted) return;
+        this.stats.lastError = error.message;
         console.warn('live layer', this.entry.id, error.message);
       }
       await new Promise((resolve) => setTimeout(resolve, reconnectAfter));
@@ -119,7 +130,8 @@ class LiveLayer {
     const params = { bbox: this.bbox, limit: 5000 };
     if (this.alerts) params.filter = "status <> 'cleared'";
     const page = await getJSON(`/collections/${encodeURIComponent(this.entry.id)}/items`, params);
-    for (const feature of page.features ?? []) if (!this.features.has(String(feature.id))) this.features.set(String(feature.id), drawable(feature));
+    this.stats.snapshot = page.features?.length ?? 0;
+    for (const feature of page.features ?? []) if (!this.streamed.has(String(feature.id))) this.features.set(String(feature.id), drawable(feature));
     this.scheduleRedraw();
   }
 }
@@ -150,5 +162,11 @@ export function startLive(manager) {
   });
   manager.onChange(sync);
   sync();
-  return () => { for (const layer of layers.values()) layer.stop(); };
+  return {
+    stop() { for (const layer of layers.values()) layer.stop(); },
+    /** Each live layer's area, position, features held and history (connections, messages, errors). */
+    state() {
+      return Object.fromEntries([...layers].map(([id, layer]) => [id, { bbox: layer.bbox, cursor: layer.cursor, held: layer.features.size, ...layer.stats }]));
+    },
+  };
 }

@@ -44,7 +44,7 @@ async function main() {
   await manager.load();
   window.shikong.layers = manager;
   renderLayerPanel(manager, $('layer-list'), $('legend'), $('layer-search'));
-  startLive(manager);
+  window.shikong.live = startLive(manager);
 
   const timeline = new Timeline(manager, {
     slider: $('time-slider'), label: $('time-label'), play: $('time-play'), now: $('time-now'),
