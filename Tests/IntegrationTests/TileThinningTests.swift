@@ -110,6 +110,19 @@ struct TileThinningTests {
             #expect(!sparseTile.thinned && sparseTile.level == 0)
             #expect(sparseIDs == Set(sparse.map(\.id)))
 
+            // After a run of sparse tiles at a zoom, the next one there is read at level 0 without the
+            // density probe; a dense one after them costs a read more and is thinned all the same.
+            let (emptyX, emptyY) = VectorTileTests.tile(containing: 100.0, 40.0, zoom: 12)
+            for column in emptyX..<(emptyX + store.hints.streak) {
+                #expect(try await render(zoom: 12, x: column, y: emptyY).tile.probed)
+            }
+            let (hinted, hintedIDs) = try await render(zoom: 12, x: emptyX - 1, y: emptyY)
+            #expect(!hinted.probed && hinted.level == 0 && hintedIDs.isEmpty)
+            let (denseQuarter, denseIDs) = try await render(zoom: 12, x: parentX * 2, y: parentY * 2)
+            #expect(denseQuarter.probed && denseQuarter.level > 0 && denseIDs.count <= Self.cap)
+            #expect(denseIDs == (try await expected(zoom: 12, x: parentX * 2, y: parentY * 2, level: denseQuarter.level)))
+            #expect(try await render(zoom: 12, x: emptyX - 2, y: emptyY).tile.probed, "the dense tile ended the streak")
+
             // A filter thins what passes it (nine in ten points, still over the cap at zoom 11): the
             // tile is the level's sample of the features that pass.
             let filtered = try TileRequest(

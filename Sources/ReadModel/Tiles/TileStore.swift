@@ -10,11 +10,13 @@ public struct TileStore: Sendable {
     public let features: FeatureStore
     public let cache: TileCache
     public let limits: TileLimits
+    public let hints: TileDensityHints
 
-    public init(features: FeatureStore, cache: TileCache, limits: TileLimits = TileLimits()) {
+    public init(features: FeatureStore, cache: TileCache, limits: TileLimits = TileLimits(), hints: TileDensityHints = TileDensityHints()) {
         self.features = features
         self.cache = cache
         self.limits = limits
+        self.hints = hints
     }
 
     /// A rendered tile: its bytes (empty: no feature there), the thinning level it holds
@@ -24,6 +26,9 @@ public struct TileStore: Sendable {
         /// The thinning level the tile holds (0: every feature).
         public var level = 0
         public var cached: Bool
+        /// Whether the density of the tile's area was probed to choose its level (a render that
+        /// ``TileDensityHints`` expected to be sparse reads level 0 first).
+        public var probed = false
         /// Whether features of the tile's area were left out (level 0 holds them all).
         public var thinned: Bool { level > 0 }
     }
@@ -34,8 +39,10 @@ public struct TileStore: Sendable {
         let key = TileCache.Key(
             collection: collection.id, matrixSet: address.matrixSet.id, zoom: address.zoom, column: address.column, row: address.row,
             parameters: request.canonical, principal: FeatureClassification.cacheKey(collection))
+        let kind = TileDensityHints.Kind(
+            collection: key.collection, matrixSet: key.matrixSet, zoom: key.zoom, parameters: key.parameters, principal: key.principal)
         return try await render(key, kind: collection.kind, asOf: request.items.asOf, address: address) {
-            try await thinned(collection, request, at: address)
+            try await thinned(collection, request, at: address, kind: kind)
         }
     }
 
@@ -55,9 +62,18 @@ public struct TileStore: Sendable {
         }
     }
 
-    /// Renders a collection's tile: the level its density calls for, then the next one while the
-    /// level read holds more than the cap (the estimate was low), up to the deepest.
-    private func thinned(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress) async throws -> Tile {
+    /// Renders a collection's tile: level 0 when recent tiles of its kind were sparse and it holds
+    /// at most the cap; else the level its density calls for, then the next one while the level
+    /// read holds more than the cap (the estimate was low), up to the deepest.
+    private func thinned(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress, kind: TileDensityHints.Kind)
+        async throws -> Tile
+    {
+        let cap = limits.maximumFeatures
+        if hints.expectsSparse(kind) {
+            let (data, count) = try await read(collection, request, at: address, level: 0, final: false)
+            hints.record(kind, level: 0, count: count, cap: cap)
+            if count <= cap { return Tile(data: data, level: 0, cached: false) }
+        }
         var counts: [Int?] = []
         let density = try TileStatement.density(collection, request, address, limits: limits)
         for try await row in try await features.client.query(density, logger: features.logger)
@@ -68,18 +84,28 @@ public struct TileStore: Sendable {
         var level = TileStatement.level(counts: counts, limits: limits)
         while true {
             let final = level >= Migrations.deepestThinLevel
-            let query = try TileStatement.make(collection, request, address, limits: limits, level: level, final: final)
-            var data: ByteBuffer?
-            var count = 0
-            for try await (tile, rows) in try await features.client.query(query, logger: features.logger).decode((ByteBuffer?, Int).self) {
-                data = tile
-                count = rows
-            }
-            if count <= limits.maximumFeatures || final {
-                return Tile(data: data ?? ByteBuffer(), level: level, cached: false)
+            let (data, count) = try await read(collection, request, at: address, level: level, final: final)
+            if count <= cap || final {
+                hints.record(kind, level: level, count: count, cap: cap)
+                return Tile(data: data, level: level, cached: false, probed: true)
             }
             level += 1
         }
+    }
+
+    /// The tile at thinning `level` (empty when over the cap and not `final`), and how many
+    /// features the level holds there, up to the cap and one.
+    private func read(_ collection: ServedCollection, _ request: TileRequest, at address: TileAddress, level: Int, final: Bool)
+        async throws -> (ByteBuffer, Int)
+    {
+        let query = try TileStatement.make(collection, request, address, limits: limits, level: level, final: final)
+        var data: ByteBuffer?
+        var count = 0
+        for try await (tile, rows) in try await features.client.query(query, logger: features.logger).decode((ByteBuffer?, Int).self) {
+            data = tile
+            count = rows
+        }
+        return (data ?? ByteBuffer(), count)
     }
 
     private func render(_ key: TileCache.Key, kind: SourceKind, asOf: Date?, address: TileAddress, draw: () async throws -> Tile)
