@@ -51,8 +51,9 @@ public struct LiveSession: Sendable {
             }
         }
         while true {
-            if target.positions.contains(where: { (cursor[$0.key] ?? 0) < $0.value }) {
-                try await waitForArchive(target)
+            let behind = Self.behind(cursor, target)
+            if !behind.positions.isEmpty {
+                try await waitForArchive(behind)
                 try await replay(from: &cursor, to: target, send)
             }
             if subscriber.goLive() { break }
@@ -139,13 +140,19 @@ public struct LiveSession: Sendable {
         }
         guard cursor != handover else { return handover }
         do {
-            try await waitForArchive(handover)
+            try await waitForArchive(Self.behind(cursor, handover))
             return cursor
         } catch {
             hub.logger.warning(
                 "live subscription starts at the tail: the archive is behind", metadata: ["collection": "\(subscription.collection.id)"])
             return handover
         }
+    }
+
+    /// `target`'s positions in the partitions where `cursor` is below them: the only ones a replay
+    /// reads, so the only ones the archive must have reached.
+    static func behind(_ cursor: LiveCursor, _ target: LiveCursor) -> LiveCursor {
+        LiveCursor(target.positions.filter { (cursor[$0.key] ?? 0) < $0.value })
     }
 
     /// Waits until the archive holds every event below `target`.
