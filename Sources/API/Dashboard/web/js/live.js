@@ -55,7 +55,7 @@ class LiveLayer {
     this.entry = entry;
     this.bbox = bbox;
     this.features = new Map();
-    // Features the stream has changed or removed: the snapshot is older for them.
+    // Features the stream has changed or removed until the snapshot came: it is older for them.
     this.streamed = new Set();
     this.cursor = null;
     this.controller = new AbortController();
@@ -73,7 +73,7 @@ class LiveLayer {
 
   /** An alert leaves the map once cleared; anything removed leaves it. */
   apply(feature, change) {
-    this.streamed.add(String(feature.id));
+    this.streamed?.add(String(feature.id));
     const gone = change === 'removal' || (this.alerts && feature.properties?.status === 'cleared');
     if (gone) this.features.delete(String(feature.id));
     else this.features.set(String(feature.id), drawable(feature));
@@ -132,6 +132,7 @@ class LiveLayer {
     const page = await getJSON(`/collections/${encodeURIComponent(this.entry.id)}/items`, params);
     this.stats.snapshot = page.features?.length ?? 0;
     for (const feature of page.features ?? []) if (!this.streamed.has(String(feature.id))) this.features.set(String(feature.id), drawable(feature));
+    this.streamed = null;
     this.scheduleRedraw();
   }
 }
