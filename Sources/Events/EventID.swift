@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Synchronization
 
 /// Time-ordered event ids: UUIDv7 (RFC 9562). The 48-bit millisecond timestamp leads, and within one
@@ -126,21 +127,12 @@ extension UUID {
                     guard text[index] == UInt8(ascii: "-") else { return false }
                     index += 1
                 }
-                guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return false }
+                guard let high = HexDigit.value(text[index]), let low = HexDigit.value(text[index + 1]) else { return false }
                 bytes[position] = high << 4 | low
                 index += 2
             }
             return true
         }
         return valid ? uuid : nil
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

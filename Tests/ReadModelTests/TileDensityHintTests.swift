@@ -5,7 +5,8 @@ import Testing
 @Suite("Tile density hints")
 struct TileDensityHintTests {
     static func kind(zoom: Int = 14, parameters: String = "") -> TileDensityHints.Kind {
-        TileDensityHints.Kind(collection: "c", matrixSet: "WebMercatorQuad", zoom: zoom, parameters: parameters, principal: "")
+        TileDensityHints.Kind(
+            TileCache.Key(collection: "c", matrixSet: "WebMercatorQuad", zoom: zoom, column: 1, row: 2, parameters: parameters, principal: ""))
     }
 
     @Test("a streak of tiles under a quarter of the cap at level 0 skips the probe; one dense or thinned tile ends it")
@@ -19,6 +20,9 @@ struct TileDensityHintTests {
         #expect(!hints.expectsSparse(Self.kind(zoom: 13)) && !hints.expectsSparse(Self.kind(parameters: "filter=x")), "per zoom and parameters")
         hints.record(kind, level: 0, count: 251, cap: 1_000)
         #expect(!hints.expectsSparse(kind), "over a quarter of the cap")
+        let elsewhere = TileDensityHints.Kind(
+            TileCache.Key(collection: "c", matrixSet: "WebMercatorQuad", zoom: 14, column: 9, row: 9, parameters: "", principal: ""))
+        #expect(elsewhere == kind, "a kind is every tile of the zoom")
         for _ in 0..<3 { hints.record(kind, level: 0, count: 1, cap: 1_000) }
         hints.record(kind, level: 2, count: 10, cap: 1_000)
         #expect(!hints.expectsSparse(kind), "a thinned tile")

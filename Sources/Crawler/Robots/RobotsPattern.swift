@@ -1,3 +1,5 @@
+import JSON
+
 /// A path pattern of an `Allow` or `Disallow` line, matched as Google's robots.txt parser and
 /// RFC 9309 do: from the start of the path (with its query), `*` for any run of characters, `$` at
 /// the end for the end of the path; compared byte for byte after percent-encoding is made uniform.
@@ -65,10 +67,7 @@ struct RobotsPattern: Sendable, Hashable {
         return output
     }
 
-    private static func isHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
-    }
+    private static func isHex(_ byte: UInt8) -> Bool { HexDigit.value(byte) != nil }
 
     private static func upper(_ byte: UInt8) -> UInt8 {
         (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte) ? byte - 32 : byte

@@ -11,19 +11,14 @@ import Synchronization
 /// dense after all costs one bounded read more, then takes the probe, and ends the streak: a hint
 /// never changes what a tile holds, only how it is found.
 public final class TileDensityHints: Sendable {
+    /// A tile's cache key without its column and row.
     public struct Kind: Hashable, Sendable {
-        var collection: String
-        var matrixSet: String
-        var zoom: Int
-        var parameters: String
-        var principal: String
+        var tile: TileCache.Key
 
-        public init(collection: String, matrixSet: String, zoom: Int, parameters: String, principal: String) {
-            self.collection = collection
-            self.matrixSet = matrixSet
-            self.zoom = zoom
-            self.parameters = parameters
-            self.principal = principal
+        public init(_ key: TileCache.Key) {
+            tile = key
+            tile.column = 0
+            tile.row = 0
         }
     }
 

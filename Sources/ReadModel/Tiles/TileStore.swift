@@ -39,8 +39,7 @@ public struct TileStore: Sendable {
         let key = TileCache.Key(
             collection: collection.id, matrixSet: address.matrixSet.id, zoom: address.zoom, column: address.column, row: address.row,
             parameters: request.canonical, principal: FeatureClassification.cacheKey(collection))
-        let kind = TileDensityHints.Kind(
-            collection: key.collection, matrixSet: key.matrixSet, zoom: key.zoom, parameters: key.parameters, principal: key.principal)
+        let kind = TileDensityHints.Kind(key)
         return try await render(key, kind: collection.kind, asOf: request.items.asOf, address: address) {
             try await thinned(collection, request, at: address, kind: kind)
         }
