@@ -136,7 +136,9 @@ let package = Package(
                 "Access", "Platform", "Demo", "LocalStack", "API", "Events", "Kafka", "Projections", "Processors", "Gazetteer", "Geodesy", "GeoVocabulary",
                 "ReadModel", "Database", "GeoFormats", "Backup", argumentParser,
             ],
-            swiftSettings: settings),
+            swiftSettings: settings,
+            // jemalloc instead of glibc's malloc for the whole process (see README, Pipeline).
+            linkerSettings: [.linkedLibrary("jemalloc")]),
         .executableTarget(name: "GeoFormatsBench", dependencies: ["GeoFormats", argumentParser], swiftSettings: settings),
         .executableTarget(name: "GazetteerBenchmark", dependencies: ["Gazetteer", "Geodesy"], swiftSettings: settings),
         .executableTarget(name: "JSONBenchmark", dependencies: ["JSON"], swiftSettings: settings),

@@ -108,6 +108,27 @@ extension UUID {
 }
 
 extension UUID {
+    /// The canonical text form in lower case (`uuidString.lowercased()`), written directly: every
+    /// event's `ce_id` header is made this way.
+    public var lowercasedString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var index = 0
+                for (position, byte) in bytes.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    text[index] = digits[Int(byte >> 4)]
+                    text[index + 1] = digits[Int(byte & 0x0f)]
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
     /// Reads the canonical text form (`8-4-4-4-12` hexadecimal digits, either case), as
     /// `UUID(uuidString:)` does and nothing else. Every event id is read this way; Foundation's
     /// reads it with `sscanf`, which cost 3 % of a rebuild.

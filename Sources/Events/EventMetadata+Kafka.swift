@@ -11,7 +11,7 @@ extension EventMetadata {
     public var kafkaHeaders: [KafkaHeader] {
         var headers = [
             KafkaHeader(key: "ce_specversion", string: "1.0"),
-            KafkaHeader(key: "ce_id", string: id.uuidString.lowercased()),
+            KafkaHeader(key: "ce_id", string: id.lowercasedString),
             KafkaHeader(key: "ce_type", string: type),
             KafkaHeader(key: "ce_subject", string: subject),
             KafkaHeader(key: "ce_source", string: source),

@@ -34,6 +34,12 @@ public struct CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvert
     /// and `CRS84` (taken as WGS 84 in longitude/latitude order, which is the order used everywhere here);
     /// also `GCJ-02`/`GCJ02`/`GCJ_02` and `BD-09`/`BD09`/`BD09LL` (any case).
     public init?(parsing text: String) {
+        // `EPSG:<code>` first, without Foundation: every reading's feed names its CRS this way.
+        if text.utf8.starts(with: "EPSG:".utf8), let code = Int(text.dropFirst(5)) {
+            guard (1024...32767).contains(code) else { return nil }
+            self.init(epsg: code)
+            return
+        }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let upper = trimmed.uppercased()
         let compact = upper.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")

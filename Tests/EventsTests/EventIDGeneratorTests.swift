@@ -89,4 +89,13 @@ struct EventIDGeneratorTests {
             }
         }
     }
+
+    @Test("the lower-case text form is Foundation's, lower-cased")
+    func lowercasedString() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+            #expect(UUID(canonical: id.lowercasedString) == id)
+        }
+    }
 }

@@ -33,6 +33,23 @@ struct TimestampTests {
         #expect(Timestamp.parse(Timestamp.format(date)) == date)
     }
 
+    @Test("formats random instants as the Gregorian calendar has them")
+    func formatsRandomInstants() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        for _ in 0..<2_000 {
+            // 1900 … 2200, any millisecond.
+            let milliseconds = Int64.random(in: -2_208_988_800_000..<7_258_118_400_000)
+            let seconds = milliseconds >= 0 ? milliseconds / 1_000 : (milliseconds - 999) / 1_000
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,
+                parts.second!, Int(milliseconds - seconds * 1_000))
+            #expect(Timestamp.format(milliseconds: milliseconds) == expected, "\(milliseconds)")
+        }
+    }
+
     @Test("parses to the right instant")
     func parsesExactInstants() {
         #expect(Timestamp.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970 == 0)

@@ -108,7 +108,10 @@ public struct ReadingMapping: Sendable, Hashable {
         guard !pointer.isEmpty else { return document }
         var current = document
         for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            let name = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            // Unescaped only when it has an escape: it runs for every field of every reading.
+            let name =
+                token.utf8.contains(UInt8(ascii: "~"))
+                ? token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : String(token)
             switch current {
             case .object:
                 guard let next = current[name] else { return nil }
