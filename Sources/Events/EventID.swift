@@ -111,8 +111,7 @@ extension UUID {
     /// The canonical text form in lower case (`uuidString.lowercased()`), written directly: every
     /// event's `ce_id` header is made this way.
     public var lowercasedString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        return withUnsafeBytes(of: uuid) { bytes in
+        withUnsafeBytes(of: uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { text in
                 var index = 0
                 for (position, byte) in bytes.enumerated() {
@@ -120,8 +119,8 @@ extension UUID {
                         text[index] = UInt8(ascii: "-")
                         index += 1
                     }
-                    text[index] = digits[Int(byte >> 4)]
-                    text[index + 1] = digits[Int(byte & 0x0f)]
+                    text[index] = HexDigit.lowercase(byte >> 4)
+                    text[index + 1] = HexDigit.lowercase(byte & 0x0f)
                     index += 2
                 }
                 return index

@@ -14,46 +14,46 @@ public enum Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        if (0...9999).contains(year) {
-            // Written into one buffer: it runs several times for every event archived or derived.
-            return String(unsafeUninitializedCapacity: 24) { buffer in
-                var index = 0
-                func put(_ value: Int, _ width: Int) {
-                    var divisor = 1
-                    for _ in 1..<width { divisor *= 10 }
-                    while divisor > 0 {
-                        buffer[index] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
-                        index += 1
-                        divisor /= 10
-                    }
+        // Written into one buffer: it runs several times for every event archived or derived. A
+        // year outside 0…9999 (no RFC 3339 time) is written with as many digits as it has.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            var index = 0
+            func put(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    index += 1
+                    divisor /= 10
                 }
-                func put(_ character: Unicode.Scalar) {
-                    buffer[index] = UInt8(ascii: character)
+            }
+            func put(_ character: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: character)
+                index += 1
+            }
+            if (0...9999).contains(year) {
+                put(year, 4)
+            } else {
+                for byte in String(year).utf8 {
+                    buffer[index] = byte
                     index += 1
                 }
-                put(year, 4)
-                put("-")
-                put(month, 2)
-                put("-")
-                put(day, 2)
-                put("T")
-                put(secondOfDay / 3600, 2)
-                put(":")
-                put(secondOfDay / 60 % 60, 2)
-                put(":")
-                put(secondOfDay % 60, 2)
-                put(".")
-                put(milliseconds, 3)
-                put("Z")
-                return index
             }
+            put("-")
+            put(month, 2)
+            put("-")
+            put(day, 2)
+            put("T")
+            put(secondOfDay / 3600, 2)
+            put(":")
+            put(secondOfDay / 60 % 60, 2)
+            put(":")
+            put(secondOfDay % 60, 2)
+            put(".")
+            put(milliseconds, 3)
+            put("Z")
+            return index
         }
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return
-            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(milliseconds, 3))Z"
     }
 
     /// Whole milliseconds since 1970, rounded down. A `Date` stores an exact millisecond as a double

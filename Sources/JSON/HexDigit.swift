@@ -10,4 +10,10 @@ public enum HexDigit {
         default: nil
         }
     }
+
+    /// The lower-case digit of `value` (0 … 15).
+    @inlinable
+    public static func lowercase(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 }

@@ -107,7 +107,8 @@ extension JSONValue {
         output += String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    /// Writes `text` as a JSON string (quoted and escaped) into UTF-8 bytes.
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         guard needsEscape(text) else {
             output.append(contentsOf: text.utf8)
@@ -123,15 +124,13 @@ extension JSONValue {
             case 0x09: output.append(contentsOf: #"\t"#.utf8)
             case 0..<0x20:
                 output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+                output.append(HexDigit.lowercase(byte >> 4))
+                output.append(HexDigit.lowercase(byte & 0x0F))
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func needsEscape(_ text: String) -> Bool {
         text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }

@@ -66,28 +66,22 @@ public struct ArchivedRecords: Sendable {
 /// Headers as JSON, in order and byte-exact: `[{"k": name, "v": text}]`, or `"b64"` for non-UTF-8 values.
 public enum ArchivedHeaders {
     /// `[{"k": key, "v": text}, …]`, or `"b64"` for a value that is not UTF-8. Written as bytes, and
-    /// a name or value of printable ASCII without quotes or backslashes (nearly all of them) is
-    /// copied as it is: it runs for every archived record.
+    /// a value of printable ASCII without quotes or backslashes (nearly all of them) is copied as it
+    /// is, with no string made of it: it runs for every archived record.
     static func encode(_ headers: [KafkaHeader]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(headers.reduce(2) { $0 + $1.key.utf8.count + $1.value.count + 16 })
         output.append(UInt8(ascii: "["))
         for (index, header) in headers.enumerated() {
             output.append(contentsOf: (index == 0 ? #"{"k":"# : #",{"k":"#).utf8)
-            if isPlain(header.key.utf8) {
-                output.append(UInt8(ascii: "\""))
-                output.append(contentsOf: header.key.utf8)
-                output.append(UInt8(ascii: "\""))
-            } else {
-                append(header.key, to: &output)
-            }
+            JSONValue.writeString(header.key, into: &output)
             if header.value.withUnsafeBytes({ isPlain($0) }) {
                 output.append(contentsOf: #","v":""#.utf8)
                 output.append(contentsOf: header.value)
                 output.append(UInt8(ascii: "\""))
             } else if let text = String(validating: header.value, as: UTF8.self) {
                 output.append(contentsOf: #","v":"#.utf8)
-                append(text, to: &output)
+                JSONValue.writeString(text, into: &output)
             } else {
                 output.append(contentsOf: (#","b64":""# + header.value.base64EncodedString() + #"""#).utf8)
             }
@@ -98,15 +92,8 @@ public enum ArchivedHeaders {
     }
 
     /// Printable ASCII without `"` or `\`: the same bytes inside JSON quotes.
-    private static func isPlain(_ bytes: some Sequence<UInt8>) -> Bool {
+    private static func isPlain(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-    }
-
-    /// A JSON string, escaped as `JSONValue.writeString` escapes it.
-    private static func append(_ text: String, to output: inout [UInt8]) {
-        var escaped = ""
-        JSONValue.writeString(text, into: &escaped)
-        output.append(contentsOf: escaped.utf8)
     }
 
     public static func decode(_ text: String) -> [KafkaHeader] {
